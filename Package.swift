@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+// Roost: a job-queue worker cluster for image analysis.
+// No Swift package dependencies: Foundation, Dispatch and Debian's C libraries only.
+import PackageDescription
+
+let package = Package(
+    name: "Roost",
+    products: [
+        .executable(name: "roost-gateway", targets: ["Gateway"]),
+        .executable(name: "roost-worker", targets: ["Worker"]),
+    ],
+    targets: [
+        // Thin C targets: system libraries found through pkg-config, plus the libjpeg shim.
+        .systemLibrary(name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+                       providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CJPEG", path: "Sources/CJPEG",
+                cSettings: [.unsafeFlags(["-O2"])],
+                linkerSettings: [.linkedLibrary("jpeg")]),
+
+        // The contract between gateway and workers: jobs, Redis layout, config, logging, decoding.
+        .target(name: "Shared", dependencies: ["CHiredis", "CJPEG"], path: "Sources/Shared",
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .executableTarget(name: "Gateway", dependencies: ["Shared", "CSQLite"], path: "Sources/Gateway"),
+        .executableTarget(name: "Worker", dependencies: ["Shared"], path: "Sources/Worker",
+                          swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+
+        .testTarget(name: "RoostTests", dependencies: ["Shared", "Gateway", "Worker"], path: "Tests/RoostTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import Shared
+
+Log(component: "gateway").info("starting")

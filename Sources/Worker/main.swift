@@ -1,0 +1,3 @@
+import Shared
+
+Log(component: "worker").info("starting")
