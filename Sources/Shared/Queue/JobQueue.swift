@@ -1,0 +1,122 @@
+/// What a client asks the queue to run.
+public struct EnqueueRequest: Sendable {
+    /// The analysis (`probe`, `classify`…).
+    public var kind: String
+    /// The lane.
+    public var lane: Lane
+    /// The uploaded bytes.
+    public var blob: [UInt8]
+    /// Their SHA-256, hex.
+    public var blobSHA256: String
+    /// Analysis parameters as a JSON object.
+    public var params: JSON
+    /// Who submitted it.
+    public var owner: String
+    /// The client's `Idempotency-Key`, if it sent one.
+    public var idempotencyKey: String?
+    /// The id to give the job (made by the caller so it can record it first if it wants).
+    public var id: String
+    /// When it was accepted.
+    public var createdAt: Double
+
+    /// Creates a request; `id` and `createdAt` default to new values.
+    public init(kind: String, lane: Lane, blob: [UInt8], blobSHA256: String, params: JSON = .object([]), owner: String,
+                idempotencyKey: String? = nil, id: String = JobID.make(), createdAt: Double = Clock.now()) {
+        self.kind = kind; self.lane = lane; self.blob = blob; self.blobSHA256 = blobSHA256; self.params = params
+        self.owner = owner; self.idempotencyKey = idempotencyKey; self.id = id; self.createdAt = createdAt
+    }
+}
+
+/// The answer to an enqueue.
+public enum EnqueueOutcome: Sendable, Equatable {
+    /// A new job was queued.
+    case created(id: String)
+    /// The idempotency key was seen before: this is the job it created.
+    case existing(id: String)
+    /// The lane is over its depth limit; nothing was queued.
+    case busy(depth: Int)
+}
+
+/// The answer to a cancellation.
+public enum CancelOutcome: Sendable, Equatable {
+    /// Cancelled; it was in `previous` state.
+    case cancelled(previous: JobState)
+    /// Already finished in this state; nothing changed.
+    case alreadyFinished(JobState)
+    /// No such job in Redis (unknown, or its record expired).
+    case missing
+}
+
+/// Queue operations over one Redis connection: the gateway's and the workers' sides.
+///
+/// Not thread-safe (one hiredis connection): give each thread its own `JobQueue`.
+public final class JobQueue {
+    /// The connection used.
+    public let connection: RedisConnection
+    /// Shared queue settings.
+    public let settings: QueueSettings
+    /// Key layout shortcut.
+    public var layout: QueueLayout { settings.layout }
+
+    /// Wraps a connection.
+    public init(connection: RedisConnection, settings: QueueSettings) {
+        self.connection = connection
+        self.settings = settings
+    }
+
+    /// Opens a connection to `endpoint` and wraps it.
+    public convenience init(endpoint: RedisEndpoint, settings: QueueSettings, ioTimeout: Double = 10) throws(RedisError) {
+        self.init(connection: try RedisConnection(endpoint: endpoint, ioTimeout: ioTimeout), settings: settings)
+    }
+
+    /// Creates the consumer groups (idempotent; safe to call from every process at start-up).
+    public func ensureGroups() throws(RedisError) {
+        for lane in Lane.allCases {
+            for (stream, group) in [(layout.stream(lane), QueueLayout.workerGroup), (layout.events(lane), QueueLayout.ingesterGroup)] {
+                let reply = try connection.command(["XGROUP", "CREATE", stream, group, "0", "MKSTREAM"])
+                if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
+            }
+        }
+    }
+
+    /// Enqueues atomically (blob, record, stream entry, idempotency key).
+    public func enqueue(_ request: EnqueueRequest) throws(RedisError) -> EnqueueOutcome {
+        let lane = request.lane
+        let idemKey = request.idempotencyKey.map { layout.idempotency(lane, owner: request.owner, key: $0) } ?? layout.noIdempotency(lane)
+        let reply = try connection.eval(QueueScripts.enqueue,
+            keys: [layout.stream(lane), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey, layout.stats(lane)],
+            arguments: [.text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
+                        .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
+                        .text(request.blobSHA256), .bytes(request.blob), .text(String(settings.blobTTL)),
+                        .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
+                        .text(String(settings.maxDepth(lane)))])
+        guard let items = reply.array, items.count == 2, let tag = items[0].text, let value = items[1].text else {
+            throw .unexpected("enqueue returned \(reply)")
+        }
+        switch tag {
+        case "created": return .created(id: value)
+        case "existing": return .existing(id: value)
+        case "busy": return .busy(depth: Int(value) ?? 0)
+        default: throw .unexpected("enqueue returned \(tag)")
+        }
+    }
+
+    /// The job's Redis record, or nil when unknown or expired.
+    public func record(lane: Lane, id: String) throws(RedisError) -> JobRecord? {
+        let reply = try connection.call(["HGETALL", layout.job(lane, id)])
+        return JobRecord(fields: reply.fieldMap, lane: lane)
+    }
+
+    /// Cancels a queued or running job.
+    public func cancel(lane: Lane, id: String) throws(RedisError) -> CancelOutcome {
+        let reply = try connection.eval(QueueScripts.cancel,
+            keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane)],
+            arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))])
+        let items = reply.array ?? []
+        switch items.first?.text {
+        case "cancelled": return .cancelled(previous: items.count > 1 ? JobState(rawValue: items[1].text ?? "") ?? .queued : .queued)
+        case "final": return .alreadyFinished(items.count > 1 ? JobState(rawValue: items[1].text ?? "") ?? .succeeded : .succeeded)
+        default: return .missing
+        }
+    }
+}

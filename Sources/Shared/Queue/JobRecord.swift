@@ -1,0 +1,71 @@
+/// A job as Redis knows it: read from its hash, or from a state-change event.
+public struct JobRecord: Sendable, Equatable {
+    /// The job id.
+    public var id: String
+    /// The analysis to run (`probe`, `classify`, `faces`…).
+    public var kind: String
+    /// The lane it was queued on.
+    public var lane: Lane
+    /// Its state.
+    public var state: JobState
+    /// How many times a worker started it.
+    public var attempts: Int
+    /// When the gateway accepted it (Unix seconds).
+    public var createdAt: Double?
+    /// When the last attempt started.
+    public var startedAt: Double?
+    /// When it ended.
+    public var finishedAt: Double?
+    /// When the next retry is due, while a retry is scheduled.
+    public var retryAt: Double?
+    /// The worker that ran (or runs) it.
+    public var worker: String?
+    /// The result, serialised JSON, once succeeded.
+    public var resultJSON: String?
+    /// The error code of a failure (or of the last failed attempt while retrying).
+    public var errorCode: String?
+    /// The error message that goes with `errorCode`.
+    public var errorMessage: String?
+    /// Who submitted it (an account or client identity), if known.
+    public var owner: String?
+
+    /// Creates a record.
+    public init(id: String, kind: String, lane: Lane, state: JobState, attempts: Int = 0, createdAt: Double? = nil,
+                startedAt: Double? = nil, finishedAt: Double? = nil, retryAt: Double? = nil, worker: String? = nil,
+                resultJSON: String? = nil, errorCode: String? = nil, errorMessage: String? = nil, owner: String? = nil) {
+        self.id = id; self.kind = kind; self.lane = lane; self.state = state; self.attempts = attempts
+        self.createdAt = createdAt; self.startedAt = startedAt; self.finishedAt = finishedAt; self.retryAt = retryAt
+        self.worker = worker; self.resultJSON = resultJSON; self.errorCode = errorCode; self.errorMessage = errorMessage
+        self.owner = owner
+    }
+
+    /// Parses a job hash (`HGETALL`) or an event entry's fields; nil when required fields are missing.
+    public init?(fields: [String: RedisReply], lane: Lane, kind fallbackKind: String? = nil) {
+        guard let id = fields["id"]?.text, let stateText = fields["state"]?.text, let state = JobState(rawValue: stateText) else { return nil }
+        func number(_ key: String) -> Double? { fields[key]?.text.flatMap { Double($0) } }
+        func text(_ key: String) -> String? { fields[key]?.text.flatMap { $0.isEmpty ? nil : $0 } }
+        self.init(id: id, kind: text("kind") ?? fallbackKind ?? "", lane: lane, state: state,
+                  attempts: fields["attempts"]?.int ?? 0, createdAt: number("created_at"), startedAt: number("started_at"),
+                  finishedAt: number("finished_at"), retryAt: number("retry_at"), worker: text("worker"),
+                  resultJSON: text("result"), errorCode: text("error_code"), errorMessage: text("error_message"),
+                  owner: text("owner"))
+    }
+
+    /// The status document clients poll: `{id, kind, lane, state, attempts, created_at, started_at,
+    /// finished_at, worker, result | error}` with ISO-8601 times (null until known).
+    public var statusJSON: JSON {
+        func time(_ t: Double?) -> JSON { t.map { .string(Clock.iso8601($0)) } ?? .null }
+        var members: [(String, JSON)] = [
+            ("id", .string(id)), ("kind", .string(kind)), ("lane", .string(lane.rawValue)), ("state", .string(state.rawValue)),
+            ("attempts", .int(attempts)), ("created_at", time(createdAt)), ("started_at", time(startedAt)),
+            ("finished_at", time(finishedAt)), ("worker", worker.map { .string($0) } ?? .null),
+        ]
+        if state == .succeeded, let text = resultJSON, let result = try? JSON.parse(text) {
+            members.append(("result", result))
+        } else if let code = errorCode {
+            members.append(("error", .object([("code", .string(code)), ("message", .string(errorMessage ?? ""))])))
+        }
+        if state == .queued, let retryAt { members.append(("retry_at", .string(Clock.iso8601(retryAt)))) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,56 @@
+/// Every Redis key Roost uses, built in one place.
+///
+/// All keys of a lane share the hash tag `{<prefix>:<lane>}`, so each lane's scripts touch one
+/// slot and the layout works on Redis Cluster (lanes can live on different shards).
+///
+/// | key | type | holds |
+/// |---|---|---|
+/// | `P:{P:lane}:jobs` | stream, group `workers` | one entry `id=<job id>` per run request; entries are deleted once acknowledged, so `XLEN` is the lane's depth |
+/// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`); expires `finishedTTL` after it ends |
+/// | `P:{P:lane}:blob:<sha256>` | string | the uploaded bytes, shared by identical uploads; expires after `blobTTL` |
+/// | `P:{P:lane}:idem:<owner>:<key>` | string | the job id an `Idempotency-Key` created; expires after `idempotencyTTL` |
+/// | `P:{P:lane}:delayed` | sorted set | job ids waiting for a retry, scored by due time |
+/// | `P:{P:lane}:dead` | stream | dead-lettered jobs (`id`, `kind`, `error_code`, `error_message`), capped |
+/// | `P:{P:lane}:events` | stream, group `gateway` | every state change, read by the gateway's result ingester; capped |
+/// | `P:{P:lane}:stats` | hash | cluster-wide counters and the job duration histogram |
+/// | `P:worker:<worker id>` | string (JSON) | a worker's heartbeat, expiring |
+/// | `P:workers` | set | ids of workers that have sent a heartbeat (pruned when their key is gone) |
+public struct QueueLayout: Sendable {
+    /// The key prefix (`ROOST_REDIS_PREFIX`, default `roost`), so several clusters can share one Redis.
+    public let prefix: String
+
+    /// Consumer group of the workers on each lane's job stream.
+    public static let workerGroup = "workers"
+    /// Consumer group of the gateway's ingester on each lane's event stream.
+    public static let ingesterGroup = "gateway"
+
+    /// Creates the layout for `prefix`.
+    public init(prefix: String = "roost") { self.prefix = prefix }
+
+    /// The hash-tagged base of a lane's keys.
+    public func base(_ lane: Lane) -> String { "\(prefix):{\(prefix):\(lane.rawValue)}" }
+    /// The lane's job stream.
+    public func stream(_ lane: Lane) -> String { base(lane) + ":jobs" }
+    /// A job's record.
+    public func job(_ lane: Lane, _ id: String) -> String { base(lane) + ":job:" + id }
+    /// Prefix of the lane's blob keys (scripts append the SHA-256).
+    public func blobPrefix(_ lane: Lane) -> String { base(lane) + ":blob:" }
+    /// The blob holding bytes with this SHA-256 (hex).
+    public func blob(_ lane: Lane, sha256: String) -> String { blobPrefix(lane) + sha256 }
+    /// The idempotency record of `key` sent by `owner`.
+    public func idempotency(_ lane: Lane, owner: String, key: String) -> String { base(lane) + ":idem:" + owner + ":" + key }
+    /// A same-slot placeholder passed when a request has no idempotency key (scripts never touch it).
+    public func noIdempotency(_ lane: Lane) -> String { base(lane) + ":idem:-" }
+    /// The lane's retry schedule.
+    public func delayed(_ lane: Lane) -> String { base(lane) + ":delayed" }
+    /// The lane's dead-letter stream.
+    public func dead(_ lane: Lane) -> String { base(lane) + ":dead" }
+    /// The lane's state-change stream.
+    public func events(_ lane: Lane) -> String { base(lane) + ":events" }
+    /// The lane's counters.
+    public func stats(_ lane: Lane) -> String { base(lane) + ":stats" }
+    /// A worker's heartbeat key.
+    public func worker(_ id: String) -> String { "\(prefix):worker:\(id)" }
+    /// The set of worker ids.
+    public var workers: String { "\(prefix):workers" }
+}

@@ -1,0 +1,183 @@
+/// The Lua scripts that move jobs between states. Each runs atomically inside Redis.
+///
+/// All keys of one call share a lane's hash tag. Timestamps are Unix seconds with
+/// millisecond decimals. Every script that changes a job's state appends the change to the
+/// lane's event stream (`XADD … MAXLEN ~ n`) so the gateway can record it and wake long-polls.
+public enum QueueScripts {
+    /// Enqueue one job: blob, record, stream entry and idempotency key in one step.
+    ///
+    /// KEYS: 1 stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats.
+    /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
+    /// 8 blob sha256, 9 blob bytes, 10 blob TTL s, 11 idempotency TTL s (0: no key),
+    /// 12 max lane depth (0: unlimited).
+    /// Returns `{"created", id}`, `{"existing", id}` (same idempotency key) or `{"busy", depth}`.
+    public static let enqueue = RedisScript(name: "enqueue", source: """
+    local idemTTL = tonumber(ARGV[11])
+    if idemTTL > 0 then
+      local existing = redis.call('GET', KEYS[4])
+      if existing then return {'existing', existing} end
+    end
+    local maxDepth = tonumber(ARGV[12])
+    if maxDepth > 0 then
+      local depth = redis.call('XLEN', KEYS[1])
+      if depth >= maxDepth then return {'busy', tostring(depth)} end
+    end
+    if redis.call('EXISTS', KEYS[3]) == 1 then
+      if redis.call('TTL', KEYS[3]) < tonumber(ARGV[10]) then redis.call('EXPIRE', KEYS[3], ARGV[10]) end
+    else
+      redis.call('SET', KEYS[3], ARGV[9], 'EX', ARGV[10])
+    end
+    redis.call('HSET', KEYS[2], 'id', ARGV[1], 'kind', ARGV[2], 'lane', ARGV[3], 'state', 'queued',
+      'attempts', 0, 'max_attempts', ARGV[7], 'created_at', ARGV[4], 'owner', ARGV[5],
+      'params', ARGV[6], 'blob', ARGV[8])
+    if idemTTL > 0 then redis.call('SET', KEYS[4], ARGV[1], 'EX', idemTTL) end
+    redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+    redis.call('HINCRBY', KEYS[5], 'enqueued:' .. ARGV[2], 1)
+    return {'created', ARGV[1]}
+    """)
+
+    /// A worker takes a delivered message: marks the job running and returns what it needs.
+    ///
+    /// KEYS: 1 job hash, 2 stream, 3 events, 4 stats, 5 dead stream.
+    /// ARGV: 1 message id, 2 worker id, 3 now, 4 blob key prefix (same slot), 5 events cap,
+    /// 6 finished TTL s.
+    /// Returns `{"run", kind, params, attempts, hasBlob, blob}`, `{"skip", state}` (cancelled,
+    /// finished or expired: the message is acknowledged) or `{"dead"}` (started too many times).
+    public static let start = RedisScript(name: "start", source: """
+    local job = redis.call('HMGET', KEYS[1], 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'id')
+    local state = job[1]
+    if (not state) or (state ~= 'queued' and state ~= 'running') then
+      redis.call('XACK', KEYS[2], 'workers', ARGV[1])
+      redis.call('XDEL', KEYS[2], ARGV[1])
+      return {'skip', state or 'missing'}
+    end
+    local attempts = tonumber(job[2])
+    if attempts >= tonumber(job[3]) then
+      local message = 'the job was started ' .. attempts .. ' times and its worker stopped each time'
+      redis.call('HSET', KEYS[1], 'state', 'dead', 'finished_at', ARGV[3], 'error_code', 'stalled', 'error_message', message)
+      redis.call('EXPIRE', KEYS[1], ARGV[6])
+      redis.call('XACK', KEYS[2], 'workers', ARGV[1])
+      redis.call('XDEL', KEYS[2], ARGV[1])
+      redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'id', job[7], 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
+      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'id', job[7], 'state', 'dead', 'attempts', attempts,
+        'finished_at', ARGV[3], 'error_code', 'stalled', 'error_message', message)
+      redis.call('HINCRBY', KEYS[4], 'dead:' .. job[4], 1)
+      return {'dead'}
+    end
+    attempts = attempts + 1
+    redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[3], 'worker', ARGV[2], 'attempts', attempts)
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'id', job[7], 'state', 'running', 'attempts', attempts,
+      'started_at', ARGV[3], 'worker', ARGV[2])
+    local blob = redis.call('GET', ARGV[4] .. (job[6] or ''))
+    if blob then return {'run', job[4], job[5] or '', attempts, 1, blob} end
+    return {'run', job[4], job[5] or '', attempts, 0, ''}
+    """)
+
+    /// A worker finishes a job: `succeeded` with a result or `failed` with a permanent error.
+    ///
+    /// KEYS: 1 job hash, 2 stream, 3 events, 4 stats.
+    /// ARGV: 1 message id, 2 worker id, 3 state, 4 now, 5 result JSON, 6 error code,
+    /// 7 error message, 8 finished TTL s, 9 events cap, 10 duration bucket label, 11 duration s.
+    /// Returns `{"done"}`, or `{"ignored", state}` when the job is no longer this worker's
+    /// (cancelled, or recovered by another worker; the message is acknowledged only if the job ended).
+    public static let complete = RedisScript(name: "complete", source: """
+    local cur = redis.call('HMGET', KEYS[1], 'state', 'worker', 'kind', 'id', 'attempts', 'started_at')
+    if cur[1] ~= 'running' or cur[2] ~= ARGV[2] then
+      if cur[1] ~= 'running' and cur[1] ~= 'queued' then
+        redis.call('XACK', KEYS[2], 'workers', ARGV[1])
+        redis.call('XDEL', KEYS[2], ARGV[1])
+      end
+      return {'ignored', cur[1] or 'missing'}
+    end
+    redis.call('XACK', KEYS[2], 'workers', ARGV[1])
+    redis.call('XDEL', KEYS[2], ARGV[1])
+    if ARGV[3] == 'succeeded' then
+      redis.call('HSET', KEYS[1], 'state', 'succeeded', 'finished_at', ARGV[4], 'result', ARGV[5])
+      redis.call('HDEL', KEYS[1], 'error_code', 'error_message', 'retry_at')
+    else
+      redis.call('HSET', KEYS[1], 'state', 'failed', 'finished_at', ARGV[4], 'error_code', ARGV[6], 'error_message', ARGV[7])
+      redis.call('HDEL', KEYS[1], 'retry_at')
+    end
+    redis.call('EXPIRE', KEYS[1], ARGV[8])
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'id', cur[4], 'state', ARGV[3], 'attempts', cur[5],
+      'worker', ARGV[2], 'started_at', cur[6] or '', 'finished_at', ARGV[4], 'result', ARGV[5],
+      'error_code', ARGV[6], 'error_message', ARGV[7])
+    local kind = cur[3]
+    redis.call('HINCRBY', KEYS[4], ARGV[3] .. ':' .. kind, 1)
+    redis.call('HINCRBY', KEYS[4], 'duration_bucket:' .. kind .. ':' .. ARGV[10], 1)
+    redis.call('HINCRBY', KEYS[4], 'duration_count:' .. kind, 1)
+    redis.call('HINCRBYFLOAT', KEYS[4], 'duration_sum:' .. kind, ARGV[11])
+    return {'done'}
+    """)
+
+    /// A transient failure: schedule a retry at `due`, or dead-letter after the last attempt.
+    ///
+    /// KEYS: 1 job hash, 2 stream, 3 delayed set, 4 events, 5 stats, 6 dead stream.
+    /// ARGV: 1 message id, 2 worker id, 3 now, 4 due time, 5 error code, 6 error message,
+    /// 7 finished TTL s, 8 events cap.
+    /// Returns `{"retry", due}`, `{"dead"}` or `{"ignored", state}`.
+    public static let retry = RedisScript(name: "retry", source: """
+    local cur = redis.call('HMGET', KEYS[1], 'state', 'worker', 'kind', 'id', 'attempts', 'max_attempts')
+    if cur[1] ~= 'running' or cur[2] ~= ARGV[2] then
+      if cur[1] ~= 'running' and cur[1] ~= 'queued' then
+        redis.call('XACK', KEYS[2], 'workers', ARGV[1])
+        redis.call('XDEL', KEYS[2], ARGV[1])
+      end
+      return {'ignored', cur[1] or 'missing'}
+    end
+    redis.call('XACK', KEYS[2], 'workers', ARGV[1])
+    redis.call('XDEL', KEYS[2], ARGV[1])
+    if tonumber(cur[5]) >= tonumber(cur[6]) then
+      local message = ARGV[6] .. ' (gave up after ' .. cur[5] .. ' attempts)'
+      redis.call('HSET', KEYS[1], 'state', 'dead', 'finished_at', ARGV[3], 'error_code', ARGV[5], 'error_message', message)
+      redis.call('HDEL', KEYS[1], 'retry_at')
+      redis.call('EXPIRE', KEYS[1], ARGV[7])
+      redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'id', cur[4], 'kind', cur[3], 'error_code', ARGV[5], 'error_message', message)
+      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', cur[4], 'state', 'dead', 'attempts', cur[5],
+        'worker', ARGV[2], 'finished_at', ARGV[3], 'error_code', ARGV[5], 'error_message', message)
+      redis.call('HINCRBY', KEYS[5], 'dead:' .. cur[3], 1)
+      return {'dead'}
+    end
+    redis.call('HSET', KEYS[1], 'state', 'queued', 'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
+    redis.call('ZADD', KEYS[3], ARGV[4], cur[4])
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', cur[4], 'state', 'queued', 'attempts', cur[5],
+      'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
+    redis.call('HINCRBY', KEYS[5], 'retried:' .. cur[3], 1)
+    return {'retry', ARGV[4]}
+    """)
+
+    /// Moves retries that are due back onto the stream.
+    ///
+    /// KEYS: 1 delayed set, 2 stream. ARGV: 1 now, 2 at most this many.
+    /// Returns how many were moved.
+    public static let promote = RedisScript(name: "promote", source: """
+    local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+    for _, id in ipairs(ids) do
+      redis.call('ZREM', KEYS[1], id)
+      redis.call('XADD', KEYS[2], '*', 'id', id)
+    end
+    return #ids
+    """)
+
+    /// Cancels a job that has not finished. A queued job never runs; a running one's result is discarded.
+    ///
+    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats.
+    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap.
+    /// Returns `{"cancelled", previous state}`, `{"final", state}` or `{"missing"}`.
+    public static let cancel = RedisScript(name: "cancel", source: """
+    local cur = redis.call('HMGET', KEYS[1], 'state', 'kind', 'attempts')
+    if not cur[1] then return {'missing'} end
+    if cur[1] ~= 'queued' and cur[1] ~= 'running' then return {'final', cur[1]} end
+    redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finished_at', ARGV[2], 'error_code', 'cancelled', 'error_message', 'cancelled by the client')
+    redis.call('HDEL', KEYS[1], 'retry_at')
+    redis.call('ZREM', KEYS[2], ARGV[1])
+    redis.call('EXPIRE', KEYS[1], ARGV[3])
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[1], 'state', 'cancelled', 'attempts', cur[3],
+      'finished_at', ARGV[2], 'error_code', 'cancelled', 'error_message', 'cancelled by the client')
+    redis.call('HINCRBY', KEYS[4], 'cancelled:' .. cur[2], 1)
+    return {'cancelled', cur[1]}
+    """)
+
+    /// Every script, for loading at start-up.
+    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel]
+}

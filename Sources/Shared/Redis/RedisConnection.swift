@@ -1,0 +1,182 @@
+import CHiredis
+import Foundation
+
+/// One blocking hiredis connection. Owns its `redisContext`; use it from one thread at a time.
+///
+/// Every call blocks on the socket, so callers run it on their own threads, never on Swift's
+/// cooperative pool. After a connection failure (`RedisError.isConnectionFailure`) the
+/// connection is closed and every later call throws: open a new one.
+public final class RedisConnection {
+    private var context: UnsafeMutablePointer<redisContext>?
+    /// Where this connection points.
+    public let endpoint: RedisEndpoint
+
+    /// Connects, authenticates and selects the database.
+    /// - Parameters:
+    ///   - endpoint: the server.
+    ///   - connectTimeout: seconds allowed for the TCP connect.
+    ///   - ioTimeout: seconds any single reply may take (must exceed any `BLOCK` used).
+    public init(endpoint: RedisEndpoint, connectTimeout: Double = 2, ioTimeout: Double = 10) throws(RedisError) {
+        self.endpoint = endpoint
+        guard let ctx = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), RedisConnection.timeval(connectTimeout)) else {
+            throw .connection("cannot allocate a redis context")
+        }
+        if ctx.pointee.err != 0 {
+            let message = RedisConnection.errorString(ctx)
+            redisFree(ctx)
+            throw .connection("connect to \(endpoint.host):\(endpoint.port): \(message)")
+        }
+        _ = redisSetTimeout(ctx, RedisConnection.timeval(ioTimeout))
+        context = ctx
+        if let password = endpoint.password { try checkOK(command(["AUTH", password])) }
+        if endpoint.database != 0 { try checkOK(command(["SELECT", String(endpoint.database)])) }
+    }
+
+    deinit { close() }
+
+    /// Frees the hiredis context; later calls throw.
+    public func close() {
+        if let ctx = context { redisFree(ctx) }
+        context = nil
+    }
+
+    /// True until a connection failure or `close()`.
+    public var isOpen: Bool { context != nil }
+
+    /// Sends one command and waits for its reply. Error replies come back as `.error`, not thrown.
+    public func command(_ arguments: [RedisArgument]) throws(RedisError) -> RedisReply {
+        let ctx = try liveContext()
+        let raw = RedisConnection.withArgv(arguments) { argc, argv, lengths in
+            redisCommandArgv(ctx, argc, argv, lengths)
+        }
+        guard let raw else { throw failure(ctx) }
+        let reply = RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self))
+        freeReplyObject(raw)
+        return reply
+    }
+
+    /// Sends one command and throws when Redis answers with an error reply.
+    @discardableResult
+    public func call(_ arguments: [RedisArgument]) throws(RedisError) -> RedisReply {
+        let reply = try command(arguments)
+        if case let .error(message) = reply { throw .reply(message) }
+        return reply
+    }
+
+    /// Sends all commands in one write and reads all replies (pipelining): one round trip.
+    public func pipeline(_ commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        let ctx = try liveContext()
+        for arguments in commands {
+            let status = RedisConnection.withArgv(arguments) { argc, argv, lengths in
+                redisAppendCommandArgv(ctx, argc, argv, lengths)
+            }
+            guard status == REDIS_OK else { throw failure(ctx) }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(ctx, &raw) == REDIS_OK, let raw else { throw failure(ctx) }
+            replies.append(RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self)))
+            freeReplyObject(raw)
+        }
+        return replies
+    }
+
+    private func liveContext() throws(RedisError) -> UnsafeMutablePointer<redisContext> {
+        guard let ctx = context else { throw .connection("connection is closed") }
+        return ctx
+    }
+
+    /// The error funnel: reads hiredis's `err`/`errstr`, closes the broken context, returns the error.
+    private func failure(_ ctx: UnsafeMutablePointer<redisContext>) -> RedisError {
+        let code = ctx.pointee.err
+        let message = RedisConnection.errorString(ctx)
+        close()
+        return code == REDIS_ERR_PROTOCOL ? .protocol(message) : .connection(message.isEmpty ? "I/O error" : message)
+    }
+
+    private func checkOK(_ reply: RedisReply) throws(RedisError) {
+        if case let .error(message) = reply { throw .reply(message) }
+    }
+
+    private static func errorString(_ ctx: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: ctx.pointee.errstr) { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let end = bytes.firstIndex(of: 0) ?? bytes.count
+            return String(decoding: bytes[..<end], as: UTF8.self)
+        }
+    }
+
+    private static func timeval(_ seconds: Double) -> Glibc.timeval {
+        Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
+    }
+
+    /// Lays all arguments out in one buffer and passes hiredis the argv/argvlen arrays it wants.
+    private static func withArgv<R>(_ arguments: [RedisArgument],
+                                    _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
+        var storage: [UInt8] = []
+        storage.reserveCapacity(arguments.reduce(0) { $0 + $1.byteCount })
+        var lengths: [Int] = []
+        lengths.reserveCapacity(arguments.count)
+        for argument in arguments {
+            argument.append(to: &storage)
+            lengths.append(argument.byteCount)
+        }
+        if storage.isEmpty { storage.append(0) }
+        return storage.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var pointers: [UnsafePointer<CChar>?] = []
+            pointers.reserveCapacity(arguments.count)
+            var offset = 0
+            for length in lengths {
+                pointers.append(base + offset)
+                offset += length
+            }
+            return pointers.withUnsafeMutableBufferPointer { argv in
+                lengths.withUnsafeBufferPointer { lens in
+                    body(Int32(arguments.count), argv.baseAddress!, lens.baseAddress!)
+                }
+            }
+        }
+    }
+}
+
+/// One argument of a Redis command: text or raw bytes (image blobs travel as bytes, never as String).
+public enum RedisArgument: Sendable, ExpressibleByStringLiteral {
+    /// UTF-8 text.
+    case text(String)
+    /// Raw bytes.
+    case bytes([UInt8])
+
+    /// Text from a literal.
+    public init(stringLiteral value: String) { self = .text(value) }
+
+    var byteCount: Int {
+        switch self {
+        case let .text(s): return s.utf8.count
+        case let .bytes(b): return b.count
+        }
+    }
+
+    func append(to storage: inout [UInt8]) {
+        switch self {
+        case let .text(s): storage.append(contentsOf: s.utf8)
+        case let .bytes(b): storage.append(contentsOf: b)
+        }
+    }
+}
+
+extension RedisConnection {
+    /// Sends a command given as strings.
+    public func command(_ arguments: [String]) throws(RedisError) -> RedisReply {
+        try command(arguments.map { RedisArgument.text($0) })
+    }
+
+    /// Sends a command given as strings, throwing on error replies.
+    @discardableResult
+    public func call(_ arguments: [String]) throws(RedisError) -> RedisReply {
+        try call(arguments.map { RedisArgument.text($0) })
+    }
+}

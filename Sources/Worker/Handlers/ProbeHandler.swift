@@ -1,0 +1,33 @@
+import Foundation
+import Shared
+
+/// `probe`: decodes the JPEG with libjpeg and reports what it is — the first real analysis,
+/// and the decode every later pipeline starts from.
+///
+/// Result: `{width, height, orientation, components, mean_rgb: [r, g, b], decode_ms}`; width and
+/// height are as displayed (after EXIF orientation).
+struct ProbeHandler: JobHandler {
+    /// Pixel limit checked from the header before decoding.
+    let maxPixels: Int
+    let kind = "probe"
+
+    func run(_ job: RunningJob) throws -> JSON {
+        guard let bytes = job.blob else { throw JobError.blobMissing }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let decoded = try JPEGDecoder.decode(bytes, options: DecodeOptions(maxPixels: maxPixels))
+        let decodeMs = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        let mean = decoded.image.meanRGB()
+        func round2(_ v: Double) -> JSON { .double((v * 100).rounded() / 100) }
+        return [
+            "width": .int(decoded.header.orientedWidth), "height": .int(decoded.header.orientedHeight),
+            "orientation": .int(decoded.header.orientation), "components": .int(decoded.header.components),
+            "mean_rgb": [round2(mean.r), round2(mean.g), round2(mean.b)], "decode_ms": round2(decodeMs),
+        ]
+    }
+}
+
+/// `noop`: does nothing and succeeds — used by the queue benchmark to measure the queue alone.
+struct NoopHandler: JobHandler {
+    let kind = "noop"
+    func run(_ job: RunningJob) throws -> JSON { ["ok": true] }
+}

@@ -1,0 +1,48 @@
+import Shared
+
+/// One kind of analysis. Handlers are shared by all analysis threads and run blocking CPU work
+/// on those threads (never on Swift's cooperative pool).
+protocol JobHandler: Sendable {
+    /// The job kind it serves (`probe`, `classify`…).
+    var kind: String { get }
+    /// Runs the analysis on `job`'s bytes and returns the result document.
+    /// Throws `JobError` (or `ImageError`, which is permanent); anything else is retried.
+    func run(_ job: RunningJob) throws -> JSON
+}
+
+/// An analysis failure with a code clients see; `permanent` ones fail at once, others retry.
+struct JobError: Error, Sendable, CustomStringConvertible {
+    /// Stable snake_case code.
+    let code: String
+    /// Human-readable reason.
+    let message: String
+    /// True when retrying cannot help (bad input).
+    let permanent: Bool
+
+    /// Bad input: never retried.
+    static func permanent(_ code: String, _ message: String) -> JobError { JobError(code: code, message: message, permanent: true) }
+    /// A passing problem: retried with backoff.
+    static func transient(_ code: String, _ message: String) -> JobError { JobError(code: code, message: message, permanent: false) }
+    /// The upload's bytes expired from Redis before the job ran.
+    static let blobMissing = JobError.permanent("image_expired", "the uploaded image is no longer available; upload it again")
+    /// No handler for this kind in this worker.
+    static func unknownKind(_ kind: String) -> JobError { .permanent("unknown_kind", "this worker cannot run '\(kind)' jobs") }
+
+    /// For logs.
+    var description: String { "\(code): \(message)" }
+}
+
+extension JobOutcome {
+    /// Maps a handler's result or error to how the job ends.
+    static func from(_ body: () throws -> JSON) -> JobOutcome {
+        do {
+            return .succeeded(try body())
+        } catch let error as JobError {
+            return error.permanent ? .failed(code: error.code, message: error.message) : .retry(code: error.code, message: error.message)
+        } catch let error as ImageError {
+            return .failed(code: error.code, message: error.message)
+        } catch {
+            return .retry(code: "internal", message: String(describing: error))
+        }
+    }
+}

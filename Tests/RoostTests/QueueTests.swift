@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import Shared
+
+/// The queue's scripts against a real redis-server: enqueue, start, finish, retry, dead-letter,
+/// cancellation, idempotency, backpressure and stalled recovery.
+@Suite(.serialized) struct QueueTests {
+    let redis: RedisServer
+    let settings: QueueSettings
+
+    init() throws {
+        redis = try RedisServer()
+        var s = QueueSettings()
+        s.layout = QueueLayout(prefix: "t")
+        s.maxAttempts = 2
+        s.retryBase = 0.05
+        s.retryMax = 0.1
+        s.maxInteractiveDepth = 3
+        settings = s
+    }
+
+    func queue() throws -> JobQueue {
+        let q = JobQueue(connection: try redis.connect(), settings: settings)
+        try q.ensureGroups()
+        return q
+    }
+
+    func request(_ lane: Lane = .interactive, key: String? = nil, bytes: [UInt8] = [1, 2, 3]) -> EnqueueRequest {
+        EnqueueRequest(kind: "probe", lane: lane, blob: bytes, blobSHA256: "sha-\(bytes.count)", owner: "client-a", idempotencyKey: key)
+    }
+
+    @Test func enqueuedJobIsStartedWithItsBytesAndFinishes() throws {
+        let q = try queue()
+        guard case let .created(id) = try q.enqueue(request(bytes: [9, 8, 7, 6])) else { Issue.record("not created"); return }
+        #expect(try q.record(lane: .interactive, id: id)?.state == .queued)
+        let deliveries = try q.fetch(consumer: "w1", count: 10, blockMillis: nil)
+        #expect(deliveries.map(\.jobID) == [id])
+        let jobs = try q.start(deliveries, worker: "w1")
+        #expect(jobs.first?.blob == [9, 8, 7, 6])
+        #expect(jobs.first?.attempt == 1)
+        #expect(try q.record(lane: .interactive, id: id)?.state == .running)
+        #expect(try q.finish([(jobs[0], .succeeded(["ok": true]))], worker: "w1") == [true])
+        let record = try #require(try q.record(lane: .interactive, id: id))
+        #expect(record.state == .succeeded)
+        #expect(record.statusJSON["result"]?["ok"]?.boolValue == true)
+        #expect(try q.connection.call(["XLEN", settings.layout.stream(.interactive)]).int == 0)
+        #expect(try q.connection.call(["TTL", settings.layout.job(.interactive, id)]).int ?? 0 > 0)
+        let events = try q.readEvents(consumer: "g", count: 10, blockMillis: nil)
+        #expect(events.map(\.record.state) == [.running, .succeeded])
+    }
+
+    @Test func idempotencyKeyReturnsTheSameJob() throws {
+        let q = try queue()
+        let first = try q.enqueue(request(key: "import-1"))
+        guard case let .created(id) = first else { Issue.record("not created"); return }
+        #expect(try q.enqueue(request(key: "import-1")) == .existing(id: id))
+        if case .existing = try q.enqueue(request(key: "import-2")) { Issue.record("another key must create a job") }
+    }
+
+    @Test func fullLaneAnswersBusy() throws {
+        let q = try queue()
+        for _ in 0..<3 { _ = try q.enqueue(request()) }
+        #expect(try q.enqueue(request()) == .busy(depth: 3))
+        if case .busy = try q.enqueue(request(.batch)) { Issue.record("batch lane has its own limit") }
+    }
+
+    @Test func interactiveIsFetchedBeforeBatch() throws {
+        let q = try queue()
+        guard case let .created(batchID) = try q.enqueue(request(.batch)),
+              case let .created(interactiveID) = try q.enqueue(request(.interactive)) else { Issue.record("enqueue"); return }
+        #expect(try q.fetch(consumer: "w", count: 1, blockMillis: nil).map(\.jobID) == [interactiveID])
+        #expect(try q.fetch(consumer: "w", count: 1, blockMillis: nil).map(\.jobID) == [batchID])
+    }
+
+    @Test func transientErrorsRetryThenDeadLetter() throws {
+        let q = try queue()
+        guard case let .created(id) = try q.enqueue(request()) else { return }
+        for attempt in 1...2 {
+            var deliveries: [Delivery] = []
+            #expect(try waitUntil(timeout: 5) {
+                try q.promoteDueRetries()
+                deliveries = try q.fetch(consumer: "w", count: 1, blockMillis: nil)
+                return !deliveries.isEmpty
+            })
+            let jobs = try q.start(deliveries, worker: "w")
+            #expect(jobs.first?.attempt == attempt)
+            try q.finish([(jobs[0], .retry(code: "redis_down", message: "try later"))], worker: "w")
+        }
+        let record = try #require(try q.record(lane: .interactive, id: id))
+        #expect(record.state == .dead)
+        #expect(record.errorCode == "redis_down")
+        #expect(try q.connection.call(["XLEN", settings.layout.dead(.interactive)]).int == 1)
+    }
+
+    @Test func permanentErrorsFailAtOnce() throws {
+        let q = try queue()
+        guard case let .created(id) = try q.enqueue(request()) else { return }
+        let jobs = try q.start(try q.fetch(consumer: "w", count: 1, blockMillis: nil), worker: "w")
+        try q.finish([(jobs[0], .failed(code: "corrupt_jpeg", message: "bad data"))], worker: "w")
+        let record = try #require(try q.record(lane: .interactive, id: id))
+        #expect(record.state == .failed)
+        #expect(record.attempts == 1)
+        #expect(record.statusJSON["error"]?["code"]?.stringValue == "corrupt_jpeg")
+    }
+
+    @Test func cancelledQueuedJobNeverRunsAndRunningResultIsDiscarded() throws {
+        let q = try queue()
+        guard case let .created(queuedID) = try q.enqueue(request()) else { return }
+        #expect(try q.cancel(lane: .interactive, id: queuedID) == .cancelled(previous: .queued))
+        #expect(try q.start(try q.fetch(consumer: "w", count: 5, blockMillis: nil), worker: "w").isEmpty)
+
+        guard case let .created(runningID) = try q.enqueue(request()) else { return }
+        let jobs = try q.start(try q.fetch(consumer: "w", count: 5, blockMillis: nil), worker: "w")
+        #expect(try q.cancel(lane: .interactive, id: runningID) == .cancelled(previous: .running))
+        #expect(try q.finish([(jobs[0], .succeeded(["late": true]))], worker: "w") == [false])
+        #expect(try q.record(lane: .interactive, id: runningID)?.state == .cancelled)
+        #expect(try q.cancel(lane: .interactive, id: runningID) == .alreadyFinished(.cancelled))
+        #expect(try q.connection.call(["XLEN", settings.layout.stream(.interactive)]).int == 0)
+    }
+
+    @Test func stalledJobIsRecoveredByAnotherWorkerButAKeptAliveOneIsNot() throws {
+        let q = try queue()
+        guard case .created = try q.enqueue(request()), case .created = try q.enqueue(request()) else { return }
+        let taken = try q.fetch(consumer: "dying", count: 2, blockMillis: nil)
+        _ = try q.start(taken, worker: "dying")
+        usleep(300_000)
+        try q.keepAlive([taken[1]], consumer: "dying")
+        let recovered = try q.reclaimStalled(lane: .interactive, consumer: "rescuer", minIdle: 0.2)
+        #expect(recovered.map(\.jobID) == [taken[0].jobID])
+        let rerun = try q.start(recovered, worker: "rescuer")
+        #expect(rerun.first?.attempt == 2)
+        #expect(try q.finish([(rerun[0], .succeeded(["done": 1]))], worker: "rescuer") == [true])
+        // The dead worker's late answer changes nothing.
+        #expect(try q.record(lane: .interactive, id: taken[0].jobID)?.worker == "rescuer")
+    }
+
+    @Test func jobStartedTooOftenIsDeadLettered() throws {
+        let q = try queue()
+        guard case let .created(id) = try q.enqueue(request()) else { return }
+        _ = try q.start(try q.fetch(consumer: "a", count: 1, blockMillis: nil), worker: "a")
+        usleep(60_000)
+        _ = try q.start(try q.reclaimStalled(lane: .interactive, consumer: "b", minIdle: 0.05), worker: "b")
+        usleep(60_000)
+        #expect(try q.start(try q.reclaimStalled(lane: .interactive, consumer: "c", minIdle: 0.05), worker: "c").isEmpty)
+        let record = try #require(try q.record(lane: .interactive, id: id))
+        #expect(record.state == .dead)
+        #expect(record.errorCode == "stalled")
+    }
+}
