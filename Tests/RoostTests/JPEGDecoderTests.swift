@@ -92,6 +92,15 @@ import Testing
         #expect(abs(Int(pixel.r) - 201) <= 1 && abs(Int(pixel.g) - 40) <= 1 && abs(Int(pixel.b) - 90) <= 1)
     }
 
+    @Test func missingFixtureSaysHowToFetchIt() {
+        #expect(throws: FixtureMissing.self) { try Fixtures.bytes("no-such-photo") }
+        do {
+            _ = try Fixtures.bytes("no-such-photo")
+        } catch {
+            #expect("\(error)".contains("make fixtures"))
+        }
+    }
+
     /// Mean |a − b| for each of the three channels of two interleaved RGB buffers.
     static func meanAbsoluteDifference(_ a: [UInt8], _ b: [UInt8]) -> [Double] {
         var sums = [0, 0, 0]
