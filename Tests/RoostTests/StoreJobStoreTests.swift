@@ -53,6 +53,71 @@ import Testing
         }
     }
 
+    @Test func acceptOrFindExistingReturnsTheFirstJob() throws {
+        try withStore { store in
+            let first = try store.acceptOrFindExisting(storeSampleJob(id: "first", owner: "alice", key: "k"))
+            #expect(first.inserted && first.row.id == "first")
+            let retry = try store.acceptOrFindExisting(storeSampleJob(id: "second", owner: "alice", key: "k"))
+            #expect(!retry.inserted && retry.row.id == "first")
+            let otherOwner = try store.acceptOrFindExisting(storeSampleJob(id: "third", owner: "bob", key: "k"))
+            #expect(otherOwner.inserted)
+            let noKey = try store.acceptOrFindExisting(storeSampleJob(id: "fourth", owner: "alice", key: nil))
+            #expect(noKey.inserted)
+            #expect(try store.job(id: "second") == nil)
+        }
+    }
+
+    @Test func sameKeyFromEightThreadsInsertsOnce() throws {
+        try withStore { store in
+            let winners = FailureCounter()
+            DispatchQueue.concurrentPerform(iterations: 8) { thread in
+                do {
+                    let outcome = try store.acceptOrFindExisting(storeSampleJob(id: "race-\(thread)", owner: "alice", key: "same"))
+                    if outcome.inserted { winners.record(outcome.row.id) }
+                } catch {
+                    winners.record("error: \(error)")
+                }
+            }
+            #expect(winners.messages.count == 1 && winners.messages.first?.hasPrefix("race-") == true)
+            let counts = try store.counts()
+            #expect(counts == ["queued": 1])
+        }
+    }
+
+    @Test func writerInAnotherConnectionMakesUsWaitNotFail() throws {
+        try withStoreDirectory { directory in
+            let path = directory.appendingPathComponent("gateway.sqlite").path
+            let store = try JobStore(path: path)
+            defer { store.close() }
+            let other = try SQLiteConnection(path: path)
+            // Another process holds the write lock while our insert starts; it commits afterwards.
+            try other.execute("BEGIN IMMEDIATE")
+            try other.run("INSERT INTO jobs (id, kind, lane, state, created_at, updated_at) VALUES ('other', 'k', 'l', 'queued', 0, 0)")
+            let started = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+            let failures = FailureCounter()
+            Thread.detachNewThread {
+                started.signal()
+                do { try store.insertAccepted(storeSampleJob(id: "ours")) } catch { failures.record("\(error)") }
+                finished.signal()
+            }
+            #expect(started.wait(timeout: .now() + 10) == .success)
+            try other.execute("COMMIT")
+            #expect(finished.wait(timeout: .now() + 10) == .success)
+            #expect(failures.messages.isEmpty, "\(failures.messages)")
+            let counts = try store.counts()
+            #expect(counts == ["queued": 2])
+
+            // With a short timeout and the lock never released, the error is a clear sqlite_busy.
+            let impatient = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 20)
+            try other.execute("BEGIN IMMEDIATE")
+            let error = try #require(throws: SQLiteError.self) {
+                try impatient.run("DELETE FROM jobs")
+            }
+            #expect(error.code == "sqlite_busy")
+            try other.execute("ROLLBACK")
+        }
+    }
+
     @Test func applyUpdateHasExactlyOnceEffect() throws {
         try withStore { store in
             let accepted = storeSampleJob(id: "job-x")

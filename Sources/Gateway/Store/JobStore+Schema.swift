@@ -36,6 +36,13 @@ extension JobStore {
         started_at, finished_at, worker, result_json, error_code, error_message, updated_at
         """
 
+    /// Inserts one row; values bound in `columns` order.
+    static let insertSQL = "INSERT INTO jobs (\(columns)) VALUES (\(Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")))"
+
+    /// Finds a job by (owner, idempotency key), with the same expression as the unique index so the lookup uses it.
+    static let selectByIdempotencyKeySQL =
+        "SELECT \(columns) FROM jobs WHERE COALESCE(owner, '') = COALESCE(?, '') AND idempotency_key = ?"
+
     /// `'succeeded','failed','dead','cancelled'` for SQL `IN (…)`; built from constants, never from input.
     static let terminalList = JobRow.states.filter { JobRow.terminalStates.contains($0) }
         .map { "'\($0)'" }.joined(separator: ",")

@@ -38,7 +38,23 @@ final class JobStore: @unchecked Sendable {
     /// (owner, idempotency key) pair, is already taken.
     func insertAccepted(_ row: JobRow) throws {
         try withConnection { db in
-            _ = try db.run("INSERT INTO jobs (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row.values)
+            _ = try db.run(Self.insertSQL, row.values)
+        }
+    }
+
+    /// Idempotent acceptance: when `row` carries an idempotency key already used by the same owner,
+    /// returns that earlier job and inserts nothing; otherwise inserts `row` and returns it.
+    /// Look-up and insert happen under one lock hold, so two requests with the same key on this
+    /// gateway cannot both insert.
+    func acceptOrFindExisting(_ row: JobRow) throws -> (row: JobRow, inserted: Bool) {
+        try withConnection { db in
+            if let key = row.idempotencyKey,
+               let existing = try db.query(Self.selectByIdempotencyKeySQL,
+                                           [SQLiteValue(row.owner), .text(key)], row: { JobRow(statement: $0) }).first {
+                return (existing, false)
+            }
+            _ = try db.run(Self.insertSQL, row.values)
+            return (row, true)
         }
     }
 
@@ -52,8 +68,7 @@ final class JobStore: @unchecked Sendable {
     /// The job `owner` submitted under `idempotencyKey`, or nil; `owner` nil means anonymous.
     func job(owner: String?, idempotencyKey: String) throws -> JobRow? {
         try withConnection { db in
-            // Same expression as the unique index, so the lookup uses it.
-            try db.query("SELECT \(Self.columns) FROM jobs WHERE COALESCE(owner, '') = COALESCE(?, '') AND idempotency_key = ?",
+            try db.query(Self.selectByIdempotencyKeySQL,
                          [SQLiteValue(owner), .text(idempotencyKey)]) { JobRow(statement: $0) }.first
         }
     }
@@ -69,7 +84,7 @@ final class JobStore: @unchecked Sendable {
     func applyUpdate(_ row: JobRow) throws -> Bool {
         try withConnection { db in
             try db.run("""
-                INSERT INTO jobs (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                \(Self.insertSQL)
                 ON CONFLICT (id) DO UPDATE SET
                     state = excluded.state,
                     attempts = excluded.attempts,

@@ -60,6 +60,8 @@ final class SQLiteConnection {
     func close() {
         guard let db = handle else { return }
         statementCache.removeAll()
+        // Lets SQLite refresh query-planner statistics it found missing; cheap, and errors are harmless.
+        sqlite3_exec(db, "PRAGMA optimize", nil, nil, nil)
         sqlite3_close_v2(db)
         handle = nil
     }
