@@ -202,6 +202,7 @@ import Testing
         try withStore { store in
             let perThread = 250
             let failures = FailureCounter()
+            let start = DispatchTime.now().uptimeNanoseconds
             DispatchQueue.concurrentPerform(iterations: 8) { thread in
                 for index in 0..<perThread {
                     do {
@@ -212,6 +213,8 @@ import Testing
                     }
                 }
             }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print("JobStore: \(8 * perThread) inserts from 8 threads in \(Int(seconds * 1000)) ms (\(Int(Double(8 * perThread) / seconds))/s)")
             #expect(failures.messages.isEmpty, "\(failures.messages.prefix(3))")
             let counts = try store.counts()
             #expect(counts == ["queued": 8 * perThread])
