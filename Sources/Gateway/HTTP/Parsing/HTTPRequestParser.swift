@@ -52,6 +52,10 @@ struct HTTPRequestParser {
         self.limits = limits
     }
 
+    /// Bytes consumed by events since the parser was created (for per-request byte counts).
+    var consumedByteCount: Int { appendedByteCount - bufferedByteCount }
+    private var appendedByteCount = 0
+
     /// Bytes received but not yet consumed by an event.
     var bufferedByteCount: Int { buffer.count - start }
 
@@ -69,6 +73,7 @@ struct HTTPRequestParser {
             start = 0
         }
         buffer.append(contentsOf: bytes)
+        appendedByteCount += bytes.count
     }
 
     /// The next event, or nil when more bytes are needed; throws the HTTPError to answer with (then close).
