@@ -68,10 +68,13 @@ final class HTTPServer: @unchecked Sendable {
     /// close idle keep-alive connections; let in-flight requests finish within `shutdownGrace`, their responses
     /// marked `Connection: close`; then cut whatever is still open and return.
     func shutdown() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let listener, let context, !stopped else { return }
-        stopped = true
+        // Claim the shutdown under the lock, but wait outside it so `boundPort` stays answerable meanwhile.
+        let claimed: (ListeningSocket, ServerContext)? = lock.withLock {
+            guard let listener, let context, !stopped else { return nil }
+            stopped = true
+            return (listener, context)
+        }
+        guard let (listener, context) = claimed else { return }
         let deadline = Deadline.after(configuration.shutdownGrace)
         context.beginShutdown()
         acceptFinished.wait()
@@ -89,9 +92,16 @@ final class HTTPServer: @unchecked Sendable {
         while true {
             var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: context.wake.readDescriptor, events: Int16(POLLIN), revents: 0)]
-            let polled = try? systemCall("poll") { poll(&fds, 2, -1) }
+            let polled: SyscallResult<Int32>
+            do {
+                polled = try systemCall("poll") { poll(&fds, 2, -1) }
+            } catch {
+                context.log.error("poll failed", [("error", .string(error.message))])
+                _ = poll(nil, 0, 100)
+                continue
+            }
             if fds[1].revents != 0 { return }
-            guard case .done? = polled, fds[0].revents != 0 else { continue }
+            guard case .done = polled, fds[0].revents != 0 else { continue }
             let accepted: ConnectionSocket?
             do {
                 accepted = try listener.accept()
