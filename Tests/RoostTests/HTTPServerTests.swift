@@ -181,4 +181,29 @@ private func makeRouter() -> Router {
         #expect(client.waitForClose(timeout: 5))
         #expect(server.records.wait(forCount: 1).first?.route == "invalid")
     }
+
+    @Test func http10ClientGetsCloseAndChunkedOverLimitGets413() throws {
+        let server = try TestHTTPServer(router: makeRouter())
+        let old = try RawHTTPClient(port: server.port)
+        try old.send("GET /hello HTTP/1.0\r\n\r\n")
+        let response = try old.readResponse()
+        #expect(response.status == 200 && response.headers["Connection"] == "close")
+        #expect(old.waitForClose(timeout: 5))
+
+        let chunked = try RawHTTPClient(port: server.port)
+        let chunk = "200\r\n" + String(repeating: "z", count: 512) + "\r\n"
+        try chunked.send("POST /small HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + chunk + chunk)
+        #expect(try chunked.readResponse().status == 413)
+        #expect(chunked.waitForClose(timeout: 5))
+    }
+
+    @Test func configurationFromEnvironment() {
+        let configuration = HTTPServerConfiguration(environment: Environment(["ROOST_HTTP_PORT": "9090", "ROOST_HTTP_READ_TIMEOUT": "2.5",
+                                                                              "ROOST_HTTP_MAX_BODY_BYTES": "", "ROOST_HTTP_HOST": "127.0.0.1"]))
+        #expect(configuration.port == 9090)
+        #expect(configuration.readTimeout == 2.5)
+        #expect(configuration.defaultBodyLimit == 1 << 20)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.idleTimeout == 60)
+    }
 }
