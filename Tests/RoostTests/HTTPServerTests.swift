@@ -63,6 +63,7 @@ private func makeRouter() -> Router {
             #expect(try JSON.parse(response.body)["error"]?["code"]?.stringValue == "payload_too_large")
             #expect(client.waitForClose(timeout: 5))
         }
+        #expect(server.records.wait(forCount: 2).map(\.route) == ["/small", "/small"])
     }
 
     @Test func tooManyHeadersGet431() throws {
@@ -205,5 +206,18 @@ private func makeRouter() -> Router {
         #expect(configuration.defaultBodyLimit == 1 << 20)
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.idleTimeout == 60)
+    }
+
+    @Test func clientThatStopsReadingIsDroppedAfterWriteTimeout() throws {
+        let router = makeRouter()
+        router.add("GET", "/big") { _ in HTTPResponse(status: 200, body: [UInt8](repeating: 0x42, count: 64 << 20)) }
+        let server = try TestHTTPServer(router: router) { $0.writeTimeout = 0.3 }
+        let stalled = try RawHTTPClient(port: server.port)
+        try stalled.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n") // and never read
+        let record = try #require(server.records.wait(forCount: 1, timeout: 10).first)
+        #expect(record.route == "/big" && record.bytesOut == 0, "the write was abandoned, not completed")
+        let other = try RawHTTPClient(port: server.port)
+        try other.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try other.readResponse().status == 200)
     }
 }

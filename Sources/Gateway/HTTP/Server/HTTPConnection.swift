@@ -39,10 +39,12 @@ final class HTTPConnection: @unchecked Sendable {
         var startedAt: Deadline? = parser.isIdle ? nil : Deadline.now()
         let consumedBefore = parser.consumedByteCount
         var head: HTTPRequestHead?
+        var routed: Router.Match?
         do throws(Stop) {
             guard case let .head(h) = try nextEvent(startedAt: &startedAt) else { return false }
             head = h
             let match = context.router.match(method: h.method, path: h.decodedTarget.path)
+            routed = match
             if case let .found(route, _) = match, let limit = route.bodyLimit { parser.bodyLimit = limit }
             else { parser.bodyLimit = context.configuration.defaultBodyLimit }
             // Refuse an oversized declared body before reading it, and before inviting it with 100 Continue.
@@ -60,7 +62,7 @@ final class HTTPConnection: @unchecked Sendable {
         } catch {
             guard case let .respond(error) = error else { return false }
             let written = write(error.response, method: head?.method ?? "GET", keepAlive: false)
-            report(head: head, match: nil, status: error.status, bytesIn: parser.consumedByteCount - consumedBefore,
+            report(head: head, match: routed, status: error.status, bytesIn: parser.consumedByteCount - consumedBefore,
                    bytesOut: written ?? 0, startedAt: startedAt)
             if written != nil { socket.lingeringClose() }
             return false

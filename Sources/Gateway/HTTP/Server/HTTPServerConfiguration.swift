@@ -47,7 +47,7 @@ struct RequestRecord: Sendable {
     let status: Int
     /// Bytes of the request consumed (head and body).
     let bytesIn: Int
-    /// Bytes of the response written.
+    /// Bytes of the response written (0 when the client went away or stalled before it was all written).
     let bytesOut: Int
     /// Seconds from the request's first byte to the end of the response.
     let duration: Double
