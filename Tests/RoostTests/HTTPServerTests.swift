@@ -77,14 +77,14 @@ private func makeRouter() -> Router {
     @Test func slowClientGets408WhileOthersAreServed() throws {
         let server = try TestHTTPServer(router: makeRouter()) { $0.readTimeout = 1 }
         let slow = try RawHTTPClient(port: server.port)
-        let started = Deadline.now()
+        let started = MonotonicDeadline.now()
         try slow.send("GET /hello HTTP/1.1\r\nHo")
         let other = try RawHTTPClient(port: server.port)
         try other.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try other.readResponse().status == 200)
-        #expect(Deadline.now().seconds - started.seconds < 1, "served while the slow client was still within its timeout")
+        #expect(MonotonicDeadline.now().seconds - started.seconds < 1, "served while the slow client was still within its timeout")
         let timedOut = try slow.readResponse(timeout: 5)
-        let elapsed = Deadline.now().seconds - started.seconds
+        let elapsed = MonotonicDeadline.now().seconds - started.seconds
         #expect(timedOut.status == 408)
         #expect(elapsed >= 0.95 && elapsed < 4)
         #expect(slow.waitForClose(timeout: 5))
@@ -95,9 +95,9 @@ private func makeRouter() -> Router {
         let client = try RawHTTPClient(port: server.port)
         try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse().status == 200)
-        let idleSince = Deadline.now()
+        let idleSince = MonotonicDeadline.now()
         #expect(client.waitForClose(timeout: 5))
-        #expect(Deadline.now().seconds - idleSince.seconds >= 0.25)
+        #expect(MonotonicDeadline.now().seconds - idleSince.seconds >= 0.25)
     }
 
     @Test func gracefulShutdownFinishesInFlightRequestAndRefusesNewConnections() throws {

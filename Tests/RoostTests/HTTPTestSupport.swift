@@ -60,7 +60,7 @@ final class RawHTTPClient {
 
     /// Reads one response (interim 1xx responses included) within `timeout` seconds.
     func readResponse(timeout: Double = 5, isHead: Bool = false) throws -> RawHTTPResponse {
-        let deadline = Deadline.after(timeout)
+        let deadline = MonotonicDeadline.after(timeout)
         while true {
             if let end = headEnd() {
                 let lines = String(decoding: buffer[..<end], as: UTF8.self).components(separatedBy: "\r\n").filter { !$0.isEmpty }
@@ -87,14 +87,14 @@ final class RawHTTPClient {
 
     /// Waits for the server to close the connection; true when it did within `timeout` seconds.
     func waitForClose(timeout: Double) -> Bool {
-        let deadline = Deadline.after(timeout)
+        let deadline = MonotonicDeadline.after(timeout)
         while true {
             do { guard try fill(until: deadline) else { return true } } catch { return false }
         }
     }
 
     /// Reads more bytes; false on end of stream; throws on timeout.
-    private func fill(until deadline: Deadline) throws -> Bool {
+    private func fill(until deadline: MonotonicDeadline) throws -> Bool {
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
         guard ready > 0 else { throw RawHTTPClientError(description: "timed out waiting for the server") }
@@ -158,7 +158,7 @@ final class RecordBox: @unchecked Sendable {
 /// Runs `attempt` until it returns true or `timeout` seconds pass, for states only observable from outside
 /// (e.g. a port refusing connections); returns whether it succeeded.
 func eventually(timeout: Double = 5, _ attempt: () -> Bool) -> Bool {
-    let deadline = Deadline.after(timeout)
+    let deadline = MonotonicDeadline.after(timeout)
     while !deadline.hasPassed {
         if attempt() { return true }
         _ = poll(nil, 0, 10)

@@ -29,11 +29,11 @@ final class ConnectionRegistry: @unchecked Sendable {
     }
 
     /// Waits until no connection is open or `deadline` passes; true when all are gone.
-    func waitUntilEmpty(until deadline: Deadline) -> Bool {
+    func waitUntilEmpty(until deadline: MonotonicDeadline) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while !sockets.isEmpty {
-            let left = deadline.seconds - Deadline.now().seconds
+            let left = deadline.seconds - MonotonicDeadline.now().seconds
             if left <= 0 { return false }
             _ = condition.wait(until: Date(timeIntervalSinceNow: left))
         }

@@ -36,7 +36,7 @@ final class ConnectionSocket: @unchecked Sendable {
     deinit { close() }
 
     /// Reads into `buffer` before `deadline`; when `wake` is given, returns `.woken` as soon as it is readable.
-    func read(into buffer: inout [UInt8], until deadline: Deadline, wake: Int32? = nil) throws(SocketError) -> ReadOutcome {
+    func read(into buffer: inout [UInt8], until deadline: MonotonicDeadline, wake: Int32? = nil) throws(SocketError) -> ReadOutcome {
         while true {
             var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
             if let wake { fds.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
@@ -55,7 +55,7 @@ final class ConnectionSocket: @unchecked Sendable {
     }
 
     /// Writes all of `bytes` before `deadline`, or throws (`timed_out` when the peer stopped reading).
-    func write(_ bytes: some Collection<UInt8>, until deadline: Deadline) throws(SocketError) {
+    func write(_ bytes: some Collection<UInt8>, until deadline: MonotonicDeadline) throws(SocketError) {
         let contiguous = ContiguousArray(bytes)
         var offset = 0
         while offset < contiguous.count {
@@ -75,7 +75,7 @@ final class ConnectionSocket: @unchecked Sendable {
     /// to a reset caused by unread request bytes (the classic "lingering close").
     func lingeringClose(maxWait: Double = 1, maxBytes: Int = 1 << 20) {
         _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
-        let deadline = Deadline.after(maxWait)
+        let deadline = MonotonicDeadline.after(maxWait)
         var scratch = [UInt8](repeating: 0, count: 16_384)
         var discarded = 0
         while discarded < maxBytes {
@@ -100,7 +100,7 @@ final class ConnectionSocket: @unchecked Sendable {
     }
 
     /// Polls `fds` until one is ready (true) or the deadline passes (false).
-    private func wait(_ fds: inout [pollfd], until deadline: Deadline) throws(SocketError) -> Bool {
+    private func wait(_ fds: inout [pollfd], until deadline: MonotonicDeadline) throws(SocketError) -> Bool {
         while true {
             let timeout = deadline.remainingMilliseconds
             let count = fds.count

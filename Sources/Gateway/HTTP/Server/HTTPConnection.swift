@@ -5,7 +5,7 @@ final class HTTPConnection: @unchecked Sendable {
     // @unchecked Sendable: created by the accept thread and then used only by the connection's own thread.
     private let socket: ConnectionSocket
     private let id: Int
-    private let context: ServerContext
+    private let context: HTTPServerContext
     private var parser: HTTPRequestParser
     private var readBuffer = [UInt8](repeating: 0, count: 65_536)
 
@@ -16,7 +16,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     /// Wraps an accepted, registered socket.
-    init(socket: ConnectionSocket, id: Int, context: ServerContext) {
+    init(socket: ConnectionSocket, id: Int, context: HTTPServerContext) {
         self.socket = socket
         self.id = id
         self.context = context
@@ -36,7 +36,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// Handles one request; true when the connection stays open for the next one.
     private func serveOneRequest() -> Bool {
-        var startedAt: Deadline? = parser.isIdle ? nil : Deadline.now()
+        var startedAt: MonotonicDeadline? = parser.isIdle ? nil : MonotonicDeadline.now()
         let consumedBefore = parser.consumedByteCount
         var head: HTTPRequestHead?
         var routed: Router.Match?
@@ -92,7 +92,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// The next parser event, reading as needed: idle waits are silent and end on shutdown; once a request
     /// has begun, the read timeout runs from its first byte.
-    private func nextEvent(startedAt: inout Deadline?) throws(Stop) -> HTTPParserEvent {
+    private func nextEvent(startedAt: inout MonotonicDeadline?) throws(Stop) -> HTTPParserEvent {
         let c = context.configuration
         while true {
             do {
@@ -101,7 +101,7 @@ final class HTTPConnection: @unchecked Sendable {
                 throw .respond(error)
             }
             let idle = startedAt == nil
-            let deadline = startedAt.map { Deadline(seconds: $0.seconds + c.readTimeout) } ?? Deadline.after(c.idleTimeout)
+            let deadline = startedAt.map { MonotonicDeadline(seconds: $0.seconds + c.readTimeout) } ?? MonotonicDeadline.after(c.idleTimeout)
             if idle, context.isShuttingDown { throw .close }
             let outcome: ConnectionSocket.ReadOutcome
             do {
@@ -112,7 +112,7 @@ final class HTTPConnection: @unchecked Sendable {
             }
             switch outcome {
             case let .bytes(n):
-                if startedAt == nil { startedAt = Deadline.now() }
+                if startedAt == nil { startedAt = MonotonicDeadline.now() }
                 parser.append(readBuffer[0..<n])
             case .endOfStream, .woken: throw .close
             case .timedOut: throw idle ? .close : .respond(.requestTimeout())
@@ -140,16 +140,16 @@ final class HTTPConnection: @unchecked Sendable {
         }
     }
 
-    private func writeDeadline() -> Deadline { Deadline.after(context.configuration.writeTimeout) }
+    private func writeDeadline() -> MonotonicDeadline { MonotonicDeadline.after(context.configuration.writeTimeout) }
 
-    private func report(head: HTTPRequestHead?, match: Router.Match?, status: Int, bytesIn: Int, bytesOut: Int, startedAt: Deadline?) {
+    private func report(head: HTTPRequestHead?, match: Router.Match?, status: Int, bytesIn: Int, bytesOut: Int, startedAt: MonotonicDeadline?) {
         let route: String
         switch match {
         case let .found(r, _)?: route = r.name
         case .notFound?, .methodNotAllowed?: route = "unmatched"
         case nil: route = head == nil ? "invalid" : "unmatched"
         }
-        let duration = startedAt.map { Deadline.now().seconds - $0.seconds } ?? 0
+        let duration = startedAt.map { MonotonicDeadline.now().seconds - $0.seconds } ?? 0
         context.record(RequestRecord(route: route, method: head?.method ?? "", path: head?.decodedTarget.path ?? "",
                                      status: status, bytesIn: bytesIn, bytesOut: bytesOut, duration: duration,
                                      remoteAddress: socket.remoteAddress))

@@ -21,7 +21,7 @@ final class HTTPServer: @unchecked Sendable {
     private let router: Router
     private let log: Log
     private let onRequest: (@Sendable (RequestRecord) -> Void)?
-    private var context: ServerContext?
+    private var context: HTTPServerContext?
     private var listener: ListeningSocket?
     private let acceptFinished = DispatchSemaphore(value: 0)
     private var stopped = false
@@ -50,7 +50,7 @@ final class HTTPServer: @unchecked Sendable {
         try lock.withLock {
             precondition(listener == nil, "HTTPServer.start called twice")
             let c = configuration
-            let context = try ServerContext(configuration: c, router: router, log: log, onRequest: onRequest)
+            let context = try HTTPServerContext(configuration: c, router: router, log: log, onRequest: onRequest)
             let socket = try ListeningSocket(host: c.host, port: c.port, backlog: c.listenBacklog)
             self.context = context
             listener = socket
@@ -69,13 +69,13 @@ final class HTTPServer: @unchecked Sendable {
     /// marked `Connection: close`; then cut whatever is still open and return.
     func shutdown() {
         // Claim the shutdown under the lock, but wait outside it so `boundPort` stays answerable meanwhile.
-        let claimed: (ListeningSocket, ServerContext)? = lock.withLock {
+        let claimed: (ListeningSocket, HTTPServerContext)? = lock.withLock {
             guard let listener, let context, !stopped else { return nil }
             stopped = true
             return (listener, context)
         }
         guard let (listener, context) = claimed else { return }
-        let deadline = Deadline.after(configuration.shutdownGrace)
+        let deadline = MonotonicDeadline.after(configuration.shutdownGrace)
         context.beginShutdown()
         acceptFinished.wait()
         listener.close()
@@ -87,7 +87,7 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     /// Accepts until shutdown; each connection gets a thread, or a 503 when the cap is reached.
-    private static func acceptLoop(_ listener: ListeningSocket, context: ServerContext) {
+    private static func acceptLoop(_ listener: ListeningSocket, context: HTTPServerContext) {
         let c = context.configuration
         while true {
             var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
@@ -125,14 +125,14 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     /// Answers a connection over the cap with 503 and closes it, without giving it a thread.
-    private static func reject(_ socket: ConnectionSocket, context: ServerContext) {
+    private static func reject(_ socket: ConnectionSocket, context: HTTPServerContext) {
         let error = HTTPError.serviceUnavailable(retryAfter: 1, message: "too many connections")
         let bytes = error.response.wireHead(keepAlive: false) + error.response.body
         // The socket is new, so its send buffer is empty and this short write cannot block for long.
-        try? socket.write(bytes, until: Deadline.after(0.05))
+        try? socket.write(bytes, until: MonotonicDeadline.after(0.05))
         _ = Glibc.shutdown(socket.descriptor, Int32(SHUT_WR))
         var scratch = [UInt8](repeating: 0, count: 4096)
-        _ = try? socket.read(into: &scratch, until: Deadline.now())
+        _ = try? socket.read(into: &scratch, until: MonotonicDeadline.now())
         socket.close()
         context.record(RequestRecord(route: "rejected", method: "", path: "", status: 503, bytesIn: 0,
                                      bytesOut: bytes.count, duration: 0, remoteAddress: socket.remoteAddress))

@@ -2,7 +2,7 @@ import Foundation
 import Shared
 
 /// What the accept thread and every connection thread share; lives as long as the last of them.
-final class ServerContext: @unchecked Sendable {
+final class HTTPServerContext: @unchecked Sendable {
     // @unchecked Sendable: everything is immutable after init except `shuttingDown`, which is guarded by `lock`;
     // the registry and wake signal are themselves thread-safe.
     private let lock = NSLock()
