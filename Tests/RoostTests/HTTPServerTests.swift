@@ -18,6 +18,17 @@ private func makeRouter() -> Router {
     return router
 }
 
+/// Runs `attempt` until it returns true or `timeout` seconds pass, for states only observable from outside
+/// (e.g. a port refusing connections); returns whether it succeeded.
+private func eventually(timeout: Double = 5, _ attempt: () -> Bool) -> Bool {
+    let deadline = MonotonicDeadline.after(timeout)
+    while !deadline.hasPassed {
+        if attempt() { return true }
+        _ = poll(nil, 0, 10)
+    }
+    return attempt()
+}
+
 @Suite struct HTTPServerTests {
     @Test func keepAliveServesTwoRequestsOnOneConnection() throws {
         let server = try TestHTTPServer(router: makeRouter())

@@ -121,7 +121,7 @@ final class TestHTTPServer {
     /// Its port.
     let port: Int
     /// Records received through `onRequest`.
-    let records = RecordBox()
+    let records = HTTPRecordBox()
 
     /// Starts `router` on 127.0.0.1 with `configure` applied to a test configuration.
     init(router: Router, configure: (inout HTTPServerConfiguration) -> Void = { _ in }) throws {
@@ -139,7 +139,7 @@ final class TestHTTPServer {
 }
 
 /// A thread-safe list of request records that tests can wait on.
-final class RecordBox: @unchecked Sendable {
+final class HTTPRecordBox: @unchecked Sendable {
     // @unchecked Sendable: `items` is only touched under `condition`.
     private let condition = NSCondition()
     private var items: [RequestRecord] = []
@@ -153,15 +153,4 @@ final class RecordBox: @unchecked Sendable {
         while items.count < count, condition.wait(until: deadline) {}
         return items
     }
-}
-
-/// Runs `attempt` until it returns true or `timeout` seconds pass, for states only observable from outside
-/// (e.g. a port refusing connections); returns whether it succeeded.
-func eventually(timeout: Double = 5, _ attempt: () -> Bool) -> Bool {
-    let deadline = MonotonicDeadline.after(timeout)
-    while !deadline.hasPassed {
-        if attempt() { return true }
-        _ = poll(nil, 0, 10)
-    }
-    return attempt()
 }
