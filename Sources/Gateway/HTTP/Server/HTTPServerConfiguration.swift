@@ -1,0 +1,56 @@
+/// Settings of the HTTP server; times are in seconds. `main` fills it from `ROOST_*` variables.
+struct HTTPServerConfiguration: Sendable {
+    /// The address to bind (`0.0.0.0`, `127.0.0.1`, `::`).
+    var host = "0.0.0.0"
+    /// The port to bind; 0 picks a free one (see `HTTPServer.boundPort`).
+    var port = 8080
+    /// Connections served at once; one more is answered `503` and closed.
+    var maxConnections = 256
+    /// Maximum bytes of a request head (request line and headers).
+    var maxHeaderBytes = 16_384
+    /// Maximum number of header fields.
+    var maxHeaderCount = 100
+    /// Body limit for routes that do not set their own.
+    var defaultBodyLimit = 1 << 20
+    /// Time allowed for a whole request (head and body) once its first byte arrived; then `408` and close.
+    var readTimeout = 30.0
+    /// Time a keep-alive connection may sit idle between requests; then it is closed silently.
+    var idleTimeout = 60.0
+    /// Time allowed for writing one response.
+    var writeTimeout = 30.0
+    /// Time `shutdown` waits for in-flight requests before closing their connections.
+    var shutdownGrace = 30.0
+    /// Stack size of each connection thread; handlers run on it.
+    var threadStackSize = 1 << 20
+    /// The kernel's queue of connections not yet accepted.
+    var listenBacklog: Int32 = 511
+
+    /// Creates a configuration with the defaults above.
+    init() {}
+
+    /// Creates a configuration bound to `host:port` with the other defaults.
+    init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// What the server reports about each answered request (the lead feeds metrics from it).
+struct RequestRecord: Sendable {
+    /// The matched route's name, or a placeholder (`unmatched`, `invalid`) when none matched.
+    let route: String
+    /// The request method (empty when the request line could not be parsed).
+    let method: String
+    /// The decoded path (empty when unknown).
+    let path: String
+    /// The status sent.
+    let status: Int
+    /// Bytes of the request consumed (head and body).
+    let bytesIn: Int
+    /// Bytes of the response written (0 when the client went away or stalled before it was all written).
+    let bytesOut: Int
+    /// Seconds from the request's first byte to the end of the response.
+    let duration: Double
+    /// The peer, `host:port`.
+    let remoteAddress: String
+}

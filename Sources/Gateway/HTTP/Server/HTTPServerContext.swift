@@ -1,0 +1,51 @@
+import Foundation
+import Shared
+
+/// What the accept thread and every connection thread share; lives as long as the last of them.
+final class HTTPServerContext: @unchecked Sendable {
+    // @unchecked Sendable: everything is immutable after init except `shuttingDown`, which is guarded by `lock`;
+    // the registry and wake signal are themselves thread-safe.
+    private let lock = NSLock()
+    private var shuttingDown = false
+    /// The server's settings.
+    let configuration: HTTPServerConfiguration
+    /// The routes.
+    let router: Router
+    /// Where access and error lines go.
+    let log: Log
+    /// Called once per answered request.
+    let onRequest: (@Sendable (RequestRecord) -> Void)?
+    /// The open connections.
+    let registry = ConnectionRegistry()
+    /// Becomes readable when shutdown begins, waking the accept thread and idle connections.
+    let wake: WakeSignal
+
+    /// Creates the shared state.
+    init(configuration: HTTPServerConfiguration, router: Router, log: Log,
+         onRequest: (@Sendable (RequestRecord) -> Void)?) throws(SocketError) {
+        self.configuration = configuration
+        self.router = router
+        self.log = log
+        self.onRequest = onRequest
+        self.wake = try WakeSignal()
+    }
+
+    /// Whether shutdown has begun (responses then carry `Connection: close`).
+    var isShuttingDown: Bool { lock.withLock { shuttingDown } }
+
+    /// Marks shutdown as begun and wakes everyone polling the wake signal.
+    func beginShutdown() {
+        lock.withLock { shuttingDown = true }
+        wake.signal()
+    }
+
+    /// Writes the access line and reports the record.
+    func record(_ record: RequestRecord) {
+        log.info("request", [
+            ("method", .string(record.method)), ("route", .string(record.route)), ("path", .string(record.path)),
+            ("status", .int(record.status)), ("bytes_in", .int(record.bytesIn)), ("bytes_out", .int(record.bytesOut)),
+            ("duration_ms", .double((record.duration * 1_000_000).rounded() / 1000)), ("remote", .string(record.remoteAddress)),
+        ])
+        onRequest?(record)
+    }
+}
