@@ -43,6 +43,21 @@ final class JobStore: @unchecked Sendable {
         }
     }
 
+    /// Records a job the gateway just queued in Redis. A worker may already have reported on it
+    /// (the ingester then inserted it from the event), so this fills in the identity fields of
+    /// an existing row and keeps its state.
+    func recordAccepted(_ row: JobRow) throws {
+        try withConnection { db in
+            _ = try db.run("""
+                \(Self.insertSQL)
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = excluded.kind, lane = excluded.lane, owner = excluded.owner,
+                    idempotency_key = excluded.idempotency_key, image_sha256 = excluded.image_sha256,
+                    image_bytes = excluded.image_bytes, created_at = excluded.created_at
+                """, row.values)
+        }
+    }
+
     /// Idempotent acceptance: when `row` carries an idempotency key already used by the same owner,
     /// returns that earlier job and inserts nothing; otherwise inserts `row` and returns it.
     /// Look-up and insert happen under one lock hold, so two requests with the same key on this

@@ -1,0 +1,52 @@
+import Foundation
+import Shared
+
+/// The gateway process: SQLite store, Redis pool, result ingester and HTTP server, wired together.
+///
+/// Stop order: the HTTP server stops accepting and finishes in-flight requests first (they may
+/// still need Redis and SQLite), then the ingester records what it has read, then the store closes.
+final class Gateway: @unchecked Sendable {
+    // Safe: all properties are set in init and never reassigned; each is itself thread-safe.
+    let configuration: GatewayConfiguration
+    let store: JobStore
+    let server: HTTPServer
+    private let ingester: ResultIngester
+    private let log: Log
+
+    /// Job kinds the job API accepts.
+    static let jobKinds: Set<String> = ["probe", "classify", "faces"]
+
+    /// Opens the store (running migrations), prepares Redis and builds the routes.
+    init(configuration: GatewayConfiguration, log: Log) throws {
+        self.configuration = configuration
+        self.log = log
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        store = try JobStore(path: configuration.dataDirectory.appendingPathComponent("roost.sqlite").path)
+        let pool = RedisPool(endpoint: configuration.redis, settings: configuration.queue)
+        let waiters = JobWaiters()
+        let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, kinds: Gateway.jobKinds)
+        let metrics = GatewayMetrics()
+        let router = Router()
+        JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
+        OpsRoutes(pool: pool, metrics: metrics, store: store).register(on: router)
+        server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
+        ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
+                                  consumer: "gateway", log: log)
+    }
+
+    /// Starts ingesting and serving.
+    func start() throws {
+        ingester.start()
+        try server.start()
+        log.info("gateway listening", [("port", .int(server.boundPort)), ("redis", .string(configuration.redis.redacted)),
+                                       ("data", .string(configuration.dataDirectory.path))])
+    }
+
+    /// Graceful stop, in the order described above.
+    func shutdown() {
+        server.shutdown()
+        ingester.shutdown()
+        store.close()
+        log.info("gateway stopped")
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Shared
+
+/// The gateway's settings, read once from `ROOST_*` variables in `main`.
+struct GatewayConfiguration: Sendable {
+    /// Redis (`ROOST_REDIS_URL`, default `redis://127.0.0.1:6379`).
+    var redis = RedisEndpoint()
+    /// Queue behaviour shared with the workers.
+    var queue = QueueSettings()
+    /// HTTP server settings (`ROOST_HTTP_*`).
+    var http = HTTPServerConfiguration()
+    /// Directory of the SQLite database (`ROOST_DATA_DIR`, default `.roost/data`).
+    var dataDirectory = URL(fileURLWithPath: ".roost/data")
+    /// Largest upload accepted by upload routes (`ROOST_MAX_UPLOAD_BYTES`, default 10 MiB).
+    var maxUploadBytes = 10 << 20
+    /// Largest image accepted, in pixels, read from the JPEG header before enqueue (`ROOST_MAX_IMAGE_PIXELS`, default 40000000).
+    var maxImagePixels = 40_000_000
+    /// Longest `?wait=` a status request may hold, in seconds (`ROOST_MAX_WAIT`, default 30).
+    var maxWait = 30.0
+    /// How long synchronous endpoints wait for a worker before answering 202 (`ROOST_SYNC_TIMEOUT`, default 20 s).
+    var syncTimeout = 20.0
+
+    /// Defaults (tests override fields).
+    init() {}
+
+    /// Reads the environment.
+    init(environment env: Environment) {
+        do { redis = try RedisEndpoint(url: env.string("ROOST_REDIS_URL", default: "redis://127.0.0.1:6379")) } catch {
+            Environment.fatal(error.description)
+        }
+        queue = QueueSettings(environment: env)
+        http = HTTPServerConfiguration(environment: env)
+        dataDirectory = URL(fileURLWithPath: env.string("ROOST_DATA_DIR", default: ".roost/data"))
+        maxUploadBytes = env.int("ROOST_MAX_UPLOAD_BYTES", default: maxUploadBytes, range: 1_024...(1 << 30))
+        maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
+        maxWait = env.seconds("ROOST_MAX_WAIT", default: maxWait)
+        syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Shared
+
+/// Submits, finds, waits for and cancels jobs: the one place that keeps SQLite (durable) and
+/// Redis (live) in step. Every other API (bird, dog, face) goes through it.
+final class JobService: Sendable {
+    private let store: JobStore
+    private let pool: RedisPool
+    private let waiters: JobWaiters
+    private let settings: QueueSettings
+    /// Job kinds clients may submit.
+    let kinds: Set<String>
+
+    /// Creates the service.
+    init(store: JobStore, pool: RedisPool, waiters: JobWaiters, settings: QueueSettings, kinds: Set<String>) {
+        self.store = store
+        self.pool = pool
+        self.waiters = waiters
+        self.settings = settings
+        self.kinds = kinds
+    }
+
+    /// Queues an analysis of `image`. Returns the job's record and whether it is new (false: the
+    /// idempotency key was used before by the same owner, and this is that job).
+    func submit(kind: String, lane: Lane, image: ImageUpload, params: JSON = .object([]), owner: String,
+                idempotencyKey: String?) throws -> (record: JobRecord, created: Bool) {
+        if let key = idempotencyKey, let row = try store.job(owner: owner, idempotencyKey: key) {
+            return (try current(row), false)
+        }
+        let request = EnqueueRequest(kind: kind, lane: lane, blob: image.bytes, blobSHA256: image.sha256, params: params,
+                                     owner: owner, idempotencyKey: idempotencyKey)
+        switch try pool.with({ try $0.enqueue(request) }) {
+        case let .busy(depth):
+            throw HTTPError.serviceUnavailable(retryAfter: lane == .interactive ? 1 : 10,
+                                               message: "the \(lane.rawValue) lane is full (\(depth) jobs waiting); try again later")
+        case let .existing(id):
+            return (try find(id: id, requester: owner), false)
+        case let .created(id):
+            try store.recordAccepted(JobRow(id: id, kind: kind, lane: lane.rawValue, owner: owner, idempotencyKey: idempotencyKey,
+                                            imageSHA256: image.sha256, imageBytes: image.bytes.count, createdAt: request.createdAt))
+            let record = JobRecord(id: id, kind: kind, lane: lane, state: .queued, createdAt: request.createdAt, owner: owner)
+            return (record, true)
+        }
+    }
+
+    /// The job's current state: live from Redis while it has a record there, else from SQLite.
+    /// Unknown ids and other owners' jobs are both `404`, so ids cannot be probed.
+    func find(id: String, requester: String?) throws -> JobRecord {
+        guard JobID.isValid(id), let row = try store.job(id: id) else { throw HTTPError.notFound("no job with id \(id)") }
+        if let owner = row.owner, owner.hasPrefix("key:"), owner != requester { throw HTTPError.notFound("no job with id \(id)") }
+        return try current(row)
+    }
+
+    /// Like `find`, but holds up to `timeout` seconds for the job to leave its current state.
+    func wait(id: String, requester: String?, timeout: Double) throws -> JobRecord {
+        let token = waiters.token(for: id)
+        let before: JobRecord
+        do { before = try find(id: id, requester: requester) } catch { waiters.release(id); throw error }
+        guard !before.state.isTerminal, timeout > 0 else { waiters.release(id); return before }
+        _ = waiters.wait(for: id, token: token, timeout: timeout)
+        return try find(id: id, requester: requester)
+    }
+
+    /// Waits until the job finishes or `timeout` passes (for the synchronous endpoints).
+    func waitForResult(id: String, requester: String?, timeout: Double) throws -> JobRecord {
+        let deadline = Date().addingTimeInterval(timeout)
+        var record = try find(id: id, requester: requester)
+        while !record.state.isTerminal {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { break }
+            record = try wait(id: id, requester: requester, timeout: left)
+        }
+        return record
+    }
+
+    /// Cancels a queued or running job; `409` when it already finished.
+    func cancel(id: String, requester: String?) throws -> JobRecord {
+        let record = try find(id: id, requester: requester)
+        switch try pool.with({ try $0.cancel(lane: record.lane, id: id) }) {
+        case .cancelled, .missing:
+            _ = try store.markCancelled(id: id)
+        case let .alreadyFinished(state):
+            throw HTTPError(status: 409, code: "job_finished", message: "the job already ended (\(state.rawValue)); nothing to cancel")
+        }
+        return try find(id: id, requester: requester)
+    }
+
+    private func current(_ row: JobRow) throws -> JobRecord {
+        let lane = Lane(rawValue: row.lane) ?? .interactive
+        if !row.isTerminal, var live = try pool.with({ try $0.record(lane: lane, id: row.id) }) {
+            live.owner = row.owner
+            return live
+        }
+        return JobRecord(id: row.id, kind: row.kind, lane: lane, state: JobState(rawValue: row.state) ?? .queued,
+                         attempts: row.attempts, createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt,
+                         worker: row.worker, resultJSON: row.resultJSON, errorCode: row.errorCode, errorMessage: row.errorMessage,
+                         owner: row.owner)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Shared
+
+/// Moves job state changes from Redis into SQLite and wakes long-polls.
+///
+/// Reads the lanes' event streams through the `gateway` consumer group. An event is
+/// acknowledged only after SQLite recorded it; after a crash the unacknowledged ones are read
+/// again, and `JobStore.applyUpdate` ignores what it already has, so each result lands exactly once.
+final class ResultIngester: @unchecked Sendable {
+    // Safe: `session` is only used by the ingester's own thread; the other properties are immutable and Sendable.
+    private let store: JobStore
+    private let waiters: JobWaiters
+    private let endpoint: RedisEndpoint
+    private let settings: QueueSettings
+    private let consumer: String
+    private let log: Log
+    private let stop = StopFlag()
+    private let finished = DispatchSemaphore(value: 0)
+    private var session: JobQueue?
+
+    /// Creates the ingester; `start()` runs it.
+    init(store: JobStore, waiters: JobWaiters, endpoint: RedisEndpoint, settings: QueueSettings, consumer: String, log: Log) {
+        self.store = store
+        self.waiters = waiters
+        self.endpoint = endpoint
+        self.settings = settings
+        self.consumer = consumer
+        self.log = log
+    }
+
+    /// Starts the ingester thread.
+    func start() {
+        let thread = Thread { [self] in
+            run()
+            finished.signal()
+        }
+        thread.name = "roost-ingester"
+        thread.start()
+    }
+
+    /// Stops after the current batch (waits up to `timeout` seconds).
+    func shutdown(timeout: Double = 5) {
+        stop.stop()
+        _ = finished.wait(timeout: .now() + timeout)
+    }
+
+    private func run() {
+        var readPendingFirst = true
+        var failures = 0
+        while !stop.isStopped {
+            do {
+                let queue = try connected()
+                let events = try queue.readEvents(consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst)
+                if readPendingFirst && events.isEmpty { readPendingFirst = false; continue }
+                guard !events.isEmpty else { continue }
+                try record(events)
+                try queue.acknowledgeEvents(events)
+                waiters.notify(events.map(\.record.id))
+                failures = 0
+            } catch {
+                session?.connection.close()
+                session = nil
+                readPendingFirst = true
+                failures += 1
+                let delay = min(5.0, 0.1 * Double(1 << min(failures, 6)))
+                log.warning("result ingester error", [("error", .string(String(describing: error))), ("retry_in_s", .double(delay))])
+                stop.sleep(delay)
+            }
+        }
+    }
+
+    private func record(_ events: [JobEvent]) throws {
+        let now = Clock.now()
+        for event in events where !event.record.id.isEmpty {
+            let r = event.record
+            // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
+            let row = JobRow(id: r.id, kind: r.kind, lane: r.lane.rawValue, state: r.state.rawValue, attempts: r.attempts,
+                             owner: r.owner, idempotencyKey: nil, imageSHA256: nil, imageBytes: nil, createdAt: r.createdAt ?? now,
+                             startedAt: r.startedAt, finishedAt: r.finishedAt, worker: r.worker, resultJSON: r.resultJSON,
+                             errorCode: r.errorCode, errorMessage: r.errorMessage, updatedAt: now)
+            _ = try store.applyUpdate(row)
+        }
+    }
+
+    private func connected() throws -> JobQueue {
+        if let session, session.connection.isOpen { return session }
+        let queue = try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 10)
+        try queue.ensureGroups()
+        session = queue
+        return queue
+    }
+}

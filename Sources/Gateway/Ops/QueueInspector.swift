@@ -1,0 +1,72 @@
+import Shared
+
+/// Reads the fleet's and the lanes' state from Redis for `/ops/*` and `/metrics`.
+struct QueueInspector {
+    let queue: JobQueue
+
+    /// One lane's figures.
+    struct LaneFigures {
+        /// The lane.
+        let lane: Lane
+        /// Jobs in the stream (waiting or being worked on).
+        let depth: Int
+        /// Delivered to a worker, not yet acknowledged.
+        let inFlight: Int
+        /// Seconds since the oldest unfinished job was queued (0 when empty).
+        let oldestAge: Double
+        /// Retries waiting for their backoff.
+        let delayed: Int
+        /// Entries in the dead-letter stream.
+        let dead: Int
+        /// The lane's counters (`enqueued:probe` → 12…).
+        let stats: [String: Int]
+        /// Duration sums by kind (seconds).
+        let durationSums: [String: Double]
+    }
+
+    /// Figures for every lane, in one round trip.
+    func lanes() throws -> [LaneFigures] {
+        let layout = queue.layout
+        var commands: [[RedisArgument]] = []
+        for lane in Lane.allCases {
+            commands.append(["XLEN", .text(layout.stream(lane))])
+            commands.append(["XPENDING", .text(layout.stream(lane)), .text(QueueLayout.workerGroup)])
+            commands.append(["XRANGE", .text(layout.stream(lane)), "-", "+", "COUNT", "1"])
+            commands.append(["ZCARD", .text(layout.delayed(lane))])
+            commands.append(["XLEN", .text(layout.dead(lane))])
+            commands.append(["HGETALL", .text(layout.stats(lane))])
+        }
+        let replies = try queue.connection.pipeline(commands)
+        let now = Clock.now()
+        return Lane.allCases.enumerated().map { index, lane in
+            let r = Array(replies[(index * 6)..<(index * 6 + 6)])
+            var oldest = 0.0
+            if let first = r[2].array?.first?.array?.first?.text, let ms = first.split(separator: "-").first.flatMap({ Double($0) }) {
+                oldest = max(0, now - ms / 1000)
+            }
+            var stats: [String: Int] = [:]
+            var sums: [String: Double] = [:]
+            for (field, value) in r[5].fieldMap {
+                if field.hasPrefix("duration_sum:") { sums[String(field.dropFirst("duration_sum:".count))] = value.text.flatMap { Double($0) } ?? 0 }
+                else { stats[field] = value.int ?? 0 }
+            }
+            return LaneFigures(lane: lane, depth: r[0].int ?? 0, inFlight: r[1].array?.first?.int ?? 0, oldestAge: oldest,
+                               delayed: r[3].int ?? 0, dead: r[4].int ?? 0, stats: stats, durationSums: sums)
+        }
+    }
+
+    /// Heartbeat documents of live workers; ids whose key expired are pruned from the set.
+    func workers() throws -> [JSON] {
+        let layout = queue.layout
+        let ids = (try queue.connection.call(["SMEMBERS", layout.workers]).array ?? []).compactMap(\.text).sorted()
+        guard !ids.isEmpty else { return [] }
+        let values = try queue.connection.call(["MGET"] + ids.map { layout.worker($0) }).array ?? []
+        var live: [JSON] = []
+        var gone: [String] = []
+        for (id, value) in zip(ids, values) {
+            if let text = value.text, let document = try? JSON.parse(text) { live.append(document) } else { gone.append(id) }
+        }
+        if !gone.isEmpty { _ = try? queue.connection.call(["SREM", layout.workers] + gone) }
+        return live
+    }
+}

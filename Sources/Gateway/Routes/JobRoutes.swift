@@ -1,0 +1,80 @@
+import Shared
+
+/// Roost's own job API: `POST /jobs/{kind}`, `GET /jobs/{id}[?wait=s]`, `DELETE /jobs/{id}`.
+struct JobRoutes {
+    let jobs: JobService
+    let configuration: GatewayConfiguration
+
+    /// Adds the routes to `router`.
+    func register(on router: Router) {
+        router.add("POST", "/jobs/{kind}", name: "/jobs/{kind}", bodyLimit: configuration.maxUploadBytes,
+                   GatewayError.guarded { request in try submit(request) })
+        router.add("GET", "/jobs/{id}", name: "/jobs/{id}", GatewayError.guarded { request in try status(request) })
+        router.add("DELETE", "/jobs/{id}", name: "/jobs/{id}", GatewayError.guarded { request in try cancel(request) })
+    }
+
+    private func submit(_ request: HTTPRequest) throws -> HTTPResponse {
+        let kind = request.pathParameters["kind"] ?? ""
+        guard jobs.kinds.contains(kind) else {
+            throw HTTPError.notFound("unknown job kind '\(kind)'; known kinds: \(jobs.kinds.sorted().joined(separator: ", "))")
+        }
+        let lane = try RequestIdentity.lane(request)
+        let key = try RequestIdentity.idempotencyKey(request)
+        let image = try ImageUpload.from(request, maxPixels: configuration.maxImagePixels)
+        let (record, created) = try jobs.submit(kind: kind, lane: lane, image: image, owner: RequestIdentity.owner(request),
+                                                idempotencyKey: key)
+        let link = "/jobs/\(record.id)"
+        let body: JSON = ["id": .string(record.id), "state": .string(record.state.rawValue), "kind": .string(kind),
+                          "lane": .string(record.lane.rawValue), "links": ["status": .string(link)]]
+        return .json(created ? 202 : 200, body, headers: [("Location", link)])
+    }
+
+    private func status(_ request: HTTPRequest) throws -> HTTPResponse {
+        let id = request.pathParameters["id"] ?? ""
+        let requester = RequestIdentity.owner(request)
+        var wait = 0.0
+        if let text = request.queryValue("wait") {
+            guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+                throw HTTPError.badRequest("wait must be a number of seconds", code: "bad_wait")
+            }
+            wait = min(seconds, configuration.maxWait)
+        }
+        let record = wait > 0 ? try jobs.wait(id: id, requester: requester, timeout: wait) : try jobs.find(id: id, requester: requester)
+        return .json(200, record.statusJSON)
+    }
+
+    private func cancel(_ request: HTTPRequest) throws -> HTTPResponse {
+        let record = try jobs.cancel(id: request.pathParameters["id"] ?? "", requester: RequestIdentity.owner(request))
+        return .json(200, record.statusJSON)
+    }
+}
+
+/// Who is asking, and how: the owner identity, lane and idempotency key of a request.
+enum RequestIdentity {
+    /// `key:<sha256 of the API key>` when the client sends `X-Api-Key` (or `api_key`), else
+    /// `ip:<address>`. API keys are never stored in clear.
+    static func owner(_ request: HTTPRequest) -> String {
+        if let key = request.headers["x-api-key"] ?? request.queryValue("api_key"), !key.isEmpty {
+            return "key:" + String(SHA256.hexDigest(Array(key.utf8)).prefix(32))
+        }
+        return "ip:" + request.remoteAddress
+    }
+
+    /// The lane from `X-Roost-Lane` (default interactive).
+    static func lane(_ request: HTTPRequest) throws -> Lane {
+        guard let header = request.headers["x-roost-lane"] else { return .interactive }
+        guard let lane = Lane(header: header) else {
+            throw HTTPError.badRequest("X-Roost-Lane must be 'interactive' or 'batch'", code: "bad_lane")
+        }
+        return lane
+    }
+
+    /// The `Idempotency-Key` header: 1 to 255 visible ASCII characters.
+    static func idempotencyKey(_ request: HTTPRequest) throws -> String? {
+        guard let key = request.headers["idempotency-key"] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw HTTPError.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters", code: "bad_idempotency_key")
+        }
+        return key
+    }
+}

@@ -1,0 +1,43 @@
+import Shared
+
+/// Operations endpoints: `/heartbeat`, `/metrics` (Prometheus text), `/ops/workers`, `/ops/queues`.
+struct OpsRoutes {
+    let pool: RedisPool
+    let metrics: GatewayMetrics
+    let store: JobStore
+
+    /// Adds the routes to `router`.
+    func register(on router: Router) {
+        router.add("GET", "/heartbeat") { _ in .json(200, ["health": "ok"]) }
+        router.add("GET", "/metrics", GatewayError.guarded { _ in
+            var text = ""
+            metrics.renderHTTP(into: &text)
+            let (lanes, workers) = try pool.with { queue in
+                let inspector = QueueInspector(queue: queue)
+                return (try inspector.lanes(), try inspector.workers())
+            }
+            Prometheus.renderQueues(lanes, liveWorkers: workers.count, into: &text)
+            text += "# HELP roost_store_jobs Jobs recorded in the gateway's SQLite store, by state.\n# TYPE roost_store_jobs gauge\n"
+            for (state, count) in try store.counts().sorted(by: { $0.key < $1.key }) {
+                text += "roost_store_jobs{state=\(Prometheus.quote(state))} \(count)\n"
+            }
+            var response = HTTPResponse.text(200, text)
+            response.headers = response.headers.filter { $0.0.lowercased() != "content-type" } + [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
+            return response
+        })
+        router.add("GET", "/ops/workers", GatewayError.guarded { _ in
+            let workers = try pool.with { try QueueInspector(queue: $0).workers() }
+            return .json(200, ["count": .int(workers.count), "workers": .array(workers)])
+        })
+        router.add("GET", "/ops/queues", GatewayError.guarded { _ in
+            let lanes = try pool.with { try QueueInspector(queue: $0).lanes() }
+            return .json(200, ["lanes": .array(lanes.map { figures in
+                let counters = JSON.object(figures.stats.filter { !$0.key.hasPrefix("duration_") }.sorted(by: { $0.key < $1.key })
+                    .map { ($0.key, JSON.int($0.value)) })
+                return ["lane": .string(figures.lane.rawValue), "depth": .int(figures.depth), "in_flight": .int(figures.inFlight),
+                        "oldest_age_s": .double((figures.oldestAge * 1000).rounded() / 1000), "delayed": .int(figures.delayed),
+                        "dead": .int(figures.dead), "counters": counters]
+            })])
+        })
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Shared
+
+/// The worker process: N analysis threads plus heartbeat, recoverer and scheduler threads.
+///
+/// Stop order on SIGTERM: the analysis threads stop fetching and finish what they already
+/// took (bounded by `drainTimeout`); only then do the background duties stop, so in-flight
+/// claims stay alive until the last result is written, and the heartbeat key is removed last.
+final class WorkerProcess {
+    private let configuration: WorkerConfiguration
+    private let handlers: [String: any JobHandler]
+    private let log: Log
+    private let state = WorkerState()
+    private let stopAnalysis = StopFlag()
+    private let stopDuties = StopFlag()
+
+    /// Creates the process with the handlers it can run.
+    init(configuration: WorkerConfiguration, handlers: [any JobHandler], log: Log) {
+        self.configuration = configuration
+        self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.log = log
+    }
+
+    /// Runs until SIGTERM/SIGINT, then drains and returns the exit status.
+    func run() -> Int32 {
+        let analysis = DispatchGroup()
+        let duties = DispatchGroup()
+        let stopSignal = StopSignal(log: log) { [stopAnalysis] in stopAnalysis.stop() }
+        let tasks: [any PeriodicTask] = [
+            Heartbeat(configuration: configuration, state: state),
+            Recoverer(configuration: configuration, state: state, log: log),
+            Scheduler(),
+        ]
+        for task in tasks {
+            startThread(name: "roost-\(task.name)", group: duties) { [configuration, stopDuties, log] in
+                task.runLoop(configuration: configuration, stop: stopDuties, log: log)
+            }
+        }
+        for index in 0..<configuration.threads {
+            startThread(name: "roost-analysis-\(index)", group: analysis) { [configuration, handlers, state, stopAnalysis, log] in
+                // Each processor (and its Redis connection) lives on its own thread only.
+                Processor(configuration: configuration, handlers: handlers, state: state, stop: stopAnalysis, log: log).run()
+            }
+        }
+        log.info("worker started", [("worker", .string(configuration.workerID)), ("threads", .int(configuration.threads)),
+                                    ("kinds", .array(handlers.keys.sorted().map { .string($0) })),
+                                    ("redis", .string(configuration.redis.redacted))])
+        analysis.wait()  // returns after a stop signal, once every thread drained
+        var status: Int32 = 0
+        _ = stopSignal
+        stopDuties.stop()
+        if duties.wait(timeout: .now() + 15) == .timedOut { status = 1 }
+        if let queue = try? JobQueue(endpoint: configuration.redis, settings: configuration.queue, ioTimeout: 2) {
+            for task in tasks { try? task.shutdown(queue) }
+        }
+        let counters = state.counters
+        log.info("worker stopped", [("processed", .int(counters.processed)), ("failed", .int(counters.failed)),
+                                    ("retried", .int(counters.retried))])
+        return status
+    }
+
+    /// Installs a drain deadline: if the analysis threads have not finished `drainTimeout`
+    /// seconds after the stop signal, the process exits anyway (its jobs are recovered elsewhere).
+    func armDrainDeadline() {
+        let timeout = configuration.drainTimeout
+        let log = self.log
+        let stop = stopAnalysis
+        Thread.detachNewThread {
+            while !stop.isStopped { stop.sleep(3600) }
+            Thread.sleep(forTimeInterval: timeout)
+            log.error("drain timed out: exiting with jobs in flight", [("timeout_s", .double(timeout))])
+            exit(1)
+        }
+    }
+
+    private func startThread(name: String, group: DispatchGroup, _ body: @escaping @Sendable () -> Void) {
+        group.enter()
+        let thread = Thread {
+            body()
+            group.leave()
+        }
+        thread.name = name
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+}
