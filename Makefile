@@ -1,0 +1,29 @@
+# Roost — two commands: `make up` runs the cluster, `make test` runs the tests.
+SWIFT_FLAGS := -c release -Xswiftc -enable-testing
+.PHONY: up test deps fixtures models build bench clean
+
+up: deps models build
+	scripts/up.sh
+
+test: deps fixtures models
+	swift build $(SWIFT_FLAGS)
+	swift test $(SWIFT_FLAGS)
+
+deps:
+	scripts/install-deps.sh
+
+fixtures:
+	scripts/fetch-fixtures.sh
+
+models:
+	@if [ -x scripts/fetch-models.sh ]; then scripts/fetch-models.sh; else echo "models: no model set-up yet"; fi
+
+# The binaries `make up` runs are the ones the tests run, built once with the same flags.
+build:
+	swift build $(SWIFT_FLAGS)
+
+bench: deps build
+	bench/queue.sh
+
+clean:
+	rm -rf .build .roost
