@@ -10,6 +10,8 @@
 #
 # PNGs become JPEGs (Pillow, quality 95) and the derived fixtures (grayscale, progressive,
 # CMYK, EXIF-rotated, 1x1) are made with Pillow from the verification venv (scripts/venv.sh).
+# reference/<name>.rgb holds Pillow's own decode of some fixtures (raw RGB bytes, row-major),
+# which the decoder tests compare against pixel by pixel.
 # Hostile inputs (truncated, patched headers) are made by the Swift tests themselves.
 set -euo pipefail
 
@@ -19,7 +21,7 @@ fixtures="$root/.cache/fixtures"
 # Pinned: 0.22.0 still ships chelsea/astronaut/coffee/camera inside the wheel and has cp311 wheels.
 skimage_version="0.22.0"
 # Bump when the set of fixtures or the way they are made changes, so old caches are rebuilt.
-recipe_version="1"
+recipe_version="2"
 stamp="$fixtures/.complete"
 
 fail() { echo "fetch-fixtures: $*" >&2; exit 1; }
@@ -32,7 +34,8 @@ summary() {
 
 # Fast path: the recipe is unchanged and every fixture in the manifest is still there.
 if [ "$(cat "$stamp" 2>/dev/null)" = "$recipe_version" ] && [ -s "$fixtures/MANIFEST.tsv" ] \
-    && tail -n +2 "$fixtures/MANIFEST.tsv" | cut -f1 | while read -r name; do [ -s "$fixtures/$name.jpg" ] || exit 1; done; then
+    && tail -n +2 "$fixtures/MANIFEST.tsv" | cut -f1 | while read -r name; do [ -s "$fixtures/$name.jpg" ] || exit 1; done \
+    && [ "$(find "$fixtures/reference" -name '*.rgb' -size +0 2>/dev/null | wc -l)" -ge 7 ]; then
     summary
     exit 0
 fi
@@ -146,6 +149,14 @@ for n in (3, 6, 8):  # Self-check: Pillow's own EXIF transpose must give the upr
     upright = ImageOps.exif_transpose(Image.open(path(f"eagle-orient{n}.jpg")))
     assert upright.size == marked.size and upright.getpixel((10, 10))[0] > 200, n
 save(Image.new("RGB", (1, 1), (200, 40, 90)), "pixel-1x1.jpg", quality=95)
+
+os.makedirs(path("reference"), exist_ok=True)
+for name in ("eagle", "dog", "person", "messi5", "grace_hopper_512x512", "left01", "eagle-cmyk"):
+    out = os.path.join(path("reference"), name + ".rgb")
+    if not os.path.exists(out):
+        with open(out + ".part", "wb") as f:
+            f.write(Image.open(path(name + ".jpg")).convert("RGB").tobytes())
+        os.replace(out + ".part", out)
 
 debs = {os.path.basename(p).split("_")[0]: os.path.basename(p) for p in glob.glob(os.path.join(downloads, "*.deb"))}
 wheel = os.path.basename(glob.glob(os.path.join(downloads, "scikit_image-*.whl"))[0])

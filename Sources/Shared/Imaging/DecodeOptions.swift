@@ -1,0 +1,50 @@
+/// How `JPEGDecoder.decode` should decode.
+public struct DecodeOptions: Sendable {
+    /// The default pixel limit: 40 megapixels (120 MB of RGB).
+    public static let defaultMaxPixels = 40_000_000
+
+    /// Images whose header claims more pixels than this fail with `image_too_large` before
+    /// anything is allocated for them.
+    public var maxPixels: Int
+    /// When set, decode at the smallest DCT scale M/8 (M = 1...8) whose decoded short side is
+    /// still at least this many pixels; images already smaller decode at full size.
+    public var minimumShortSide: Int?
+    /// Rotate/flip the result upright according to the EXIF orientation.
+    public var applyOrientation: Bool
+
+    /// Creates options.
+    /// - Parameters:
+    ///   - maxPixels: Pixel limit checked against the header.
+    ///   - minimumShortSide: Smallest acceptable decoded short side, enabling DCT downscaling.
+    ///   - applyOrientation: Whether to apply the EXIF orientation.
+    public init(maxPixels: Int = DecodeOptions.defaultMaxPixels, minimumShortSide: Int? = nil,
+                applyOrientation: Bool = true) {
+        self.maxPixels = maxPixels
+        self.minimumShortSide = minimumShortSide
+        self.applyOrientation = applyOrientation
+    }
+
+    /// The DCT scale numerator (of 8) to decode a `width`×`height` image at.
+    ///
+    /// libjpeg makes each side `ceil(side * M / 8)`, so that is what is compared.
+    public func scaleNumerator(width: Int, height: Int) -> Int {
+        guard let minimumShortSide else { return 8 }
+        let shortSide = min(width, height)
+        for numerator in 1...8 where (shortSide * numerator + 7) / 8 >= minimumShortSide {
+            return numerator
+        }
+        return 8
+    }
+}
+
+/// A decoded image with the header it came from.
+public struct DecodedImage: Sendable {
+    /// The pixels; upright when `DecodeOptions.applyOrientation` was set.
+    public let image: RGBImage
+    /// The file's header (stored dimensions and orientation).
+    public let header: ImageHeader
+    /// The DCT scale the image was decoded at, as a numerator of 8 (8 = full size).
+    public let scaleNumerator: Int
+    /// Corrupt-data warnings libjpeg recovered from (0 for a clean file).
+    public let warnings: Int
+}
