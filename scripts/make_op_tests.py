@@ -24,6 +24,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 ROOT = Path(__file__).resolve().parent.parent
 RNG = np.random.default_rng(20261122)
+ort.set_default_logger_severity(3)
 
 
 def f32(shape, scale=1.0):

@@ -58,6 +58,8 @@ public final class InferenceModel: @unchecked Sendable {
 public final class InferenceSession {
     private let model: InferenceModel
     private var plan: ExecutionPlan?
+    /// When non-nil, `run` adds each step's milliseconds here (diagnostics for benchmarks).
+    var stepTimes: [Double]?
 
     init(model: InferenceModel) { self.model = model }
 
@@ -82,7 +84,18 @@ public final class InferenceSession {
                 plan.pointers[input.id]!.update(from: $0.baseAddress!, count: $0.count)
             }
         }
-        for (step, call) in zip(graph.steps, plan.calls) { step.op.run(call) }
+        if var profile = stepTimes {
+            // Diagnostics only: per-step wall time, accumulated across runs.
+            if profile.count != graph.steps.count { profile = [Double](repeating: 0, count: graph.steps.count) }
+            for (index, (step, call)) in zip(graph.steps, plan.calls).enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                step.op.run(call)
+                profile[index] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            }
+            stepTimes = profile
+        } else {
+            for (step, call) in zip(graph.steps, plan.calls) { step.op.run(call) }
+        }
         var outputs: [String: Tensor] = [:]
         for output in graph.outputs {
             let shape = plan.shapes[output.id]

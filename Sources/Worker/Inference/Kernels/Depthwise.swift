@@ -1,7 +1,8 @@
 /// Depthwise convolution (one filter per channel) over a zero-padded copy of each input plane.
 ///
-/// The padded copy removes all bounds tests from the inner loops; 3×3 filters with stride 1 or 2 get
-/// SIMD8 loops over output columns (stride 2 de-interleaves with `evenHalf`), other shapes a scalar loop.
+/// The padded copy removes all bounds tests from the inner loops. 3×3 filters with stride 1 or 2 get
+/// SIMD8 loops over output columns; for stride 2 the copy splits each row into its even and odd
+/// columns so every tap is a contiguous load. Other shapes use a scalar loop.
 struct DepthwiseGeometry {
     var height: Int, width: Int
     var kernelH: Int, kernelW: Int
@@ -12,10 +13,14 @@ struct DepthwiseGeometry {
 
     /// Padded plane rows (enough for every tap of every output row).
     var paddedH: Int { max(height + padTop, (outH - 1) * strideH + (kernelH - 1) * dilationH + 1) }
-    /// Padded plane row stride, with slack so SIMD loads past the last output stay inside the row.
-    var paddedW: Int { max(width + padLeft, (outW - 1) * strideW + (kernelW - 1) * dilationW + 1) + 32 }
+    /// Padded plane row stride (even), with slack so SIMD loads past the last output stay inside the row.
+    var paddedW: Int { (max(width + padLeft, (outW - 1) * strideW + (kernelW - 1) * dilationW + 1) + 33) & ~1 }
     /// Floats of scratch per thread.
     var planeCount: Int { paddedH * paddedW }
+    /// True when the SIMD 3×3 path applies.
+    var isFast3x3: Bool {
+        kernelH == 3 && kernelW == 3 && dilationH == 1 && dilationW == 1 && strideH == strideW && strideH <= 2
+    }
 }
 
 enum Depthwise {
@@ -24,6 +29,8 @@ enum Depthwise {
                     output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
                     scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let taps = g.kernelH * g.kernelW
+        let split = g.isFast3x3 && g.strideW == 2
+        let half = g.paddedW / 2
         parallelChunks(channels, threads: threads) { part, range in
             let plane = scratch + part * g.planeCount
             plane.initialize(repeating: 0, count: g.planeCount)
@@ -31,13 +38,28 @@ enum Depthwise {
                 // Interior copy; the zero border written above is never overwritten.
                 let src = input + c * g.height * g.width
                 for y in 0..<g.height {
-                    (plane + (y + g.padTop) * g.paddedW + g.padLeft).update(from: src + y * g.width, count: g.width)
+                    let row = plane + (y + g.padTop) * g.paddedW
+                    let line = src + y * g.width
+                    if split {
+                        // Padded column p goes to row[p/2] (even p) or row[half + p/2] (odd p).
+                        for x in 0..<g.width {
+                            let p = x + g.padLeft
+                            row[(p & 1) * half + (p >> 1)] = line[x]
+                        }
+                    } else {
+                        (row + g.padLeft).update(from: line, count: g.width)
+                    }
                 }
                 let out = output + c * g.outH * g.outW
                 let w = weights + c * taps
-                if g.kernelH == 3, g.kernelW == 3, g.dilationH == 1, g.dilationW == 1, g.strideH == g.strideW,
-                   g.strideH <= 2 {
-                    conv3x3(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c)
+                if g.isFast3x3 {
+                    if split {
+                        conv3x3(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c,
+                                offsets: (0, half, 1), rowStep: 2 * g.paddedW)
+                    } else {
+                        conv3x3(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c,
+                                offsets: (0, 1, 2), rowStep: g.paddedW)
+                    }
                 } else {
                     generic(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c)
                 }
@@ -45,40 +67,39 @@ enum Depthwise {
         }
     }
 
-    /// 3×3, stride 1 or 2, SIMD8 across output columns; the ragged last tile is stored element-wise.
+    /// 3×3 with SIMD8 across output columns. Tap kx of output column ox reads `row[ox + offsets.kx]`
+    /// (stride 1: 0,1,2; stride 2 on the split plane: even[ox], odd[ox], even[ox+1]).
     @inline(__always)
     static func conv3x3(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                        out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int) {
+                        out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int,
+                        offsets: (Int, Int, Int), rowStep: Int) {
         let k0 = w[0], k1 = w[1], k2 = w[2], k3 = w[3], k4 = w[4], k5 = w[5], k6 = w[6], k7 = w[7], k8 = w[8]
-        let s = g.strideH
         let raw = UnsafeRawPointer(plane)
-        @inline(__always) func tap(_ offset: Int) -> SIMD8<Float> {
-            if s == 1 { return raw.loadUnaligned(fromByteOffset: offset * 4, as: SIMD8<Float>.self) }
-            return raw.loadUnaligned(fromByteOffset: offset * 4, as: SIMD16<Float>.self).evenHalf
-        }
+        let o0 = offsets.0 * 4, o1 = offsets.1 * 4, o2 = offsets.2 * 4
+        let rowBytes = g.paddedW * 4
         for oy in 0..<g.outH {
-            let r0 = oy * s * g.paddedW, r1 = r0 + g.paddedW, r2 = r1 + g.paddedW
+            let r0 = raw + oy * rowStep * 4, r1 = r0 + rowBytes, r2 = r1 + rowBytes
             let row = out + oy * g.outW
             var ox = 0
             while ox < g.outW {
-                let x = ox * s
-                var acc = tap(r0 + x) * k0
-                acc += tap(r0 + x + 1) * k1
-                acc += tap(r0 + x + 2) * k2
-                acc += tap(r1 + x) * k3
-                acc += tap(r1 + x + 1) * k4
-                acc += tap(r1 + x + 2) * k5
-                acc += tap(r2 + x) * k6
-                acc += tap(r2 + x + 1) * k7
-                acc += tap(r2 + x + 2) * k8
-                let v = epilogue.apply(acc, row: channel)
+                let x = ox * 4
+                var acc = r0.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k0
+                acc += r0.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k1
+                acc += r0.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k2
+                acc += r1.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k3
+                acc += r1.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k4
+                acc += r1.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k5
+                acc += r2.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k6
+                acc += r2.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k7
+                acc += r2.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k8
                 if ox + 8 <= g.outW {
-                    UnsafeMutableRawPointer(row + ox).storeBytes(of: v, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
                 } else {
-                    for i in 0..<(g.outW - ox) { row[ox + i] = v[i] }
+                    for i in 0..<(g.outW - ox) { row[ox + i] = acc[i] }
                 }
                 ox += 8
             }
+            epilogue.finish(row, g.outW, row: channel)
         }
     }
 

@@ -10,16 +10,24 @@ struct Epilogue {
     /// Per-row negative slopes for PRelu.
     var slopes: UnsafePointer<Float>?
 
-    /// Applies bias and activation to a vector of row `row`.
+    /// Applies bias and activation in place to `count` stored values of row `row`.
+    ///
+    /// A plain scalar loop on purpose: LLVM vectorises it to vmaxps/blends, whereas the generic
+    /// SIMD mask operations (`replacing(with:where:)`, `clamped`) compile to lane-by-lane loops.
     @inline(__always)
-    func apply<V: SIMD>(_ value: V, row: Int) -> V where V.Scalar == Float {
-        var v = value
-        if let bias { v += bias[row] }
+    func finish(_ p: UnsafeMutablePointer<Float>, _ count: Int, row: Int) {
+        let b = bias?[row] ?? 0
         switch kind {
-        case .none: return v
-        case .relu: return v.replacing(with: 0, where: v .< 0)
-        case .clip: return v.clamped(lowerBound: V(repeating: low), upperBound: V(repeating: high))
-        case .prelu: return v.replacing(with: v * slopes![row], where: v .< 0)
+        case .none:
+            for i in 0..<count { p[i] += b }
+        case .relu:
+            for i in 0..<count { let v = p[i] + b; p[i] = v < 0 ? 0 : v }
+        case .clip:
+            let lo = low, hi = high
+            for i in 0..<count { let v = p[i] + b; p[i] = v < lo ? lo : (v > hi ? hi : v) }
+        case .prelu:
+            let s = slopes![row]
+            for i in 0..<count { let v = p[i] + b; p[i] = v < 0 ? v * s : v }
         }
     }
 

@@ -1,7 +1,7 @@
 /// Single-precision matrix multiply C[M×N] = A[M×K]·B[K×N] (+ epilogue) with A pre-packed at load.
 ///
-/// A (the weights) is packed into panels of `rows` rows, k-major, zero-padded to a whole panel, so the
-/// micro-kernel reads it sequentially; B (activations) is read in place, 16 columns at a time.
+/// A (the weights) is packed at load into panels of `rows` rows, k-major, zero-padded to a whole panel;
+/// B (activations) is packed per 16-column tile at run time, so the micro-kernel reads both sequentially.
 enum Gemm {
     /// Rows per packed panel (micro-kernel height).
     static let rows = 6
@@ -41,24 +41,25 @@ enum Gemm {
             for tile in tileRange {
                 let n0 = tile * columns
                 let width = min(columns, n - n0)
-                var bTile = b + n0
-                var bStride = ldb
-                if width < columns {
-                    // Ragged edge: copy the last columns into a zero-padded panel.
+                // Pack the tile's K×16 slice of B contiguously (zero-padding a ragged edge): the
+                // micro-kernel then streams it from L1 for every row panel instead of striding rows.
+                if width == columns {
+                    for j in 0..<k {
+                        (panelB + j * columns).update(from: b + j * ldb + n0, count: columns)
+                    }
+                } else {
                     for j in 0..<k {
                         for x in 0..<columns { panelB[j * columns + x] = x < width ? b[j * ldb + n0 + x] : 0 }
                     }
-                    bTile = UnsafePointer(panelB)
-                    bStride = columns
                 }
                 for panel in panelRange {
                     let m0 = panel * rows
                     let height = min(rows, m - m0)
                     if width == columns {
-                        kernel(packedA + panel * k * rows, bTile, bStride, k, c + m0 * ldc + n0, ldc, height,
+                        kernel(packedA + panel * k * rows, panelB, k, c + m0 * ldc + n0, ldc, height,
                                epilogue, rowOffset + m0)
                     } else {
-                        kernel(packedA + panel * k * rows, bTile, bStride, k, tileC, columns, height,
+                        kernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
                                epilogue, rowOffset + m0)
                         for r in 0..<height {
                             for x in 0..<width { c[(m0 + r) * ldc + n0 + x] = tileC[r * columns + x] }
@@ -71,14 +72,13 @@ enum Gemm {
 
     /// The 6×16 register-blocked micro-kernel: six SIMD16 accumulators, one B vector per k.
     @inline(__always)
-    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ ldb: Int, _ k: Int,
+    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ height: Int,
                        _ epilogue: Epilogue, _ row: Int) {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
         var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
         var ap = a
         var bp = UnsafeRawPointer(b)
-        let stride = ldb * 4
         for _ in 0..<k {
             let bv = bp.loadUnaligned(as: SIMD16<Float>.self)
             c0 += bv * ap[0]
@@ -88,15 +88,16 @@ enum Gemm {
             c4 += bv * ap[4]
             c5 += bv * ap[5]
             ap += 6
-            bp += stride
+            bp += 64
         }
-        let out = UnsafeMutableRawPointer(c)
         let rowBytes = ldc * 4
-        out.storeBytes(of: epilogue.apply(c0, row: row), as: SIMD16<Float>.self)
-        if height > 1 { (out + rowBytes).storeBytes(of: epilogue.apply(c1, row: row + 1), as: SIMD16<Float>.self) }
-        if height > 2 { (out + 2 * rowBytes).storeBytes(of: epilogue.apply(c2, row: row + 2), as: SIMD16<Float>.self) }
-        if height > 3 { (out + 3 * rowBytes).storeBytes(of: epilogue.apply(c3, row: row + 3), as: SIMD16<Float>.self) }
-        if height > 4 { (out + 4 * rowBytes).storeBytes(of: epilogue.apply(c4, row: row + 4), as: SIMD16<Float>.self) }
-        if height > 5 { (out + 5 * rowBytes).storeBytes(of: epilogue.apply(c5, row: row + 5), as: SIMD16<Float>.self) }
+        let out = UnsafeMutableRawPointer(c)
+        out.storeBytes(of: c0, as: SIMD16<Float>.self)
+        if height > 1 { (out + rowBytes).storeBytes(of: c1, as: SIMD16<Float>.self) }
+        if height > 2 { (out + 2 * rowBytes).storeBytes(of: c2, as: SIMD16<Float>.self) }
+        if height > 3 { (out + 3 * rowBytes).storeBytes(of: c3, as: SIMD16<Float>.self) }
+        if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD16<Float>.self) }
+        if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD16<Float>.self) }
+        for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) }
     }
 }

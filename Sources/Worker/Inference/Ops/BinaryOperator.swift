@@ -13,31 +13,23 @@ final class BinaryOperator: Operator {
 
     func run(_ call: OpCall) {
         switch kind {
-        case .add: apply(call) { $0 + $1 } vector: { $0 + $1 }
-        case .sub: apply(call) { $0 - $1 } vector: { $0 - $1 }
-        case .mul: apply(call) { $0 * $1 } vector: { $0 * $1 }
-        case .div: apply(call) { $0 / $1 } vector: { $0 / $1 }
-        case .prelu:
-            apply(call) { $0 < 0 ? $0 * $1 : $0 } vector: { $0.replacing(with: $0 * $1, where: $0 .< 0) }
+        case .add: apply(call) { $0 + $1 }
+        case .sub: apply(call) { $0 - $1 }
+        case .mul: apply(call) { $0 * $1 }
+        case .div: apply(call) { $0 / $1 }
+        case .prelu: apply(call) { $0 < 0 ? $0 * $1 : $0 }
         }
     }
 
     @inline(__always)
-    private func apply(_ call: OpCall, _ f: (Float, Float) -> Float,
-                       vector: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+    private func apply(_ call: OpCall, _ f: (Float, Float) -> Float) {
         let a = call.inputs[0], b = call.inputs[1], out = call.outputs[0]
         let shapeA = call.inputShapes[0], shapeB = call.inputShapes[1], shape = call.outputShapes[0]
         let count = elementCount(shape)
         let countA = elementCount(shapeA), countB = elementCount(shapeB)
         if countA == count && countB == count {
-            var i = 0
-            while i + 8 <= count {
-                let v = vector(UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self),
-                               UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self))
-                UnsafeMutableRawPointer(out + i).storeBytes(of: v, as: SIMD8<Float>.self)
-                i += 8
-            }
-            while i < count { out[i] = f(a[i], b[i]); i += 1 }
+            // Plain loops: the closures inline and LLVM vectorises them.
+            for i in 0..<count { out[i] = f(a[i], b[i]) }
         } else if countB == 1 && countA == count {
             let s = b[0]
             for i in 0..<count { out[i] = f(a[i], s) }
