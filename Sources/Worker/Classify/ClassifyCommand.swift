@@ -34,12 +34,14 @@ func runClassifyCommand(_ arguments: [String]) -> Int32 {
         do {
             let bytes = try readPhoto(photo)
             let (input, decodeMs, preprocessMs) = try classifier.input(jpeg: bytes)
-            let result = try classifier.classify(input: input, decodeMs: decodeMs, preprocessMs: preprocessMs)
+            let start = ContinuousClock.now
+            let logits = try classifier.logits(input: input)
+            let result = classifier.classification(
+                logits: logits, inferenceMs: ImageClassifier.milliseconds(since: start),
+                decodeMs: decodeMs, preprocessMs: preprocessMs)
             let name = URL(fileURLWithPath: photo).deletingPathExtension().lastPathComponent
             if let folder = options.dumpInput { try writeFloats(input.data, to: folder, name: name) }
-            if let folder = options.dumpLogits {
-                try writeFloats(try classifier.logits(input: input), to: folder, name: name)
-            }
+            if let folder = options.dumpLogits { try writeFloats(logits, to: folder, name: name) }
             if let runs = options.benchRuns {
                 let timings = try ClassifyTimings.measure(classifier, jpeg: bytes, input: input, runs: runs)
                 allTimings.append(timings)

@@ -102,9 +102,15 @@ public final class ImageClassifier: Sendable {
     public func classify(input: Tensor, decodeMs: Double = 0, preprocessMs: Double = 0) throws -> Classification {
         let start = ContinuousClock.now
         let scores = try logits(input: input)
-        let inferenceMs = Self.milliseconds(since: start)
-        return Classification(logits: scores, labels: labels, model: Self.modelName,
-                              inferenceMs: inferenceMs, decodeMs: decodeMs, preprocessMs: preprocessMs)
+        return classification(logits: scores, inferenceMs: Self.milliseconds(since: start),
+                              decodeMs: decodeMs, preprocessMs: preprocessMs)
+    }
+
+    /// The result for logits already computed (softmax, top five, category).
+    public func classification(logits: [Float], inferenceMs: Double, decodeMs: Double = 0,
+                               preprocessMs: Double = 0) -> Classification {
+        Classification(logits: logits, labels: labels, model: Self.modelName,
+                       inferenceMs: inferenceMs, decodeMs: decodeMs, preprocessMs: preprocessMs)
     }
 
     /// How photos are decoded for classification: DCT-scaled to a shorter side ≥ 256, upright.
