@@ -53,14 +53,17 @@ struct ResampleAxis {
             let high = min(Double(sourceSize), Double(i + 1) * scale)
             // Keep the window inside the image; the weights below are measured from `start`.
             let start = max(0, min(Int(low.rounded(.down)), sourceSize - taps))
-            var row = [Double](repeating: 0, count: taps)
+            // Overlap of source sample j's extent [j, j+1) with the footprint, over its length.
+            let first = weights.count
+            var total = 0.0
             for t in 0..<taps {
                 let j = Double(start + t)
-                row[t] = max(0, min(high, j + 1) - max(low, j))
+                let overlap = max(0, min(high, j + 1) - max(low, j))
+                total += overlap
+                weights.append(Float(overlap))
             }
-            let total = row.reduce(0, +)
+            for k in first..<weights.count { weights[k] = Float(Double(weights[k]) / total) }
             starts.append(start)
-            weights.append(contentsOf: row.map { Float($0 / total) })
         }
         return ResampleAxis(taps: taps, starts: starts, weights: weights)
     }
