@@ -6,7 +6,8 @@ import Shared
 ///
 /// Load once and share: the model is read when the classifier is created, and each thread that
 /// calls `classify` gets its own inference session from a pool. Decoder errors (`ImageError`)
-/// are thrown unchanged; they are permanent job errors.
+/// are thrown unchanged; they are permanent job errors. Every call is blocking CPU work: call it
+/// from the worker's own threads, never from Swift's cooperative pool.
 ///
 /// ```swift
 /// let classifier = try ImageClassifier(modelsDirectory: URL(fileURLWithPath: "models"), threads: 1)
