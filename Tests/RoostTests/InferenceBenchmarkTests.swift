@@ -23,9 +23,9 @@ struct InferenceBenchmarkTests {
         times.sort()
         if ProcessInfo.processInfo.environment["INFERENCE_PROFILE"] != nil {
             session.stepTimes = []
-            for _ in 0..<10 { _ = try session.run(inputs) }
+            for _ in 0..<30 { _ = try session.run(inputs) }
             for (step, ms) in zip(model.graph.steps, session.stepTimes!) {
-                print("STEP \(name) \(step.label) \(type(of: step.op)) \(String(format: "%.3f", ms / 10))")
+                print("STEP \(name) \(step.label) \(type(of: step.op)) \(String(format: "%.3f", ms))")
             }
         }
         print("BENCH \(name) threads=\(threads) median=\(String(format: "%.2f", times[times.count / 2])) ms min=\(String(format: "%.2f", times[0])) ms")

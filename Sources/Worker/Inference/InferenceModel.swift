@@ -58,7 +58,7 @@ public final class InferenceModel: @unchecked Sendable {
 public final class InferenceSession {
     private let model: InferenceModel
     private var plan: ExecutionPlan?
-    /// When non-nil, `run` adds each step's milliseconds here (diagnostics for benchmarks).
+    /// When non-nil, `run` keeps each step's fastest time in milliseconds here (diagnostics for benchmarks).
     var stepTimes: [Double]?
 
     init(model: InferenceModel) { self.model = model }
@@ -85,12 +85,12 @@ public final class InferenceSession {
             }
         }
         if var profile = stepTimes {
-            // Diagnostics only: per-step wall time, accumulated across runs.
-            if profile.count != graph.steps.count { profile = [Double](repeating: 0, count: graph.steps.count) }
+            // Diagnostics only: per-step wall time, the minimum across runs (robust to a busy machine).
+            if profile.count != graph.steps.count { profile = [Double](repeating: .infinity, count: graph.steps.count) }
             for (index, (step, call)) in zip(graph.steps, plan.calls).enumerated() {
                 let start = DispatchTime.now().uptimeNanoseconds
                 step.op.run(call)
-                profile[index] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                profile[index] = min(profile[index], Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             stepTimes = profile
         } else {

@@ -41,13 +41,18 @@ enum Depthwise {
                     let row = plane + (y + g.padTop) * g.paddedW
                     let line = src + y * g.width
                     if split {
-                        // Padded column p goes to row[p/2] (even p) or row[half + p/2] (odd p).
-                        for x in 0..<g.width {
-                            let p = x + g.padLeft
-                            row[(p & 1) * half + (p >> 1)] = line[x]
+                        // Padded column p = x + padLeft goes to row[p/2] (even p) or row[half + p/2] (odd p);
+                        // two stride-2 loops, which LLVM vectorises, instead of a scatter.
+                        let pl = g.padLeft, odd = row + half
+                        let evenEnd = (g.width - 1 + pl) / 2 + 1
+                        for j in ((pl + 1) / 2)..<evenEnd { row[j] = line[2 * j - pl] }
+                        if g.width + pl >= 2 {
+                            let oddEnd = (g.width - 2 + pl) / 2 + 1
+                            for j in (pl / 2)..<oddEnd { odd[j] = line[2 * j + 1 - pl] }
                         }
                     } else {
-                        (row + g.padLeft).update(from: line, count: g.width)
+                        let dst = row + g.padLeft
+                        for x in 0..<g.width { dst[x] = line[x] }
                     }
                 }
                 let out = output + c * g.outH * g.outW
