@@ -19,6 +19,8 @@ struct WorkerConfiguration: Sendable {
     var heartbeatInterval = 5.0
     /// Seconds SIGTERM waits for in-flight jobs (`ROOST_DRAIN_TIMEOUT`, default 60).
     var drainTimeout = 60.0
+    /// Job kinds this worker runs (`ROOST_WORKER_KINDS`, comma-separated, default `probe,classify,noop`).
+    var kinds = ["probe", "classify", "noop"]
     /// Largest image a job may decode, in pixels (`ROOST_MAX_IMAGE_PIXELS`, default 40000000).
     var maxImagePixels = 40_000_000
 
@@ -34,6 +36,8 @@ struct WorkerConfiguration: Sendable {
         workerID = env.string("ROOST_WORKER_ID", default: workerID)
         heartbeatInterval = min(env.seconds("ROOST_HEARTBEAT_INTERVAL", default: heartbeatInterval), queue.visibilityTimeout / 3)
         drainTimeout = env.seconds("ROOST_DRAIN_TIMEOUT", default: drainTimeout)
+        kinds = env.string("ROOST_WORKER_KINDS", default: kinds.joined(separator: ","))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
     }
 }

@@ -2,12 +2,13 @@ import Foundation
 import Shared
 
 // roost-worker: takes jobs from Redis and runs the analyses. Configuration: ROOST_* variables (README).
+// `roost-worker classify [options] photo.jpg…` classifies files directly (reference checks, benchmarks).
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "classify" {
+    exit(runClassifyCommand(Array(CommandLine.arguments.dropFirst(2))))
+}
+
 let log = Log(component: "worker")
 let configuration = WorkerConfiguration(environment: Environment())
-let handlers: [any JobHandler] = [
-    ProbeHandler(maxPixels: configuration.maxImagePixels),
-    NoopHandler(),
-]
-let process = WorkerProcess(configuration: configuration, handlers: handlers, log: log)
+let process = WorkerProcess(configuration: configuration, handlers: HandlerRegistry.load(configuration: configuration, log: log), log: log)
 process.armDrainDeadline()
 exit(process.run())

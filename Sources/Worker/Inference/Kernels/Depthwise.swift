@@ -1,0 +1,125 @@
+/// Depthwise convolution (one filter per channel) over a zero-padded copy of each input plane.
+///
+/// The padded copy removes all bounds tests from the inner loops. 3×3 filters with stride 1 or 2 get
+/// SIMD8 loops over output columns; for stride 2 the copy splits each row into its even and odd
+/// columns so every tap is a contiguous load. Other shapes use a scalar loop.
+struct DepthwiseGeometry {
+    var height: Int, width: Int
+    var kernelH: Int, kernelW: Int
+    var strideH: Int, strideW: Int
+    var dilationH: Int, dilationW: Int
+    var padTop: Int, padLeft: Int
+    var outH: Int, outW: Int
+
+    /// Padded plane rows (enough for every tap of every output row).
+    var paddedH: Int { max(height + padTop, (outH - 1) * strideH + (kernelH - 1) * dilationH + 1) }
+    /// Padded plane row stride (even), with slack so SIMD loads past the last output stay inside the row.
+    var paddedW: Int { (max(width + padLeft, (outW - 1) * strideW + (kernelW - 1) * dilationW + 1) + 33) & ~1 }
+    /// Floats of scratch per thread.
+    var planeCount: Int { paddedH * paddedW }
+    /// True when the SIMD 3×3 path applies.
+    var isFast3x3: Bool {
+        kernelH == 3 && kernelW == 3 && dilationH == 1 && dilationW == 1 && strideH == strideW && strideH <= 2
+    }
+}
+
+enum Depthwise {
+    /// Runs all `channels` planes; `weights` is [C, kh, kw]; scratch holds `threads × planeCount` floats.
+    static func run(_ g: DepthwiseGeometry, channels: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+                    output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
+                    scratch: UnsafeMutablePointer<Float>, threads: Int) {
+        let taps = g.kernelH * g.kernelW
+        let split = g.isFast3x3 && g.strideW == 2
+        let half = g.paddedW / 2
+        parallelChunks(channels, threads: threads) { part, range in
+            let plane = scratch + part * g.planeCount
+            plane.initialize(repeating: 0, count: g.planeCount)
+            for c in range {
+                // Interior copy; the zero border written above is never overwritten.
+                let src = input + c * g.height * g.width
+                for y in 0..<g.height {
+                    let row = plane + (y + g.padTop) * g.paddedW
+                    let line = src + y * g.width
+                    if split {
+                        // Padded column p = x + padLeft goes to row[p/2] (even p) or row[half + p/2] (odd p);
+                        // two stride-2 loops, which LLVM vectorises, instead of a scatter.
+                        let pl = g.padLeft, odd = row + half
+                        let evenEnd = (g.width - 1 + pl) / 2 + 1
+                        for j in ((pl + 1) / 2)..<evenEnd { row[j] = line[2 * j - pl] }
+                        if g.width + pl >= 2 {
+                            let oddEnd = (g.width - 2 + pl) / 2 + 1
+                            for j in (pl / 2)..<oddEnd { odd[j] = line[2 * j + 1 - pl] }
+                        }
+                    } else {
+                        let dst = row + g.padLeft
+                        for x in 0..<g.width { dst[x] = line[x] }
+                    }
+                }
+                let out = output + c * g.outH * g.outW
+                let w = weights + c * taps
+                if g.isFast3x3 {
+                    if split {
+                        conv3x3(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c,
+                                offsets: (0, half, 1), rowStep: 2 * g.paddedW)
+                    } else {
+                        conv3x3(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c,
+                                offsets: (0, 1, 2), rowStep: g.paddedW)
+                    }
+                } else {
+                    generic(g, plane: plane, w: w, out: out, epilogue: epilogue, channel: c)
+                }
+            }
+        }
+    }
+
+    /// 3×3 with SIMD8 across output columns. Tap kx of output column ox reads `row[ox + offsets.kx]`
+    /// (stride 1: 0,1,2; stride 2 on the split plane: even[ox], odd[ox], even[ox+1]).
+    @inline(__always)
+    static func conv3x3(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                        out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int,
+                        offsets: (Int, Int, Int), rowStep: Int) {
+        let k0 = w[0], k1 = w[1], k2 = w[2], k3 = w[3], k4 = w[4], k5 = w[5], k6 = w[6], k7 = w[7], k8 = w[8]
+        let raw = UnsafeRawPointer(plane)
+        let o0 = offsets.0 * 4, o1 = offsets.1 * 4, o2 = offsets.2 * 4
+        let rowBytes = g.paddedW * 4
+        for oy in 0..<g.outH {
+            let r0 = raw + oy * rowStep * 4, r1 = r0 + rowBytes, r2 = r1 + rowBytes
+            let row = out + oy * g.outW
+            var ox = 0
+            while ox < g.outW {
+                let x = ox * 4
+                var acc = r0.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k0
+                acc += r0.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k1
+                acc += r0.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k2
+                acc += r1.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k3
+                acc += r1.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k4
+                acc += r1.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k5
+                acc += r2.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k6
+                acc += r2.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k7
+                acc += r2.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k8
+                if ox + 8 <= g.outW {
+                    UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
+                } else {
+                    for i in 0..<(g.outW - ox) { row[ox + i] = acc[i] }
+                }
+                ox += 8
+            }
+            epilogue.finish(row, g.outW, row: channel)
+        }
+    }
+
+    /// Any kernel size, stride and dilation.
+    static func generic(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                        out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int) {
+        for oy in 0..<g.outH {
+            for ox in 0..<g.outW {
+                var acc: Float = 0
+                for ky in 0..<g.kernelH {
+                    let rowBase = (oy * g.strideH + ky * g.dilationH) * g.paddedW + ox * g.strideW
+                    for kx in 0..<g.kernelW { acc += w[ky * g.kernelW + kx] * plane[rowBase + kx * g.dilationW] }
+                }
+                out[oy * g.outW + ox] = epilogue.apply(acc, row: channel)
+            }
+        }
+    }
+}

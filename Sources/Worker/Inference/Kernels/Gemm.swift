@@ -1,0 +1,103 @@
+/// Single-precision matrix multiply C[M×N] = A[M×K]·B[K×N] (+ epilogue) with A pre-packed at load.
+///
+/// A (the weights) is packed at load into panels of `rows` rows, k-major, zero-padded to a whole panel;
+/// B (activations) is packed per 16-column tile at run time, so the micro-kernel reads both sequentially.
+enum Gemm {
+    /// Rows per packed panel (micro-kernel height).
+    static let rows = 6
+    /// Columns per micro-kernel tile (one SIMD16 vector).
+    static let columns = 16
+
+    /// Floats of scratch `multiply` needs per thread (for the ragged last column tile).
+    static func scratchCount(k: Int, threads: Int) -> Int { threads * (k * columns + rows * columns) }
+
+    /// Packs row-major A [m×k] (element (i,j) at `a[i*rowStride + j*columnStride]`) into panels.
+    static func pack(_ a: [Float], m: Int, k: Int, rowStride: Int, columnStride: Int = 1) -> ConstantBuffer {
+        let panels = (m + rows - 1) / rows
+        var packed = [Float](repeating: 0, count: max(panels * rows * k, 1))
+        for i in 0..<m {
+            let panel = i / rows, r = i % rows
+            for j in 0..<k { packed[(panel * k + j) * rows + r] = a[i * rowStride + j * columnStride] }
+        }
+        return ConstantBuffer(shape: [panels * rows, k], values: packed)
+    }
+
+    /// C = epilogue(A·B); `c` has row stride `ldc`, `b` row stride `ldb`; `rowOffset` indexes the epilogue.
+    static func multiply(packedA: UnsafePointer<Float>, m: Int, k: Int,
+                         b: UnsafePointer<Float>, ldb: Int, n: Int,
+                         c: UnsafeMutablePointer<Float>, ldc: Int,
+                         epilogue: Epilogue, rowOffset: Int = 0,
+                         scratch: UnsafeMutablePointer<Float>, threads: Int) {
+        let tiles = (n + columns - 1) / columns
+        let panels = (m + rows - 1) / rows
+        let perThread = k * columns + rows * columns
+        // Split along columns when there are enough tiles, else along rows (small late-layer images).
+        let splitColumns = tiles >= 2 * threads || tiles >= panels
+        parallelChunks(splitColumns ? tiles : panels, threads: threads) { part, range in
+            let tileRange = splitColumns ? range : 0..<tiles
+            let panelRange = splitColumns ? 0..<panels : range
+            let panelB = scratch + part * perThread
+            let tileC = panelB + k * columns
+            for tile in tileRange {
+                let n0 = tile * columns
+                let width = min(columns, n - n0)
+                // Pack the tile's K×16 slice of B contiguously (zero-padding a ragged edge): the
+                // micro-kernel then streams it from L1 for every row panel instead of striding rows.
+                if width == columns {
+                    for j in 0..<k {
+                        (panelB + j * columns).update(from: b + j * ldb + n0, count: columns)
+                    }
+                } else {
+                    for j in 0..<k {
+                        for x in 0..<columns { panelB[j * columns + x] = x < width ? b[j * ldb + n0 + x] : 0 }
+                    }
+                }
+                for panel in panelRange {
+                    let m0 = panel * rows
+                    let height = min(rows, m - m0)
+                    if width == columns {
+                        kernel(packedA + panel * k * rows, panelB, k, c + m0 * ldc + n0, ldc, height,
+                               epilogue, rowOffset + m0)
+                    } else {
+                        kernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
+                               epilogue, rowOffset + m0)
+                        for r in 0..<height {
+                            for x in 0..<width { c[(m0 + r) * ldc + n0 + x] = tileC[r * columns + x] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The 6×16 register-blocked micro-kernel: six SIMD16 accumulators, one B vector per k.
+    @inline(__always)
+    static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+                       _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ height: Int,
+                       _ epilogue: Epilogue, _ row: Int) {
+        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
+        var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
+        var ap = a
+        var bp = UnsafeRawPointer(b)
+        for _ in 0..<k {
+            let bv = bp.loadUnaligned(as: SIMD16<Float>.self)
+            c0 += bv * ap[0]
+            c1 += bv * ap[1]
+            c2 += bv * ap[2]
+            c3 += bv * ap[3]
+            c4 += bv * ap[4]
+            c5 += bv * ap[5]
+            ap += 6
+            bp += 64
+        }
+        let rowBytes = ldc * 4
+        let out = UnsafeMutableRawPointer(c)
+        out.storeBytes(of: c0, as: SIMD16<Float>.self)
+        if height > 1 { (out + rowBytes).storeBytes(of: c1, as: SIMD16<Float>.self) }
+        if height > 2 { (out + 2 * rowBytes).storeBytes(of: c2, as: SIMD16<Float>.self) }
+        if height > 3 { (out + 3 * rowBytes).storeBytes(of: c3, as: SIMD16<Float>.self) }
+        if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD16<Float>.self) }
+        if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD16<Float>.self) }
+        for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) }
+    }
+}

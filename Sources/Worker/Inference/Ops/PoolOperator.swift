@@ -1,0 +1,90 @@
+/// MaxPool, AveragePool and GlobalAveragePool / GlobalMaxPool over NCHW tensors.
+final class PoolOperator: Operator {
+    /// The reduction.
+    enum Kind: Sendable { case max, average, globalAverage, globalMax }
+    private let kind: Kind
+    private let kernel: [Int]
+    private let strides: [Int]
+    private let dilations: [Int]
+    private let pads: [Int]
+    private let autoPad: String
+    private let ceilMode: Bool
+    private let countIncludePad: Bool
+
+    /// Reads the pooling attributes of `node`.
+    init(_ kind: Kind, node: OnnxNode) throws {
+        self.kind = kind
+        kernel = try node.ints("kernel_shape", [1, 1])
+        strides = try node.ints("strides", [1, 1])
+        dilations = try node.ints("dilations", [1, 1])
+        pads = try node.ints("pads", [0, 0, 0, 0])
+        autoPad = try node.string("auto_pad", "NOTSET")
+        ceilMode = try node.int("ceil_mode", 0) == 1
+        countIncludePad = try node.int("count_include_pad", 0) == 1
+        if kind == .max || kind == .average {
+            guard kernel.count == 2, strides.count == 2, dilations.count == 2, pads.count == 4,
+                  autoPad == "NOTSET" || autoPad == "VALID" else {
+                throw InferenceError.unsupported(node.opType, node: node.label, "only 2-D pooling with explicit pads")
+            }
+        }
+    }
+
+    private func outputSize(_ size: Int, _ axis: Int) -> Int {
+        let span = (kernel[axis] - 1) * dilations[axis] + 1
+        let padded = size + (autoPad == "VALID" ? 0 : pads[axis] + pads[axis + 2]) - span
+        var out = (ceilMode ? (padded + strides[axis] - 1) / strides[axis] : padded / strides[axis]) + 1
+        // A ceil-mode window must start inside the input or its left padding.
+        if ceilMode && (out - 1) * strides[axis] >= size + (autoPad == "VALID" ? 0 : pads[axis]) { out -= 1 }
+        return out
+    }
+
+    func outputShapes(_ inputs: [[Int]]) throws -> [[Int]] {
+        let x = inputs[0]
+        guard x.count == 4 else { throw InferenceError.invalidGraph("pooling needs an NCHW input, got \(x)") }
+        if kind == .globalAverage || kind == .globalMax { return [[x[0], x[1], 1, 1]] }
+        let h = outputSize(x[2], 0), w = outputSize(x[3], 1)
+        guard h > 0, w > 0 else { throw InferenceError.invalidGraph("pooling output would be empty for \(x)") }
+        return [[x[0], x[1], h, w]]
+    }
+
+    func run(_ call: OpCall) {
+        let x = call.inputShapes[0], o = call.outputShapes[0]
+        let planes = x[0] * x[1], h = x[2], w = x[3], oh = o[2], ow = o[3]
+        let input = call.inputs[0], output = call.outputs[0]
+        switch kind {
+        case .globalAverage, .globalMax:
+            for p in 0..<planes {
+                let src = input + p * h * w
+                var acc: Float = kind == .globalMax ? -.infinity : 0
+                for i in 0..<(h * w) { acc = kind == .globalMax ? max(acc, src[i]) : acc + src[i] }
+                output[p] = kind == .globalMax ? acc : acc / Float(h * w)
+            }
+        case .max, .average:
+            let top = autoPad == "VALID" ? 0 : pads[0], left = autoPad == "VALID" ? 0 : pads[1]
+            for p in 0..<planes {
+                let src = input + p * h * w, dst = output + p * oh * ow
+                for oy in 0..<oh {
+                    for ox in 0..<ow {
+                        var acc: Float = kind == .max ? -.infinity : 0
+                        var taken = 0
+                        for ky in 0..<kernel[0] {
+                            let iy = oy * strides[0] - top + ky * dilations[0]
+                            guard iy >= 0 && iy < h else { continue }
+                            for kx in 0..<kernel[1] {
+                                let ix = ox * strides[1] - left + kx * dilations[1]
+                                guard ix >= 0 && ix < w else { continue }
+                                let v = src[iy * w + ix]
+                                acc = kind == .max ? max(acc, v) : acc + v
+                                taken += 1
+                            }
+                        }
+                        if kind == .average {
+                            acc /= Float(countIncludePad ? kernel[0] * kernel[1] : max(taken, 1))
+                        }
+                        dst[oy * ow + ox] = acc
+                    }
+                }
+            }
+        }
+    }
+}
