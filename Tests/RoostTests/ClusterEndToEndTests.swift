@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import Shared
+@testable import Gateway
+
+/// The real `roost-gateway` and `roost-worker` binaries, a real redis-server, real photos:
+/// what a client and an operator see.
+@Suite(.serialized) struct ClusterEndToEndTests {
+    /// Polls a job until it is terminal, using the long-poll the API offers.
+    func finished(_ client: TestClient, _ id: String, timeout: Double = 20) throws -> JSON {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: JSON = .null
+        while Date() < deadline {
+            last = try client.get("/jobs/\(id)?wait=5").json
+            if let state = last["state"]?.stringValue, JobState(rawValue: state)?.isTerminal == true { return last }
+        }
+        return last
+    }
+
+    @Test func probeJobRunsEndToEndAndStatusOutlivesTheRedisRecord() throws {
+        let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_WORKER_KINDS": "probe"])
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let client = try TestClient(port: cluster.httpPort)
+        let accepted = try client.upload("/jobs/probe", file: try Fixtures.bytes("eagle"))
+        #expect(accepted.status == 202)
+        let id = try #require(accepted.json["id"]?.stringValue)
+        #expect(accepted.json["links"]?["status"]?.stringValue == "/jobs/\(id)")
+        let done = try finished(client, id)
+        #expect(done["state"]?.stringValue == "succeeded", "\(done) \(cluster.log("test-worker-1.log"))")
+        #expect(done["result"]?["width"]?.intValue == 773)
+        #expect(done["result"]?["height"]?.intValue == 512)
+        // Pillow's ImageStat.mean of eagle.jpg: 85.228, 81.992, 70.751.
+        let mean = done["result"]?["mean_rgb"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+        #expect(mean.count == 3 && abs(mean[0] - 85.228) < 0.05 && abs(mean[1] - 81.992) < 0.05 && abs(mean[2] - 70.751) < 0.05)
+        #expect(done["attempts"]?.intValue == 1)
+        #expect(done["worker"]?.stringValue == "test-worker-1")
+        // The Redis record expires after ROOST_JOB_TTL; the durable SQLite copy still answers.
+        let queue = try cluster.queue()
+        #expect(waitUntil(timeout: 5) { (try? queue.record(lane: .interactive, id: id)) == nil })
+        let later = try client.get("/jobs/\(id)").json
+        #expect(later["state"]?.stringValue == "succeeded")
+        #expect(later["result"]?["width"]?.intValue == 773)
+    }
+
+    @Test func idempotencyKeyFromTheSameClientReturnsTheSameJob() throws {
+        let cluster = try Cluster()
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        let photo = try Fixtures.bytes("dog")
+        let first = try client.upload("/jobs/probe", file: photo, headers: [("Idempotency-Key", "import-42"), ("X-Api-Key", "alice")])
+        let second = try client.upload("/jobs/probe", file: photo, headers: [("Idempotency-Key", "import-42"), ("X-Api-Key", "alice")])
+        let other = try client.upload("/jobs/probe", file: photo, headers: [("Idempotency-Key", "import-42"), ("X-Api-Key", "bob")])
+        #expect(first.status == 202)
+        #expect(second.status == 200)
+        #expect(first.json["id"] == second.json["id"])
+        #expect(other.status == 202)
+        #expect(other.json["id"] != first.json["id"])
+        // One account never sees another's job.
+        let id = try #require(first.json["id"]?.stringValue)
+        #expect(try client.get("/jobs/\(id)", headers: [("X-Api-Key", "bob")]).status == 404)
+        #expect(try client.get("/jobs/\(id)", headers: [("X-Api-Key", "alice")]).status == 200)
+    }
+
+    @Test func hostileUploadsGetClearErrorsAndNothingBreaks() throws {
+        let cluster = try Cluster(environment: ["ROOST_HTTP_READ_TIMEOUT": "1", "ROOST_WORKER_KINDS": "probe"])
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let client = try TestClient(port: cluster.httpPort)
+        let eagle = try Fixtures.bytes("eagle")
+
+        let png = try client.upload("/jobs/probe", file: Array("\u{89}PNG\r\n\u{1A}\n".utf8) + [UInt8](repeating: 7, count: 100), filename: "photo.jpg")
+        #expect(png.status == 415)
+        #expect(png.json["error"]?["code"]?.stringValue == "not_jpeg")
+
+        var huge = eagle
+        let sof = try #require((0..<(huge.count - 1)).first { huge[$0] == 0xFF && (huge[$0 + 1] == 0xC0 || huge[$0 + 1] == 0xC2) })
+        for offset in [5, 7] { huge[sof + offset] = UInt8(60000 >> 8); huge[sof + offset + 1] = UInt8(60000 & 0xFF) }
+        let bomb = try client.upload("/jobs/probe", file: huge)
+        #expect(bomb.status == 413)
+        #expect(bomb.json["error"]?["code"]?.stringValue == "image_too_large")
+
+        let empty = try client.upload("/jobs/probe", file: [])
+        #expect(empty.status == 400)
+        #expect(empty.json["error"]?["code"]?.stringValue == "empty_file")
+
+        let malformed = try client.request("POST", "/jobs/probe", headers: [("Content-Type", "multipart/form-data; boundary=xyz")],
+                                           body: Array("--xyz\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nno end".utf8))
+        #expect(malformed.status == 400)
+
+        let oversized = try client.upload("/jobs/probe", file: [UInt8](repeating: 0xFF, count: 11 << 20))
+        #expect(oversized.status == 413)
+
+        let manyHeaders = (0..<150).map { ("X-Filler-\($0)", "v") }
+        #expect(try client.get("/heartbeat", headers: manyHeaders).status == 431)
+
+        let slow = try RawHTTPClient(port: cluster.httpPort)
+        try slow.send("POST /jobs/probe HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly a little")
+        #expect(try slow.readResponse(timeout: 5).status == 408)
+
+        // A truncated JPEG passes the header check; the worker fails it permanently, at once.
+        let truncated = try client.upload("/jobs/probe", file: Array(eagle[..<(eagle.count / 2)]))
+        #expect(truncated.status == 202)
+        let failed = try finished(client, try #require(truncated.json["id"]?.stringValue))
+        #expect(failed["state"]?.stringValue == "failed")
+        #expect(failed["error"]?["code"]?.stringValue == "truncated_jpeg")
+        #expect(failed["attempts"]?.intValue == 1)
+
+        #expect(try client.get("/jobs/not-a-job").status == 404)
+        #expect(try client.get("/heartbeat").json["health"]?.stringValue == "ok")
+        let good = try client.upload("/jobs/probe", file: eagle)
+        #expect(try finished(client, try #require(good.json["id"]?.stringValue))["state"]?.stringValue == "succeeded")
+    }
+
+    @Test func fullLaneAnswers503WithRetryAfter() throws {
+        let cluster = try Cluster(environment: ["ROOST_MAX_DEPTH_INTERACTIVE": "2"])
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        let photo = try Fixtures.bytes("person")
+        #expect(try client.upload("/jobs/probe", file: photo).status == 202)
+        #expect(try client.upload("/jobs/probe", file: photo).status == 202)
+        let refused = try client.upload("/jobs/probe", file: photo)
+        #expect(refused.status == 503)
+        #expect(refused.headers["retry-after"] != nil)
+        #expect(try client.upload("/jobs/probe", file: photo, headers: [("X-Roost-Lane", "batch")]).status == 202)
+    }
+
+    @Test func cancelledQueuedJobNeverRuns() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "probe"])
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        let id = try #require(try client.upload("/jobs/probe", file: try Fixtures.bytes("eagle")).json["id"]?.stringValue)
+        let cancelled = try client.request("DELETE", "/jobs/\(id)")
+        #expect(cancelled.json["state"]?.stringValue == "cancelled")
+        try cluster.startWorker()
+        let other = try #require(try client.upload("/jobs/probe", file: try Fixtures.bytes("dog")).json["id"]?.stringValue)
+        #expect(try finished(client, other)["state"]?.stringValue == "succeeded")
+        let status = try client.get("/jobs/\(id)").json
+        #expect(status["state"]?.stringValue == "cancelled")
+        #expect(status["attempts"]?.intValue == 0)
+        #expect(try client.request("DELETE", "/jobs/\(other)").status == 409)
+    }
+}
