@@ -19,6 +19,7 @@ import Testing
 
     @Test func probeJobRunsEndToEndAndStatusOutlivesTheRedisRecord() throws {
         let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_WORKER_KINDS": "probe"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         try cluster.startWorker()
         let client = try TestClient(port: cluster.httpPort)
@@ -45,6 +46,7 @@ import Testing
 
     @Test func idempotencyKeyFromTheSameClientReturnsTheSameJob() throws {
         let cluster = try Cluster()
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         let client = try TestClient(port: cluster.httpPort)
         let photo = try Fixtures.bytes("dog")
@@ -64,6 +66,7 @@ import Testing
 
     @Test func hostileUploadsGetClearErrorsAndNothingBreaks() throws {
         let cluster = try Cluster(environment: ["ROOST_HTTP_READ_TIMEOUT": "1", "ROOST_WORKER_KINDS": "probe"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         try cluster.startWorker()
         let client = try TestClient(port: cluster.httpPort)
@@ -114,6 +117,7 @@ import Testing
 
     @Test func fullLaneAnswers503WithRetryAfter() throws {
         let cluster = try Cluster(environment: ["ROOST_MAX_DEPTH_INTERACTIVE": "2"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         let client = try TestClient(port: cluster.httpPort)
         let photo = try Fixtures.bytes("person")
@@ -127,6 +131,7 @@ import Testing
 
     @Test func cancelledQueuedJobNeverRuns() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "probe"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         let client = try TestClient(port: cluster.httpPort)
         let id = try #require(try client.upload("/jobs/probe", file: try Fixtures.bytes("eagle")).json["id"]?.stringValue)

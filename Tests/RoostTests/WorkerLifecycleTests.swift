@@ -20,6 +20,7 @@ import Testing
 
     @Test func workerKilledMidJobLosesNothing() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_VISIBILITY_TIMEOUT": "1.5", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         let queue = try cluster.queue(settings(visibility: 1.5))
         let id = try sleepJob(queue, ms: 2000)
         let doomed = try cluster.startWorker(name: "doomed")
@@ -40,6 +41,7 @@ import Testing
 
     @Test func slowJobKeepsItsClaimWhileItsWorkerLives() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_VISIBILITY_TIMEOUT": "1", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         let queue = try cluster.queue(settings(visibility: 1))
         let id = try sleepJob(queue, ms: 3500)
         try cluster.startWorker(name: "slow")
@@ -56,6 +58,7 @@ import Testing
 
     @Test func sigtermDrainsTheRunningJobThenExits() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         let queue = try cluster.queue()
         let id = try sleepJob(queue, ms: 1500)
         let worker = try cluster.startWorker(name: "drainer")
@@ -72,6 +75,7 @@ import Testing
 
     @Test func batchBacklogNeverDelaysAnInteractiveJob() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_WORKER_THREADS": "1", "ROOST_WORKER_PREFETCH": "4"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         let queue = try cluster.queue()
         for _ in 0..<150 { _ = try sleepJob(queue, ms: 20, lane: .batch) }
         try cluster.startWorker(name: "busy")
