@@ -145,4 +145,22 @@ import Testing
         #expect(status["attempts"]?.intValue == 0)
         #expect(try client.request("DELETE", "/jobs/\(other)").status == 409)
     }
+    @Test func classifyJobNamesTheBirdAndItsCategory() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "classify", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let client = try TestClient(port: cluster.httpPort)
+        let eagle = try client.upload("/jobs/classify", file: try Fixtures.bytes("eagle"))
+        let chelsea = try client.upload("/jobs/classify", file: try Fixtures.bytes("chelsea"), headers: [("X-Roost-Lane", "batch")])
+        let bird = try finished(client, try #require(eagle.json["id"]?.stringValue), timeout: 60)
+        #expect(bird["state"]?.stringValue == "succeeded", "\(bird) \(cluster.log("test-worker-1.log"))")
+        #expect(bird["result"]?["top"]?[0]?["label"]?.stringValue == "bald eagle")
+        #expect(bird["result"]?["top"]?.arrayValue?.count == 5)
+        #expect(bird["result"]?["category"]?.stringValue == "bird")
+        #expect(bird["result"]?["model"]?.stringValue?.contains("mobilenet_v2") == true)
+        let cat = try finished(client, try #require(chelsea.json["id"]?.stringValue), timeout: 60)
+        #expect(cat["result"]?["category"]?.stringValue == "cat")
+        #expect(cat["lane"]?.stringValue == "batch")
+    }
 }
