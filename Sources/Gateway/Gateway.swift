@@ -3,7 +3,7 @@ import Shared
 
 /// The gateway process: SQLite store, Redis pool, result ingester and HTTP server, wired together.
 ///
-/// Stop order: the HTTP server stops accepting and finishes in-flight requests first (they may
+/// Stop order: long-polls are answered at once, the HTTP server stops accepting and finishes in-flight requests first (they may
 /// still need Redis and SQLite), then the ingester records what it has read, then the store closes.
 final class Gateway: @unchecked Sendable {
     // Safe: all properties are set in init and never reassigned; each is itself thread-safe.
@@ -11,6 +11,7 @@ final class Gateway: @unchecked Sendable {
     let store: JobStore
     let server: HTTPServer
     private let ingester: ResultIngester
+    private let waiters: JobWaiters
     private let log: Log
 
     /// Job kinds the job API accepts.
@@ -24,6 +25,7 @@ final class Gateway: @unchecked Sendable {
         store = try JobStore(path: configuration.dataDirectory.appendingPathComponent("roost.sqlite").path)
         let pool = RedisPool(endpoint: configuration.redis, settings: configuration.queue)
         let waiters = JobWaiters()
+        self.waiters = waiters
         let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, kinds: Gateway.jobKinds)
         let metrics = GatewayMetrics()
         let router = Router()
@@ -44,6 +46,7 @@ final class Gateway: @unchecked Sendable {
 
     /// Graceful stop, in the order described above.
     func shutdown() {
+        waiters.close()
         server.shutdown()
         ingester.shutdown()
         store.close()

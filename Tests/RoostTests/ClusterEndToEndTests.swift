@@ -163,4 +163,23 @@ import Testing
         #expect(cat["result"]?["category"]?.stringValue == "cat")
         #expect(cat["lane"]?.stringValue == "batch")
     }
+    @Test func sigtermAnswersLongPollsAndStopsTheGatewayCleanly() throws {
+        let cluster = try Cluster()
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        let id = try #require(try client.upload("/jobs/probe", file: try Fixtures.bytes("eagle")).json["id"]?.stringValue)
+        let poller = try RawHTTPClient(port: cluster.httpPort)
+        try poller.send("GET /jobs/\(id)?wait=25 HTTP/1.1\r\nHost: x\r\n\r\n")
+        usleep(300_000)
+        let gateway = try #require(cluster.gateway)
+        let started = Date()
+        gateway.kill(signal: SIGTERM)
+        let answer = try poller.readResponse(timeout: 10)
+        #expect(answer.status == 200)
+        #expect(answer.json["state"]?.stringValue == "queued")
+        #expect(gateway.wait(timeout: 10) != nil)
+        #expect(gateway.exitCode == 0)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
 }
