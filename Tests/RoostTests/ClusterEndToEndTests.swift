@@ -182,4 +182,22 @@ import Testing
         #expect(gateway.exitCode == 0)
         #expect(Date().timeIntervalSince(started) < 5)
     }
+    @Test func fullRedisAnswers503AndLosesNothingAlreadyQueued() throws {
+        let cluster = try Cluster(redisArguments: ["--maxmemory", "3mb", "--maxmemory-policy", "noeviction"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        var accepted: [String] = []
+        var refused: RawHTTPResponse?
+        for name in ["kite", "horses", "eagle", "dog", "person", "messi5", "giraffe", "baboon", "fruits", "starry_night"] {
+            let response = try client.upload("/jobs/probe", file: try Fixtures.bytes(name))
+            if response.status == 503 { refused = response; break }
+            #expect(response.status == 202)
+            if let id = response.json["id"]?.stringValue { accepted.append(id) }
+        }
+        let full = try #require(refused, "Redis never filled up")
+        #expect(full.headers["retry-after"] != nil)
+        #expect(full.json["error"]?["code"]?.stringValue == "service_unavailable")
+        for id in accepted { #expect(try client.get("/jobs/\(id)").json["state"]?.stringValue == "queued") }
+    }
 }

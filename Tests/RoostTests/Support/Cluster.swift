@@ -23,8 +23,8 @@ final class Cluster: @unchecked Sendable {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    init(environment: [String: String] = [:]) throws {
-        redis = try RedisServer()
+    init(environment: [String: String] = [:], redisArguments: [String] = []) throws {
+        redis = try RedisServer(extraArguments: redisArguments)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         httpPort = try FreePort.find()
