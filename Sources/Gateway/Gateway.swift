@@ -9,6 +9,7 @@ final class Gateway: @unchecked Sendable {
     // Safe: all properties are set in init and never reassigned; each is itself thread-safe.
     let configuration: GatewayConfiguration
     let store: JobStore
+    let faceStore: FaceIDStore
     let server: HTTPServer
     private let ingester: ResultIngester
     private let log: Log
@@ -21,7 +22,9 @@ final class Gateway: @unchecked Sendable {
         self.configuration = configuration
         self.log = log
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        store = try JobStore(path: configuration.dataDirectory.appendingPathComponent("roost.sqlite").path)
+        let databasePath = configuration.dataDirectory.appendingPathComponent("roost.sqlite").path
+        store = try JobStore(path: databasePath)
+        faceStore = try FaceIDStore(path: databasePath)
         let pool = RedisPool(endpoint: configuration.redis, settings: configuration.queue)
         let waiters = JobWaiters()
         let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, kinds: Gateway.jobKinds)
@@ -29,6 +32,7 @@ final class Gateway: @unchecked Sendable {
         let router = Router()
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store).register(on: router)
+        try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
                                   consumer: "gateway", log: log)
@@ -46,6 +50,7 @@ final class Gateway: @unchecked Sendable {
     func shutdown() {
         server.shutdown()
         ingester.shutdown()
+        faceStore.close()
         store.close()
         log.info("gateway stopped")
     }
