@@ -16,14 +16,17 @@ struct FaceEmbedding: Sendable, Equatable {
         self.values = values.map { $0 / length }
     }
 
-    /// Reads the stored form (128 little-endian float32, 512 bytes).
+    /// Reads the stored form (128 little-endian float32, 512 bytes) exactly as stored: the values
+    /// were normalised before storing, and normalising again would move their last bits.
     init?(bytes: [UInt8]) {
         guard bytes.count == Self.dimensions * 4 else { return nil }
         let values = (0..<Self.dimensions).map { i -> Float in
             let bits = UInt32(bytes[4 * i]) | UInt32(bytes[4 * i + 1]) << 8 | UInt32(bytes[4 * i + 2]) << 16 | UInt32(bytes[4 * i + 3]) << 24
             return Float(bitPattern: bits)
         }
-        self.init(values: values)
+        let length = values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        guard values.allSatisfy(\.isFinite), abs(length - 1) < 1e-3 else { return nil }
+        self.values = values
     }
 
     /// The stored form: 128 little-endian float32.
