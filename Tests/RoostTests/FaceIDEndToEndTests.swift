@@ -10,6 +10,7 @@ import Testing
 /// (`make models`); before those are merged they fail with the worker's log in the message.
 @Suite("FaceID end to end", .serialized)
 struct FaceIDEndToEndTests {
+    /// The search route.
     static let search = "/api/v1/access/identifier/face/search"
 
     @Test("a portrait enrols its face; GET shows it enrolled and the embedding is stored")

@@ -6,6 +6,7 @@ import Testing
 /// Creating, reading, changing and deleting access identifiers over HTTP.
 @Suite("FaceID identifiers")
 struct FaceIDIdentifierTests {
+    /// The identifier route.
     static let item = "/api/v1/access/identifier/item"
 
     @Test("create, read, patch and delete an identifier; uids are never reused")

@@ -113,6 +113,7 @@ struct MultipartBody {
     func field(_ name: String, _ value: String) -> MultipartBody { file(name, filename: nil, contentType: nil, Array(value.utf8)) }
 }
 
+/// Reading the panel API's JSON bodies.
 extension RawHTTPResponse {
     /// The body parsed as JSON, or nil.
     var json: JSON? { try? JSON.parse(body) }

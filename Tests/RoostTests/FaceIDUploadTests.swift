@@ -7,6 +7,7 @@ import Testing
 /// the seed, in the seed's order, and what happens when no worker answers. No worker runs here.
 @Suite("FaceID upload")
 struct FaceIDUploadTests {
+    /// The search route.
     static let search = "/api/v1/access/identifier/face/search"
 
     @Test("a uid that is not a face_id identifier: Wrong identifier-uid")

@@ -154,6 +154,7 @@ struct IdentifierFields: Sendable {
     }
 }
 
+/// Validation shared by create and update.
 extension AccessIdentifier {
     /// Every type but `face_id` needs a number: it is what the panel reads from the card or keypad.
     fileprivate func checkNumber() throws(FaceIDError) {

@@ -14,8 +14,11 @@ struct FaceAnalysis: Sendable {
         let faces: [DetectedFace]
     }
 
+    /// Where the `faces` jobs are queued.
     let jobs: JobService
+    /// Longest wait for a job, in seconds.
     let timeout: Double
+    /// Where failures are logged (clients only see the panel's message).
     let log: Log
 
     /// Queues `photo` on the interactive lane and waits up to `timeout` seconds for the faces.

@@ -17,12 +17,19 @@ struct FaceIDRoutes: Sendable {
     /// Largest identifier JSON body accepted.
     static let identifierBodyLimit = 64 << 10
 
+    /// Identifiers, accounts, tokens and faces.
     let store: FaceIDStore
+    /// Log-in and token checks.
     let auth: PanelAuth
+    /// Runs photos through the worker's `faces` job.
     let analysis: FaceAnalysis
+    /// Identifiers with an upload in progress.
     let uploads: UploadGuard
+    /// Timeouts, threshold, accepted photo sizes.
     let settings: FaceIDSettings
+    /// Body limit of the photo routes (`ROOST_MAX_UPLOAD_BYTES`).
     let maxUploadBytes: Int
+    /// Pixel limit checked in the JPEG header (`ROOST_MAX_IMAGE_PIXELS`).
     let maxImagePixels: Int
 
     /// Builds the routes; syncs the configured panel accounts into `store`.

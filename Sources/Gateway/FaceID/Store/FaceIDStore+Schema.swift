@@ -53,6 +53,7 @@ extension FaceIDStore {
         """
 }
 
+/// Reading identifiers back from the store.
 extension AccessIdentifier {
     /// Reads a row selected with `FaceIDStore.identifierColumns`.
     init?(statement s: SQLiteStatement) {
