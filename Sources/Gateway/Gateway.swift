@@ -9,6 +9,7 @@ final class Gateway: @unchecked Sendable {
     // Safe: all properties are set in init and never reassigned; each is itself thread-safe.
     let configuration: GatewayConfiguration
     let store: JobStore
+    /// The face-identifier API's store: its own connection to the same database file.
     let faceStore: FaceIDStore
     let server: HTTPServer
     private let ingester: ResultIngester
