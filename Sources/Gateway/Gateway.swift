@@ -9,6 +9,8 @@ final class Gateway: @unchecked Sendable {
     // Safe: all properties are set in init and never reassigned; each is itself thread-safe.
     let configuration: GatewayConfiguration
     let store: JobStore
+    /// The face-identifier API's store: its own connection to the same database file.
+    let faceStore: FaceIDStore
     let server: HTTPServer
     private let ingester: ResultIngester
     private let waiters: JobWaiters
@@ -22,7 +24,9 @@ final class Gateway: @unchecked Sendable {
         self.configuration = configuration
         self.log = log
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        store = try JobStore(path: configuration.dataDirectory.appendingPathComponent("roost.sqlite").path)
+        let databasePath = configuration.dataDirectory.appendingPathComponent("roost.sqlite").path
+        store = try JobStore(path: databasePath)
+        faceStore = try FaceIDStore(path: databasePath)
         let pool = RedisPool(endpoint: configuration.redis, settings: configuration.queue)
         let waiters = JobWaiters()
         self.waiters = waiters
@@ -31,6 +35,7 @@ final class Gateway: @unchecked Sendable {
         let router = Router()
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store).register(on: router)
+        try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
                                   consumer: "gateway", log: log)
@@ -49,6 +54,7 @@ final class Gateway: @unchecked Sendable {
         waiters.close()
         server.shutdown()
         ingester.shutdown()
+        faceStore.close()
         store.close()
         log.info("gateway stopped")
     }
