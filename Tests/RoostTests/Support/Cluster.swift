@@ -124,5 +124,5 @@ struct TestClient {
 
 extension RawHTTPResponse {
     /// The body parsed as JSON (`.null` when it is not JSON).
-    var json: JSON { (try? JSON.parse(body)) ?? .null }
+    var jsonBody: JSON { (try? JSON.parse(body)) ?? .null }
 }
