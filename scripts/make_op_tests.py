@@ -151,6 +151,8 @@ def op_cases():
 
     graph_case("maxpool_2x2", [helper.make_node("MaxPool", ["X"], ["Y"], kernel_shape=[2, 2], strides=[2, 2])],
                {"X": [1, 3, 8, 10]}, {"Y": None})
+    graph_case("maxpool_2x2_wide", [helper.make_node("MaxPool", ["X"], ["Y"], kernel_shape=[2, 2], strides=[2, 2])],
+               {"X": [1, 3, 12, 41]}, {"Y": None})
     graph_case("maxpool_3x3_pad_ceil", [helper.make_node("MaxPool", ["X"], ["Y"], kernel_shape=[3, 3], strides=[2, 2],
                                                          pads=[1, 1, 1, 1], ceil_mode=1)],
                {"X": [1, 2, 9, 10]}, {"Y": None})
