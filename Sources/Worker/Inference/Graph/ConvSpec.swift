@@ -59,20 +59,20 @@ struct ConvSpec: Sendable {
         }
     }
 
-    /// Pads (top, left, bottom, right) for an input of `height`×`width`.
-    func resolvedPads(height: Int, width: Int) -> [Int] {
+    /// Pads (top, left, bottom, right) for an input of `height`×`width` (a tuple: no allocation per run).
+    func resolvedPads(height: Int, width: Int) -> (top: Int, left: Int, bottom: Int, right: Int) {
         func same(_ size: Int, _ stride: Int, _ k: Int, _ dilation: Int) -> (Int, Int) {
             let out = (size + stride - 1) / stride
             let total = max(0, (out - 1) * stride + (k - 1) * dilation + 1 - size)
             return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
         }
         switch autoPad {
-        case "VALID": return [0, 0, 0, 0]
+        case "VALID": return (0, 0, 0, 0)
         case "SAME_UPPER", "SAME_LOWER":
             let (t, b) = same(height, strides.h, kernel.h, dilations.h)
             let (l, r) = same(width, strides.w, kernel.w, dilations.w)
-            return [t, l, b, r]
-        default: return pads
+            return (t, l, b, r)
+        default: return (pads[0], pads[1], pads[2], pads[3])
         }
     }
 

@@ -35,13 +35,13 @@ final class ConvOperator: Operator {
             throw InferenceError.invalidGraph("Conv input shape \(input) does not match weights (C=\(spec.inChannelsPerGroup * spec.group))")
         }
         let pads = spec.resolvedPads(height: input[2], width: input[3])
-        let outH = (input[2] + pads[0] + pads[2] - ((spec.kernel.h - 1) * spec.dilations.h + 1)) / spec.strides.h + 1
-        let outW = (input[3] + pads[1] + pads[3] - ((spec.kernel.w - 1) * spec.dilations.w + 1)) / spec.strides.w + 1
+        let outH = (input[2] + pads.top + pads.bottom - ((spec.kernel.h - 1) * spec.dilations.h + 1)) / spec.strides.h + 1
+        let outW = (input[3] + pads.left + pads.right - ((spec.kernel.w - 1) * spec.dilations.w + 1)) / spec.strides.w + 1
         guard outH > 0, outW > 0 else { throw InferenceError.invalidGraph("Conv output would be empty for input \(input)") }
         return DepthwiseGeometry(height: input[2], width: input[3], kernelH: spec.kernel.h, kernelW: spec.kernel.w,
                                  strideH: spec.strides.h, strideW: spec.strides.w,
                                  dilationH: spec.dilations.h, dilationW: spec.dilations.w,
-                                 padTop: pads[0], padLeft: pads[1], outH: outH, outW: outW)
+                                 padTop: pads.top, padLeft: pads.left, outH: outH, outW: outW)
     }
 
     func outputShapes(_ inputs: [[Int]]) throws -> [[Int]] {

@@ -10,6 +10,8 @@ final class PoolOperator: Operator {
     private let autoPad: String
     private let ceilMode: Bool
     private let countIncludePad: Bool
+    /// 2×2 windows, stride 2, no padding or dilation: the vectorised path.
+    private let isMax2x2: Bool
 
     /// Reads the pooling attributes of `node`.
     init(_ kind: Kind, node: OnnxNode) throws {
@@ -21,6 +23,8 @@ final class PoolOperator: Operator {
         autoPad = try node.string("auto_pad", "NOTSET")
         ceilMode = try node.int("ceil_mode", 0) == 1
         countIncludePad = try node.int("count_include_pad", 0) == 1
+        isMax2x2 = kind == .max && kernel == [2, 2] && strides == [2, 2] && dilations == [1, 1]
+            && pads == [0, 0, 0, 0] && !ceilMode
         if kind == .max || kind == .average {
             guard kernel.count == 2, strides.count == 2, dilations.count == 2, pads.count == 4,
                   autoPad == "NOTSET" || autoPad == "VALID" else {
@@ -82,7 +86,7 @@ final class PoolOperator: Operator {
                 for i in 0..<(h * w) { acc = kind == .globalMax ? max(acc, src[i]) : acc + src[i] }
                 output[p] = kind == .globalMax ? acc : acc / Float(h * w)
             }
-        case .max where kernel == [2, 2] && strides == [2, 2] && dilations == [1, 1] && pads == [0, 0, 0, 0]:
+        case .max where isMax2x2:
             for p in 0..<planes {
                 PoolOperator.max2x2(input + p * h * w, width: w, output + p * oh * ow, outH: oh, outW: ow)
             }
