@@ -22,12 +22,23 @@ enum Gemm {
         return ConstantBuffer(shape: [panels * rows, k], values: packed)
     }
 
-    /// C = epilogue(A·B); `c` has row stride `ldc`, `b` row stride `ldb`; `rowOffset` indexes the epilogue.
+    /// C = epilogue(A·B) for a dense row-major B with row stride `ldb`.
+    @inline(__always)
     static func multiply(packedA: UnsafePointer<Float>, m: Int, k: Int,
                          b: UnsafePointer<Float>, ldb: Int, n: Int,
                          c: UnsafeMutablePointer<Float>, ldc: Int,
                          epilogue: Epilogue, rowOffset: Int = 0,
                          scratch: UnsafeMutablePointer<Float>, threads: Int) {
+        multiply(packedA: packedA, m: m, k: k, source: DenseColumns(b: b, ldb: ldb), n: n, c: c, ldc: ldc,
+                 epilogue: epilogue, rowOffset: rowOffset, scratch: scratch, threads: threads)
+    }
+
+    /// C = epilogue(A·B) where `source` packs B's K×16 column tiles; `rowOffset` indexes the epilogue.
+    static func multiply<Source: ColumnSource>(packedA: UnsafePointer<Float>, m: Int, k: Int,
+                                               source: Source, n: Int,
+                                               c: UnsafeMutablePointer<Float>, ldc: Int,
+                                               epilogue: Epilogue, rowOffset: Int = 0,
+                                               scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let tiles = (n + columns - 1) / columns
         let panels = (m + rows - 1) / rows
         let perThread = k * columns + rows * columns
@@ -43,15 +54,7 @@ enum Gemm {
                 let width = min(columns, n - n0)
                 // Pack the tile's K×16 slice of B contiguously (zero-padding a ragged edge): the
                 // micro-kernel then streams it from L1 for every row panel instead of striding rows.
-                if width == columns {
-                    for j in 0..<k {
-                        (panelB + j * columns).update(from: b + j * ldb + n0, count: columns)
-                    }
-                } else {
-                    for j in 0..<k {
-                        for x in 0..<columns { panelB[j * columns + x] = x < width ? b[j * ldb + n0 + x] : 0 }
-                    }
-                }
+                source.pack(panelB, k: k, n0: n0, width: width)
                 for panel in panelRange {
                     let m0 = panel * rows
                     let height = min(rows, m - m0)
@@ -101,3 +104,30 @@ enum Gemm {
         for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) }
     }
 }
+
+/// Supplies B to `Gemm.multiply` one K×16 column tile at a time, packed k-major.
+protocol ColumnSource {
+    /// Writes B[0..<k][n0..<n0+width] to `panel` (row j at `panel + 16j`), zero-filling columns ≥ width.
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int)
+}
+
+/// A dense row-major B.
+struct DenseColumns: ColumnSource {
+    let b: UnsafePointer<Float>
+    let ldb: Int
+
+    @inline(__always)
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int) {
+        if width == Gemm.columns {
+            for j in 0..<k {
+                let dst = panel + j * Gemm.columns, src = b + j * ldb + n0
+                for x in 0..<Gemm.columns { dst[x] = src[x] }
+            }
+        } else {
+            for j in 0..<k {
+                for x in 0..<Gemm.columns { panel[j * Gemm.columns + x] = x < width ? b[j * ldb + n0 + x] : 0 }
+            }
+        }
+    }
+}
+

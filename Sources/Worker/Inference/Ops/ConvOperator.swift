@@ -1,7 +1,7 @@
 /// 2-D convolution with folded BatchNormalization and fused activation.
 ///
 /// Picks its kernel once at load: depthwise (group = C = M), 1×1 stride-1 unpadded as a plain GEMM
-/// on the NCHW input, and im2col + GEMM for everything else. Weights are packed for the GEMM at load.
+/// on the NCHW input, and implicit im2col (patches packed per GEMM tile) for everything else. Weights are packed for the GEMM at load.
 final class ConvOperator: Operator {
     private enum Path { case depthwise, pointwise, im2col }
     private let spec: ConvSpec
@@ -55,7 +55,7 @@ final class ConvOperator: Operator {
         switch path {
         case .depthwise: return threads * g.planeCount
         case .pointwise: return Gemm.scratchCount(k: k, threads: threads)
-        case .im2col: return k * g.outH * g.outW + Gemm.scratchCount(k: k, threads: threads)
+        case .im2col: return Gemm.scratchCount(k: k, threads: threads)
         }
     }
 
@@ -81,12 +81,11 @@ final class ConvOperator: Operator {
                                   scratch: call.scratch, threads: threads)
                 }
             case .im2col:
-                let columns = call.scratch
                 for group in 0..<spec.group {
-                    Im2col.unfold(g, channels: cg, input: input + group * cg * g.height * g.width, columns: columns)
-                    Gemm.multiply(packedA: packed[group].pointer, m: m, k: k, b: columns, ldb: n, n: n,
+                    let patches = PatchColumns(input: input + group * cg * g.height * g.width, g: g, channels: cg)
+                    Gemm.multiply(packedA: packed[group].pointer, m: m, k: k, source: patches, n: n,
                                   c: output + group * m * n, ldc: n, epilogue: epilogue, rowOffset: group * m,
-                                  scratch: columns + k * n, threads: threads)
+                                  scratch: call.scratch, threads: threads)
                 }
             }
         }
