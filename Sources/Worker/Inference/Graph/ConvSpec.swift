@@ -2,8 +2,11 @@ import Foundation
 
 /// An activation applied to a fused operator's output, per output channel where it has parameters.
 enum Activation: Sendable {
+    /// Identity.
     case none
+    /// max(x, 0).
     case relu
+    /// min(max(x, low), high).
     case clip(Float, Float)
     /// Per-channel negative slopes (one value per output channel).
     case prelu([Float])
@@ -11,19 +14,27 @@ enum Activation: Sendable {
 
 /// Everything a Conv needs, with folded BatchNormalization and fused activation.
 struct ConvSpec: Sendable {
+    /// Output channels (M).
     var outChannels: Int
+    /// Input channels each filter sees (C / group).
     var inChannelsPerGroup: Int
+    /// Number of channel groups (C for depthwise).
     var group: Int
+    /// Filter size.
     var kernel: (h: Int, w: Int)
+    /// Output step in input pixels.
     var strides: (h: Int, w: Int)
+    /// Tap spacing in input pixels.
     var dilations: (h: Int, w: Int)
     /// Explicit pads top, left, bottom, right (ignored unless autoPad is NOTSET).
     var pads: [Int]
+    /// ONNX auto_pad: NOTSET, SAME_UPPER, SAME_LOWER or VALID.
     var autoPad: String
     /// Weights [M, C/group, kh, kw], row-major.
     var weights: [Float]
     /// Bias per output channel (zeros when absent).
     var bias: [Float]
+    /// Activation fused into the output.
     var activation: Activation = .none
 
     /// Reads a Conv node; the weights (and bias) must be constants.
@@ -120,7 +131,9 @@ struct ConvSpec: Sendable {
 
 /// Clip bounds from attributes (opset < 11) or constant inputs (opset ≥ 11).
 struct ClipBounds {
+    /// Lower bound (-infinity when absent).
     var low: Float
+    /// Upper bound (+infinity when absent).
     var high: Float
 
     /// Reads the bounds; missing ones are ±infinity.

@@ -3,29 +3,9 @@
 /// The padded copy removes all bounds tests from the inner loops. 3×3 filters with stride 1 or 2 get
 /// SIMD8 loops over output columns; for stride 2 the copy splits each row into its even and odd
 /// columns so every tap is a contiguous load. Other shapes use a scalar loop.
-struct DepthwiseGeometry {
-    var height: Int, width: Int
-    var kernelH: Int, kernelW: Int
-    var strideH: Int, strideW: Int
-    var dilationH: Int, dilationW: Int
-    var padTop: Int, padLeft: Int
-    var outH: Int, outW: Int
-
-    /// Padded plane rows (enough for every tap of every output row).
-    var paddedH: Int { max(height + padTop, (outH - 1) * strideH + (kernelH - 1) * dilationH + 1) }
-    /// Padded plane row stride (even), with slack so SIMD loads past the last output stay inside the row.
-    var paddedW: Int { (max(width + padLeft, (outW - 1) * strideW + (kernelW - 1) * dilationW + 1) + 33) & ~1 }
-    /// Floats of scratch per thread.
-    var planeCount: Int { paddedH * paddedW }
-    /// True when the SIMD 3×3 path applies.
-    var isFast3x3: Bool {
-        kernelH == 3 && kernelW == 3 && dilationH == 1 && dilationW == 1 && strideH == strideW && strideH <= 2
-    }
-}
-
 enum Depthwise {
     /// Runs all `channels` planes; `weights` is [C, kh, kw]; scratch holds `threads × planeCount` floats.
-    static func run(_ g: DepthwiseGeometry, channels: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    static func run(_ g: ConvGeometry, channels: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                     output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
                     scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let taps = g.kernelH * g.kernelW
@@ -100,7 +80,7 @@ enum Depthwise {
     /// 3×3 with SIMD8 across output columns. Tap kx of output column ox reads `row[ox + offsets.kx]`
     /// (stride 1: 0,1,2; stride 2 on the split plane: even[ox], odd[ox], even[ox+1]).
     @inline(__always)
-    static func conv3x3(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
+    static func conv3x3(_ g: ConvGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int,
                         offsets: (Int, Int, Int), rowStep: Int) {
         let k0 = w[0], k1 = w[1], k2 = w[2], k3 = w[3], k4 = w[4], k5 = w[5], k6 = w[6], k7 = w[7], k8 = w[8]
@@ -139,7 +119,7 @@ enum Depthwise {
     }
 
     /// Any kernel size, stride and dilation.
-    static func generic(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
+    static func generic(_ g: ConvGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int) {
         for oy in 0..<g.outH {
             for ox in 0..<g.outW {

@@ -113,7 +113,9 @@ protocol ColumnSource {
 
 /// A dense row-major B.
 struct DenseColumns: ColumnSource {
+    /// B's first element.
     let b: UnsafePointer<Float>
+    /// B's row stride in floats.
     let ldb: Int
 
     @inline(__always)

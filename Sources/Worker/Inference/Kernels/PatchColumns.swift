@@ -1,8 +1,11 @@
 /// Implicit im2col: packs a convolution's patch matrix (row `(c·kh + ky)·kw + kx`, column `oy·outW + ox`)
 /// tile by tile straight from the input, so the full patch matrix is never materialised.
 struct PatchColumns: ColumnSource {
+    /// The group's first input channel plane.
     let input: UnsafePointer<Float>
-    let g: DepthwiseGeometry
+    /// Convolution geometry.
+    let g: ConvGeometry
+    /// Input channels in the group.
     let channels: Int
 
     @inline(__always)

@@ -30,7 +30,7 @@ final class ConvOperator: Operator {
         }
     }
 
-    private func geometry(_ input: [Int]) throws -> DepthwiseGeometry {
+    private func geometry(_ input: [Int]) throws -> ConvGeometry {
         guard input.count == 4, input[1] == spec.inChannelsPerGroup * spec.group else {
             throw InferenceError.invalidGraph("Conv input shape \(input) does not match weights (C=\(spec.inChannelsPerGroup * spec.group))")
         }
@@ -38,7 +38,7 @@ final class ConvOperator: Operator {
         let outH = (input[2] + pads.top + pads.bottom - ((spec.kernel.h - 1) * spec.dilations.h + 1)) / spec.strides.h + 1
         let outW = (input[3] + pads.left + pads.right - ((spec.kernel.w - 1) * spec.dilations.w + 1)) / spec.strides.w + 1
         guard outH > 0, outW > 0 else { throw InferenceError.invalidGraph("Conv output would be empty for input \(input)") }
-        return DepthwiseGeometry(height: input[2], width: input[3], kernelH: spec.kernel.h, kernelW: spec.kernel.w,
+        return ConvGeometry(height: input[2], width: input[3], kernelH: spec.kernel.h, kernelW: spec.kernel.w,
                                  strideH: spec.strides.h, strideW: spec.strides.w,
                                  dilationH: spec.dilations.h, dilationW: spec.dilations.w,
                                  padTop: pads.top, padLeft: pads.left, outH: outH, outW: outW)
