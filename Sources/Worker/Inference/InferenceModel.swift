@@ -11,9 +11,7 @@ import Foundation
 /// ```
 /// Loading and running are blocking CPU work: call them from a dedicated thread or queue,
 /// never from Swift's cooperative pool.
-// @unchecked Sendable: every stored property is a `let` set in init; the compiled graph's operators
-// and constant buffers are never mutated after loading, so concurrent sessions only read them.
-public final class InferenceModel: @unchecked Sendable {
+public final class InferenceModel: Sendable {
     let graph: CompiledGraph
     /// Intra-op threads each run uses.
     public let threads: Int

@@ -100,15 +100,19 @@ enum ShapeRules {
             return [input[..<axis].reduce(1, *), input[axis...].reduce(1, *)]
         case "Unsqueeze", "Squeeze":
             let axes = try shapeArgument.map { $0.map { Int($0) } } ?? node.ints("axes", [])
+            var result: [Int] = []
             if node.opType == "Squeeze" {
                 let normal = Set(axes.map { $0 < 0 ? $0 + input.count : $0 })
-                return input.enumerated().filter { axes.isEmpty ? $0.element != 1 : !normal.contains($0.offset) }.map(\.element)
+                result = input.enumerated().filter { axes.isEmpty ? $0.element != 1 : !normal.contains($0.offset) }.map(\.element)
+            } else {
+                let rank = input.count + axes.count
+                let normal = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
+                var source = input.makeIterator()
+                for i in 0..<rank { result.append(normal.contains(i) ? 1 : (source.next() ?? 1)) }
             }
-            let rank = input.count + axes.count
-            let normal = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
-            var result: [Int] = []
-            var source = input.makeIterator()
-            for i in 0..<rank { result.append(normal.contains(i) ? 1 : (source.next() ?? 1)) }
+            guard result.reduce(1, *) == count else {
+                throw InferenceError.invalidGraph("\(node.opType) '\(node.label)' of \(input) with axes \(axes) changes the element count")
+            }
             return result
         default:
             guard let spec = shapeArgument else {
