@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Worker
 
@@ -38,6 +39,25 @@ struct InferenceModelTests {
         #expect(throws: InferenceError.self) { try session.run([:]) }
         let logits = try session.run(try reference.inputs)["logits"]
         #expect(logits?.shape == [1, 1000])
+    }
+
+    @Test("one model shared by sessions on two threads gives the reference logits on both",
+          .enabled(if: present("mobilenet_v2.onnx")))
+    func sharedAcrossThreads() throws {
+        let reference = try ReferenceCase(group: "modeltests", name: "mobilenet_v2")
+        let model = try InferenceModel(contentsOf: reference.modelURL)
+        let inputs = try reference.inputs
+        let expected = try reference.tensor(reference.manifest.outputs[0]).data
+        let worst = Mutex<Float>(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let session = model.makeSession()
+            for _ in 0..<3 {
+                let logits = (try? session.run(inputs)["logits"]?.data) ?? []
+                let diff = logits.count == expected.count ? zip(logits, expected).map { abs($0 - $1) }.max() ?? 0 : .infinity
+                worst.withLock { $0 = max($0, diff) }
+            }
+        }
+        #expect(worst.withLock { $0 } <= 1e-3)
     }
 
     @Test("SFace: the 128-d embedding within 1e-3 of ONNX Runtime",
