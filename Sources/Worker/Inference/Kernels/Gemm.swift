@@ -61,6 +61,13 @@ enum Gemm {
                     if width == columns {
                         kernel(packedA + panel * k * rows, panelB, k, c + m0 * ldc + n0, ldc, height,
                                epilogue, rowOffset + m0)
+                    } else if width <= 8 {
+                        // A narrow ragged edge (e.g. 49 = 3·16 + 1 columns) only pays for 8 columns.
+                        narrowKernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
+                                     epilogue, rowOffset + m0)
+                        for r in 0..<height {
+                            for x in 0..<width { c[(m0 + r) * ldc + n0 + x] = tileC[r * columns + x] }
+                        }
                     } else {
                         kernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
                                epilogue, rowOffset + m0)
@@ -102,6 +109,37 @@ enum Gemm {
         if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD16<Float>.self) }
         if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD16<Float>.self) }
         for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) }
+    }
+
+    /// The 6×8 micro-kernel for ragged tiles of at most 8 columns (reads the first 8 of each packed row).
+    @inline(__always)
+    static func narrowKernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+                             _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ height: Int,
+                             _ epilogue: Epilogue, _ row: Int) {
+        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+        var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+        var ap = a
+        var bp = UnsafeRawPointer(b)
+        for _ in 0..<k {
+            let bv = bp.loadUnaligned(as: SIMD8<Float>.self)
+            c0 += bv * ap[0]
+            c1 += bv * ap[1]
+            c2 += bv * ap[2]
+            c3 += bv * ap[3]
+            c4 += bv * ap[4]
+            c5 += bv * ap[5]
+            ap += 6
+            bp += 64
+        }
+        let out = UnsafeMutableRawPointer(c)
+        let rowBytes = ldc * 4
+        out.storeBytes(of: c0, as: SIMD8<Float>.self)
+        if height > 1 { (out + rowBytes).storeBytes(of: c1, as: SIMD8<Float>.self) }
+        if height > 2 { (out + 2 * rowBytes).storeBytes(of: c2, as: SIMD8<Float>.self) }
+        if height > 3 { (out + 3 * rowBytes).storeBytes(of: c3, as: SIMD8<Float>.self) }
+        if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD8<Float>.self) }
+        if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD8<Float>.self) }
+        for r in 0..<height { epilogue.finish(c + r * ldc, 8, row: row + r) }
     }
 }
 
