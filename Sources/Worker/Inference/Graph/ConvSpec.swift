@@ -49,8 +49,10 @@ struct ConvSpec: Sendable {
         let s = try node.ints("strides", [1, 1]), d = try node.ints("dilations", [1, 1])
         pads = try node.ints("pads", [0, 0, 0, 0])
         autoPad = try node.string("auto_pad", "NOTSET")
-        guard s.count == 2, d.count == 2, pads.count == 4, group >= 1, outChannels % group == 0,
-              s.allSatisfy({ $0 >= 1 }), d.allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 }) else {
+        guard s.count == 2, d.count == 2, pads.count == 4, group >= 1, outChannels >= 1, outChannels % group == 0,
+              s.allSatisfy({ isSaneSize($0, minimum: 1) }), d.allSatisfy({ isSaneSize($0, minimum: 1) }),
+              pads.allSatisfy({ isSaneSize($0, minimum: 0) }),
+              isSaneSize(kernel.h, minimum: 1), isSaneSize(kernel.w, minimum: 1), inChannelsPerGroup >= 1 else {
             throw InferenceError.invalidGraph("Conv '\(node.label)' has invalid strides/dilations/pads/group")
         }
         if let shape = try? node.ints("kernel_shape", []), !shape.isEmpty, shape != [kernel.h, kernel.w] {

@@ -27,8 +27,8 @@ final class PoolOperator: Operator {
             && pads == [0, 0, 0, 0] && !ceilMode
         if kind == .max || kind == .average {
             guard kernel.count == 2, strides.count == 2, dilations.count == 2, pads.count == 4,
-                  kernel.allSatisfy({ $0 >= 1 }), strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }),
-                  pads.allSatisfy({ $0 >= 0 }),
+                  kernel.allSatisfy({ isSaneSize($0, minimum: 1) }), strides.allSatisfy({ isSaneSize($0, minimum: 1) }),
+                  dilations.allSatisfy({ isSaneSize($0, minimum: 1) }), pads.allSatisfy({ isSaneSize($0, minimum: 0) }),
                   autoPad == "NOTSET" || autoPad == "VALID" else {
                 throw InferenceError.unsupported(node.opType, node: node.label, "only 2-D pooling with explicit pads")
             }

@@ -36,8 +36,16 @@ final class ResizeOperator: Operator {
         let x = inputs[0]
         guard x.count == 4 else { throw InferenceError.invalidGraph("Resize supports NCHW inputs, got \(x)") }
         let out: [Int]
-        if let sizes { out = sizes } else { out = zip(x, scales!).map { Int((Float($0) * $1).rounded(.down)) } }
-        guard out.count == 4, out[0] == x[0], out[1] == x[1], out[2] > 0, out[3] > 0 else {
+        if let sizes {
+            out = sizes
+        } else {
+            let scaled = zip(x, scales!).map { (Float($0) * $1).rounded(.down) }
+            guard scaled.count == 4, scaled.allSatisfy({ $0.isFinite && $0 >= 1 && $0 <= Float(1 << 20) }) else {
+                throw InferenceError.invalidGraph("Resize scales \(scales!) do not fit input \(x)")
+            }
+            out = scaled.map { Int($0) }
+        }
+        guard out.count == 4, out[0] == x[0], out[1] == x[1], isSaneSize(out[2], minimum: 1), isSaneSize(out[3], minimum: 1) else {
             throw InferenceError.invalidGraph("Resize only over H and W: \(x) -> \(out)")
         }
         return [out]
