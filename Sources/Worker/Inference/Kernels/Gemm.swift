@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Single-precision matrix multiply C[M×N] = A[M×K]·B[K×N] (+ epilogue) with A pre-packed at load.
 ///
 /// A (the weights) is packed at load into panels of `rows` rows, k-major, zero-padded to a whole panel;
@@ -44,6 +46,7 @@ enum Gemm {
         let perThread = k * columns + rows * columns
         // Split along columns when there are enough tiles, else along rows (small late-layer images).
         let splitColumns = tiles >= 2 * threads || tiles >= panels
+        let useHalfTiles = Self.prefersHalfTiles
         parallelChunks(splitColumns ? tiles : panels, threads: threads) { part, range in
             let tileRange = splitColumns ? range : 0..<tiles
             let panelRange = splitColumns ? 0..<panels : range
@@ -58,7 +61,11 @@ enum Gemm {
                 for panel in panelRange {
                     let m0 = panel * rows
                     let height = min(rows, m - m0)
-                    if width == columns {
+                    if width == columns && useHalfTiles {
+                        let a = packedA + panel * k * rows, out = c + m0 * ldc + n0
+                        narrowKernel(a, panelB, k, out, ldc, height, epilogue, rowOffset + m0)
+                        narrowKernel(a, panelB + 8, k, out + 8, ldc, height, epilogue, rowOffset + m0)
+                    } else if width == columns {
                         kernel(packedA + panel * k * rows, panelB, k, c + m0 * ldc + n0, ldc, height,
                                epilogue, rowOffset + m0)
                     } else if width <= 8 {
@@ -79,6 +86,35 @@ enum Gemm {
             }
         }
     }
+
+    /// Whether full tiles run as two 6×8 passes instead of one 6×16 pass, decided once per process by timing.
+    ///
+    /// Swift cannot test target features at compile time: built for baseline x86-64 (SSE2) the 6×16
+    /// kernel's 24 xmm accumulators spill and the 6×8 kernel is about twice as fast, while with AVX2
+    /// or AVX-512 codegen the 6×16 kernel wins. Both compute identical results.
+    static let prefersHalfTiles: Bool = {
+        let k = 256, reps = 64
+        let a = alignedFloats(rows * k), b = alignedFloats(k * columns), c = alignedFloats(rows * columns)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        a.initialize(repeating: 0.5, count: rows * k)
+        b.initialize(repeating: 0.25, count: k * columns)
+        let epilogue = Epilogue(bias: nil)
+        func best(_ body: () -> Void) -> UInt64 {
+            var fastest = UInt64.max
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<reps { body() }
+                fastest = min(fastest, DispatchTime.now().uptimeNanoseconds - start)
+            }
+            return fastest
+        }
+        let whole = best { kernel(a, b, k, c, columns, rows, epilogue, 0) }
+        let halves = best {
+            narrowKernel(a, b, k, c, columns, rows, epilogue, 0)
+            narrowKernel(a, b + 8, k, c + 8, columns, rows, epilogue, 0)
+        }
+        return halves < whole * 9 / 10
+    }()
 
     /// The 6×16 register-blocked micro-kernel: six SIMD16 accumulators, one B vector per k.
     @inline(__always)
