@@ -105,22 +105,38 @@ raw_xadd() {  # $1: extra redis-benchmark options
         tr '\r' '\n' | grep -oE '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1
 }
 
+# CPU seconds used so far by the processes in $group (utime + stime from /proc) and by Redis.
+group_cpu() {
+    local ticks=0 pid
+    for pid in "${group[@]}"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+    python3 -c "print($ticks / $(getconf CLK_TCK))"
+}
+redis_cpu() { rcli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { print s }'; }
+
 # Processing: the queue ($jobs jobs) is parked under another key, 2 processes of "$@" start and
 # register ($registry: a set each process joins at start-up), then `bench-queue drain` renames
 # the queue into place and times it until empty, so start-up time is left out for every system.
-drain_run() {  # $1: key, $2: xlen|llen, $3: registry set, rest: worker command
-    local key=$1 type=$2 registry=$3; shift 3
+# Records LABEL (jobs/s) and LABEL_cpu_us: CPU microseconds per job of Redis + the workers during
+# the drain, a figure that other load on the machine disturbs far less than the rate.
+drain_run() {  # $1: label, $2: key, $3: xlen|llen, $4: registry set, rest: worker command
+    local label=$1 key=$2 type=$3 registry=$4; shift 4
     rcli rename "$key" "$key:parked" >/dev/null
     start_group 2 drain "$@"
     for _ in $(seq 300); do [ "$(rcli scard "$registry")" -ge 2 ] && break; sleep 0.05; done
     [ "$(rcli scard "$registry")" -ge 2 ] || { stop_group; log "workers did not register in $registry"; return 1; }
     sleep 0.5  # let every fetcher reach its blocking read
+    local workers_before redis_before
+    workers_before=$(group_cpu); redis_before=$(redis_cpu)
     if ! "$worker" bench-queue drain --total "$jobs" --key "$key" --parked "$key:parked" --type "$type" \
             --timeout 120 > "$work/drain.json"; then
         stop_group; log "drain of $key failed"; return 1
     fi
+    local workers_after redis_after
+    workers_after=$(group_cpu); redis_after=$(redis_cpu)
     stop_group
-    json_field jobs_per_s < "$work/drain.json"
+    record "$label" "$(json_field jobs_per_s < "$work/drain.json")"
+    record "${label}_cpu_us" "$(python3 -c "print(($workers_after - $workers_before + $redis_after - $redis_before) * 1e6 / $jobs)")"
+    record "${label}_redis_cpu_us" "$(python3 -c "print(($redis_after - $redis_before) * 1e6 / $jobs)")"
 }
 
 # `exec` so the pid start_group keeps is the worker itself, which SIGTERM drains.
@@ -140,7 +156,7 @@ for round in $(seq "$rounds"); do
     for threads in 1 2; do
         rcli flushall >/dev/null
         "$worker" bench-queue enqueue --jobs "$jobs" --clients 4 > /dev/null
-        record "roost_process_t$threads" "$(drain_run "$lane_stream" xlen roost:workers roost_worker)"
+        drain_run "roost_process_t$threads" "$lane_stream" xlen roost:workers roost_worker || true
     done
 
     rcli flushall >/dev/null
@@ -158,8 +174,8 @@ for round in $(seq "$rounds"); do
         for threads in 1 2; do
             rcli flushall >/dev/null
             ruby bench/queue.d/push.rb "$jobs" bulk > /dev/null
-            record "sidekiq_process_t$threads" "$(drain_run queue:default llen processes \
-                sidekiq -c "$threads" -t 2 -q default -r "$root/bench/queue.d/noop_job.rb")"
+            drain_run "sidekiq_process_t$threads" queue:default llen processes \
+                sidekiq -c "$threads" -t 2 -q default -r "$root/bench/queue.d/noop_job.rb" || true
         done
     fi
 done

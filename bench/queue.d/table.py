@@ -28,7 +28,9 @@ def best(*names):
 def cell(value, unit):
     if value is None:
         return "—"
-    return f"{value:.3f} {unit}" if unit == "ms" else f"{value:,.0f} {unit}"
+    if unit == "ms":
+        return f"{value:.3f} ms"
+    return f"{value:.1f} µs" if unit == "µs" else f"{value:,.0f} {unit}"
 
 
 def ratio(roost, reference):
@@ -48,6 +50,10 @@ rows = [
      "Sidekiq, best", best("sidekiq_process_t1", "sidekiq_process_t2")),
     ("Processing, best", best("roost_process_t1", "roost_process_t2"), "jobs/s",
      "Redis XADD, 50 clients, -P 16", median("raw_xadd_p16")),
+    ("CPU per job, Redis + workers, 2 × 1 thread (lower is better)", median("roost_process_t1_cpu_us"), "µs",
+     "Sidekiq, 2 × -c 1", median("sidekiq_process_t1_cpu_us")),
+    ("CPU per job, Redis alone, 2 × 1 thread", median("roost_process_t1_redis_cpu_us"), "µs",
+     "Sidekiq, 2 × -c 1", median("sidekiq_process_t1_redis_cpu_us")),
     ("Enqueue→done p50 (goal < 1 ms)", median("roost_p50_ms"), "ms", "goal", 1.0),
     ("Enqueue→done p99", median("roost_p99_ms"), "ms", "", None),
 ]
@@ -60,4 +66,5 @@ for metric, roost, unit, label, reference in rows:
 print()
 print("every round (noise):")
 for name in sorted(values):
-    print(f"  {name:22s} " + "  ".join(f"{v:,.3f}" if "ms" in name else f"{v:,.0f}" for v in values[name]))
+    print(f"  {name:32s} " + "  ".join(f"{v:,.3f}" if "ms" in name else f"{v:,.1f}" if "cpu" in name else f"{v:,.0f}"
+                                       for v in values[name]))
