@@ -107,31 +107,51 @@ extension JobQueue {
     public func finish(_ results: [(job: RunningJob, outcome: JobOutcome)], worker: String) throws(RedisError) -> [Bool] {
         guard !results.isEmpty else { return [] }
         let now = Clock.now()
-        let calls = results.map { job, outcome -> (RedisScript, [String], [RedisArgument]) in
+        let nowText = Clock.text(now)
+        var calls: [(RedisScript, [String], [RedisArgument])] = []
+        // Where each result's answer is: (call, reply index inside that call's array or nil for a single reply).
+        var answers = [(call: Int, item: Int?)](repeating: (0, nil), count: results.count)
+        // Successes and permanent failures: one `complete` call per lane for the whole batch.
+        var completeCall: [Lane: Int] = [:]
+        for (index, (job, outcome)) in results.enumerated() {
             let d = job.delivery
             switch outcome {
             case let .retry(code, message):
                 let due = now + settings.retryDelay(afterAttempt: job.attempt)
-                return (QueueScripts.retry,
-                        [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.delayed(d.lane), layout.events(d.lane),
-                         layout.stats(d.lane), layout.dead(d.lane)],
-                        [.text(d.messageID), .text(worker), .text(Clock.text(now)), .text(Clock.text(due)), .text(code),
-                         .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))])
+                answers[index] = (calls.count, nil)
+                calls.append((QueueScripts.retry,
+                              [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.delayed(d.lane), layout.events(d.lane),
+                               layout.stats(d.lane), layout.dead(d.lane)],
+                              [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
+                               .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
             case .succeeded, .failed:
                 var state = "succeeded", result = "", code = "", message = ""
                 if case let .succeeded(json) = outcome { result = json.serialized() }
                 if case let .failed(c, m) = outcome { state = "failed"; code = c; message = m }
                 let duration = max(0, now - job.startedAt)
-                return (QueueScripts.complete,
-                        [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane)],
-                        [.text(d.messageID), .text(worker), .text(state), .text(Clock.text(now)), .text(result), .text(code),
-                         .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                         .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))])
+                let call: Int
+                if let existing = completeCall[d.lane] {
+                    call = existing
+                } else {
+                    call = calls.count
+                    completeCall[d.lane] = call
+                    calls.append((QueueScripts.complete, [layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane)],
+                                  [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
+                }
+                answers[index] = (call, calls[call].1.count - 3)
+                calls[call].1.append(layout.job(d.lane, d.jobID))
+                calls[call].2 += [.text(d.messageID), .text(state), .text(result), .text(code), .text(message),
+                                  .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]
             }
         }
         let replies = try connection.evalPipeline(calls)
-        return try replies.map { reply throws(RedisError) in
+        return try answers.map { answer throws(RedisError) in
+            var reply = replies[answer.call]
             if case let .error(message) = reply { throw .reply("finish: \(message)") }
+            if let item = answer.item {
+                guard let items = reply.array, item < items.count else { throw .unexpected("complete returned \(reply)") }
+                reply = items[item]
+            }
             return reply.array?.first?.text != "ignored"
         }
     }
