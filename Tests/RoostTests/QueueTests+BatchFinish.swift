@@ -2,8 +2,25 @@ import Foundation
 import Testing
 @testable import Shared
 
-/// `finish` records a whole batch with one `complete` call per lane: checked here with a mixed batch.
+/// `start` and `finish` handle a whole batch with one script call per lane: checked here with mixed batches.
 extension QueueTests {
+    @Test func batchStartSkipsACancelledJobAndKeepsTheOthersInOrder() throws {
+        let q = try queue()
+        var ids: [String] = []
+        for _ in 0..<3 {
+            guard case let .created(id) = try q.enqueue(request(.batch)) else { Issue.record("not created"); return }
+            ids.append(id)
+        }
+        let deliveries = try q.fetch(consumer: "w", count: 10, blockMillis: nil)
+        #expect(try q.cancel(lane: .batch, id: ids[1]) == .cancelled(previous: .queued))
+        let jobs = try q.start(deliveries, worker: "w")
+        #expect(jobs.map(\.delivery.jobID) == [ids[0], ids[2]])
+        #expect(jobs.map(\.attempt) == [1, 1])
+        #expect(jobs.allSatisfy { $0.blob == [1, 2, 3] })
+        // The cancelled job's message was acknowledged and deleted by `start`.
+        #expect(try q.connection.call(["XLEN", settings.layout.stream(.batch)]).int == 2)
+    }
+
     @Test func mixedBatchFromBothLanesIsRecordedInOrderWithItsCounters() throws {
         let q = try queue()
         for lane in [Lane.interactive, .interactive, .interactive, .batch, .batch] {

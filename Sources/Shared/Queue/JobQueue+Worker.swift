@@ -78,25 +78,33 @@ extension JobQueue {
         return deliveries
     }
 
-    /// Starts delivered jobs in one round trip. Messages whose job was cancelled, finished or
-    /// expired are acknowledged and left out; jobs started too often are dead-lettered.
+    /// Starts delivered jobs in one round trip (one `start` call per lane). Messages whose job was
+    /// cancelled, finished or expired are acknowledged and left out; jobs started too often are dead-lettered.
     public func start(_ deliveries: [Delivery], worker: String) throws(RedisError) -> [RunningJob] {
         guard !deliveries.isEmpty else { return [] }
         let now = Clock.now()
-        let calls = deliveries.map { d -> (RedisScript, [String], [RedisArgument]) in
-            (QueueScripts.start,
-             [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane), layout.dead(d.lane)],
-             [.text(d.messageID), .text(worker), .text(Clock.text(now)), .text(layout.blobPrefix(d.lane)),
-              .text(String(settings.eventsCap)), .text(String(settings.finishedTTL))])
+        let lanes = Lane.allCases.filter { lane in deliveries.contains { $0.lane == lane } }
+        let calls = lanes.map { lane -> (RedisScript, [String], [RedisArgument]) in
+            let batch = deliveries.filter { $0.lane == lane }
+            return (QueueScripts.start,
+                    [layout.stream(lane), layout.events(lane), layout.stats(lane), layout.dead(lane)]
+                        + batch.map { layout.job(lane, $0.jobID) },
+                    [.text(worker), .text(Clock.text(now)), .text(layout.blobPrefix(lane)),
+                     .text(String(settings.eventsCap)), .text(String(settings.finishedTTL))]
+                        + batch.map { .text($0.messageID) })
         }
         let replies = try connection.evalPipeline(calls)
         var jobs: [RunningJob] = []
-        for (delivery, reply) in zip(deliveries, replies) {
+        for (lane, reply) in zip(lanes, replies) {
             if case let .error(message) = reply { throw .reply("start: \(message)") }
-            guard let items = reply.array, items.first?.text == "run", items.count == 6 else { continue }
-            let params = (items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
-            jobs.append(RunningJob(delivery: delivery, kind: items[1].text ?? "", params: params, attempt: items[3].int ?? 1,
-                                   blob: items[4].int == 1 ? items[5].bytes : nil, startedAt: now))
+            let batch = deliveries.filter { $0.lane == lane }
+            guard let answers = reply.array, answers.count == batch.count else { throw .unexpected("start returned \(reply)") }
+            for (delivery, answer) in zip(batch, answers) {
+                guard let items = answer.array, items.first?.text == "run", items.count == 6 else { continue }
+                let params = (items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
+                jobs.append(RunningJob(delivery: delivery, kind: items[1].text ?? "", params: params, attempt: items[3].int ?? 1,
+                                       blob: items[4].int == 1 ? items[5].bytes : nil, startedAt: now))
+            }
         }
         return jobs
     }

@@ -36,41 +36,49 @@ public enum QueueScripts {
     return {'created', ARGV[1]}
     """)
 
-    /// A worker takes a delivered message: marks the job running and returns what it needs.
+    /// A worker takes the messages of one lane it was delivered: marks each job running and
+    /// returns what it needs. One call per batch, not per job (see `complete`).
     ///
-    /// KEYS: 1 job hash, 2 stream, 3 events, 4 stats, 5 dead stream.
-    /// ARGV: 1 message id, 2 worker id, 3 now, 4 blob key prefix (same slot), 5 events cap,
-    /// 6 finished TTL s.
-    /// Returns `{"run", kind, params, attempts, hasBlob, blob}`, `{"skip", state}` (cancelled,
-    /// finished or expired: the message is acknowledged) or `{"dead"}` (started too many times).
+    /// KEYS: 1 stream, 2 events, 3 stats, 4 dead stream, then one job hash per message.
+    /// ARGV: 1 worker id, 2 now, 3 blob key prefix (same slot), 4 events cap, 5 finished TTL s,
+    /// then one message id per job.
+    /// Returns one reply per job, in order: `{"run", kind, params, attempts, hasBlob, blob}`,
+    /// `{"skip", state}` (cancelled, finished or expired: the message is acknowledged) or
+    /// `{"dead"}` (started too many times).
     public static let start = RedisScript(name: "start", source: """
-    local job = redis.call('HMGET', KEYS[1], 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'id')
-    local state = job[1]
-    if (not state) or (state ~= 'queued' and state ~= 'running') then
-      redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-      redis.call('XDEL', KEYS[2], ARGV[1])
-      return {'skip', state or 'missing'}
+    local worker, now, blobPrefix, cap, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+    local replies = {}
+    for i = 5, #KEYS do
+      local key, msg = KEYS[i], ARGV[i + 1]
+      local job = redis.call('HMGET', key, 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'id')
+      local state = job[1]
+      local attempts = tonumber(job[2])
+      if (not state) or (state ~= 'queued' and state ~= 'running') then
+        redis.call('XACK', KEYS[1], 'workers', msg)
+        redis.call('XDEL', KEYS[1], msg)
+        replies[#replies + 1] = {'skip', state or 'missing'}
+      elseif attempts >= tonumber(job[3]) then
+        local message = 'the job was started ' .. attempts .. ' times and its worker stopped each time'
+        redis.call('HSET', key, 'state', 'dead', 'finished_at', now, 'error_code', 'stalled', 'error_message', message)
+        redis.call('EXPIRE', key, ttl)
+        redis.call('XACK', KEYS[1], 'workers', msg)
+        redis.call('XDEL', KEYS[1], msg)
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'id', job[7], 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', job[7], 'state', 'dead', 'attempts', attempts,
+          'finished_at', now, 'error_code', 'stalled', 'error_message', message)
+        redis.call('HINCRBY', KEYS[3], 'dead:' .. job[4], 1)
+        replies[#replies + 1] = {'dead'}
+      else
+        attempts = attempts + 1
+        redis.call('HSET', key, 'state', 'running', 'started_at', now, 'worker', worker, 'attempts', attempts)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', job[7], 'state', 'running', 'attempts', attempts,
+          'started_at', now, 'worker', worker)
+        local blob = redis.call('GET', blobPrefix .. (job[6] or ''))
+        if blob then replies[#replies + 1] = {'run', job[4], job[5] or '', attempts, 1, blob}
+        else replies[#replies + 1] = {'run', job[4], job[5] or '', attempts, 0, ''} end
+      end
     end
-    local attempts = tonumber(job[2])
-    if attempts >= tonumber(job[3]) then
-      local message = 'the job was started ' .. attempts .. ' times and its worker stopped each time'
-      redis.call('HSET', KEYS[1], 'state', 'dead', 'finished_at', ARGV[3], 'error_code', 'stalled', 'error_message', message)
-      redis.call('EXPIRE', KEYS[1], ARGV[6])
-      redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-      redis.call('XDEL', KEYS[2], ARGV[1])
-      redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'id', job[7], 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
-      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'id', job[7], 'state', 'dead', 'attempts', attempts,
-        'finished_at', ARGV[3], 'error_code', 'stalled', 'error_message', message)
-      redis.call('HINCRBY', KEYS[4], 'dead:' .. job[4], 1)
-      return {'dead'}
-    end
-    attempts = attempts + 1
-    redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[3], 'worker', ARGV[2], 'attempts', attempts)
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'id', job[7], 'state', 'running', 'attempts', attempts,
-      'started_at', ARGV[3], 'worker', ARGV[2])
-    local blob = redis.call('GET', ARGV[4] .. (job[6] or ''))
-    if blob then return {'run', job[4], job[5] or '', attempts, 1, blob} end
-    return {'run', job[4], job[5] or '', attempts, 0, ''}
+    return replies
     """)
 
     /// A worker finishes a batch of jobs of one lane: each `succeeded` with a result or `failed`
