@@ -71,7 +71,7 @@ struct BenchTarget: Sendable {
     }
 
     /// Enqueues one `noop` job with id `id`; throws unless it was created.
-    func enqueueNoop(_ queue: JobQueue, id: String) throws -> Void {
+    func enqueueNoop(_ queue: JobQueue, id: String) throws {
         let request = EnqueueRequest(kind: "noop", lane: lane, blob: BenchTarget.blob, blobSHA256: BenchTarget.blobSHA256,
                                      owner: "bench", id: id)
         let outcome = try queue.enqueue(request)

@@ -2,6 +2,7 @@ import Shared
 
 /// The parsed command line of `roost-worker bench-queue`.
 struct BenchQueueOptions {
+    /// The usage text printed on a mistake.
     static let usage = """
     usage: roost-worker bench-queue enqueue --jobs N [--clients C] [--lane L]
            roost-worker bench-queue drain --total N --key KEY --parked PARKED [--type xlen|llen] [--timeout S]

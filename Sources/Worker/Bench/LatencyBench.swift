@@ -19,7 +19,7 @@ struct LatencyBench {
     /// Runs and returns `{mode, rate, jobs, completed, p50_ms, p90_ms, p99_ms, max_ms, achieved_rate}`.
     func run() throws -> JSON {
         let producer = try target.openQueue()
-        _ = try producer.connection.call(["SCRIPT", "LOAD", .text(QueueScripts.enqueue.source)])
+        _ = try producer.connection.evalCommand(QueueScripts.enqueue, keys: [], arguments: [])  // loads the script now
         let events = target.settings.layout.events(target.lane)
         let reader = try RedisConnection(endpoint: target.endpoint)
         // Start after the newest event: older ones belong to earlier runs.
