@@ -6,6 +6,10 @@ import Shared
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "classify" {
     exit(runClassifyCommand(Array(CommandLine.arguments.dropFirst(2))))
 }
+// `roost-worker bench-queue MODE …` is the measuring client of bench/queue.sh.
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench-queue" {
+    exit(runBenchQueueCommand(Array(CommandLine.arguments.dropFirst(2))))
+}
 
 let log = Log(component: "worker")
 let configuration = WorkerConfiguration(environment: Environment())

@@ -78,25 +78,33 @@ extension JobQueue {
         return deliveries
     }
 
-    /// Starts delivered jobs in one round trip. Messages whose job was cancelled, finished or
-    /// expired are acknowledged and left out; jobs started too often are dead-lettered.
+    /// Starts delivered jobs in one round trip (one `start` call per lane). Messages whose job was
+    /// cancelled, finished or expired are acknowledged and left out; jobs started too often are dead-lettered.
     public func start(_ deliveries: [Delivery], worker: String) throws(RedisError) -> [RunningJob] {
         guard !deliveries.isEmpty else { return [] }
         let now = Clock.now()
-        let calls = deliveries.map { d -> (RedisScript, [String], [RedisArgument]) in
-            (QueueScripts.start,
-             [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane), layout.dead(d.lane)],
-             [.text(d.messageID), .text(worker), .text(Clock.text(now)), .text(layout.blobPrefix(d.lane)),
-              .text(String(settings.eventsCap)), .text(String(settings.finishedTTL))])
+        let lanes = Lane.allCases.filter { lane in deliveries.contains { $0.lane == lane } }
+        let calls = lanes.map { lane -> (RedisScript, [String], [RedisArgument]) in
+            let batch = deliveries.filter { $0.lane == lane }
+            return (QueueScripts.start,
+                    [layout.stream(lane), layout.events(lane), layout.stats(lane), layout.dead(lane)]
+                        + batch.map { layout.job(lane, $0.jobID) },
+                    [.text(worker), .text(Clock.text(now)), .text(layout.blobPrefix(lane)),
+                     .text(String(settings.eventsCap)), .text(String(settings.finishedTTL))]
+                        + batch.map { .text($0.messageID) })
         }
         let replies = try connection.evalPipeline(calls)
         var jobs: [RunningJob] = []
-        for (delivery, reply) in zip(deliveries, replies) {
+        for (lane, reply) in zip(lanes, replies) {
             if case let .error(message) = reply { throw .reply("start: \(message)") }
-            guard let items = reply.array, items.first?.text == "run", items.count == 6 else { continue }
-            let params = (items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
-            jobs.append(RunningJob(delivery: delivery, kind: items[1].text ?? "", params: params, attempt: items[3].int ?? 1,
-                                   blob: items[4].int == 1 ? items[5].bytes : nil, startedAt: now))
+            let batch = deliveries.filter { $0.lane == lane }
+            guard let answers = reply.array, answers.count == batch.count else { throw .unexpected("start returned \(reply)") }
+            for (delivery, answer) in zip(batch, answers) {
+                guard let items = answer.array, items.first?.text == "run", items.count == 6 else { continue }
+                let params = (items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
+                jobs.append(RunningJob(delivery: delivery, kind: items[1].text ?? "", params: params, attempt: items[3].int ?? 1,
+                                       blob: items[4].int == 1 ? items[5].bytes : nil, startedAt: now))
+            }
         }
         return jobs
     }
@@ -107,31 +115,51 @@ extension JobQueue {
     public func finish(_ results: [(job: RunningJob, outcome: JobOutcome)], worker: String) throws(RedisError) -> [Bool] {
         guard !results.isEmpty else { return [] }
         let now = Clock.now()
-        let calls = results.map { job, outcome -> (RedisScript, [String], [RedisArgument]) in
+        let nowText = Clock.text(now)
+        var calls: [(RedisScript, [String], [RedisArgument])] = []
+        // Where each result's answer is: (call, reply index inside that call's array or nil for a single reply).
+        var answers = [(call: Int, item: Int?)](repeating: (0, nil), count: results.count)
+        // Successes and permanent failures: one `complete` call per lane for the whole batch.
+        var completeCall: [Lane: Int] = [:]
+        for (index, (job, outcome)) in results.enumerated() {
             let d = job.delivery
             switch outcome {
             case let .retry(code, message):
                 let due = now + settings.retryDelay(afterAttempt: job.attempt)
-                return (QueueScripts.retry,
-                        [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.delayed(d.lane), layout.events(d.lane),
-                         layout.stats(d.lane), layout.dead(d.lane)],
-                        [.text(d.messageID), .text(worker), .text(Clock.text(now)), .text(Clock.text(due)), .text(code),
-                         .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))])
+                answers[index] = (calls.count, nil)
+                calls.append((QueueScripts.retry,
+                              [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.delayed(d.lane), layout.events(d.lane),
+                               layout.stats(d.lane), layout.dead(d.lane)],
+                              [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
+                               .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
             case .succeeded, .failed:
                 var state = "succeeded", result = "", code = "", message = ""
                 if case let .succeeded(json) = outcome { result = json.serialized() }
                 if case let .failed(c, m) = outcome { state = "failed"; code = c; message = m }
                 let duration = max(0, now - job.startedAt)
-                return (QueueScripts.complete,
-                        [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane)],
-                        [.text(d.messageID), .text(worker), .text(state), .text(Clock.text(now)), .text(result), .text(code),
-                         .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                         .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))])
+                let call: Int
+                if let existing = completeCall[d.lane] {
+                    call = existing
+                } else {
+                    call = calls.count
+                    completeCall[d.lane] = call
+                    calls.append((QueueScripts.complete, [layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane)],
+                                  [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
+                }
+                answers[index] = (call, calls[call].1.count - 3)
+                calls[call].1.append(layout.job(d.lane, d.jobID))
+                calls[call].2 += [.text(d.messageID), .text(state), .text(result), .text(code), .text(message),
+                                  .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]
             }
         }
         let replies = try connection.evalPipeline(calls)
-        return try replies.map { reply throws(RedisError) in
+        return try answers.map { answer throws(RedisError) in
+            var reply = replies[answer.call]
             if case let .error(message) = reply { throw .reply("finish: \(message)") }
+            if let item = answer.item {
+                guard let items = reply.array, item < items.count else { throw .unexpected("complete returned \(reply)") }
+                reply = items[item]
+            }
             return reply.array?.first?.text != "ignored"
         }
     }

@@ -36,78 +36,108 @@ public enum QueueScripts {
     return {'created', ARGV[1]}
     """)
 
-    /// A worker takes a delivered message: marks the job running and returns what it needs.
+    /// A worker takes the messages of one lane it was delivered: marks each job running and
+    /// returns what it needs. One call per batch, not per job (see `complete`).
     ///
-    /// KEYS: 1 job hash, 2 stream, 3 events, 4 stats, 5 dead stream.
-    /// ARGV: 1 message id, 2 worker id, 3 now, 4 blob key prefix (same slot), 5 events cap,
-    /// 6 finished TTL s.
-    /// Returns `{"run", kind, params, attempts, hasBlob, blob}`, `{"skip", state}` (cancelled,
-    /// finished or expired: the message is acknowledged) or `{"dead"}` (started too many times).
+    /// KEYS: 1 stream, 2 events, 3 stats, 4 dead stream, then one job hash per message.
+    /// ARGV: 1 worker id, 2 now, 3 blob key prefix (same slot), 4 events cap, 5 finished TTL s,
+    /// then one message id per job.
+    /// Returns one reply per job, in order: `{"run", kind, params, attempts, hasBlob, blob}`,
+    /// `{"skip", state}` (cancelled, finished or expired: the message is acknowledged) or
+    /// `{"dead"}` (started too many times).
     public static let start = RedisScript(name: "start", source: """
-    local job = redis.call('HMGET', KEYS[1], 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'id')
-    local state = job[1]
-    if (not state) or (state ~= 'queued' and state ~= 'running') then
-      redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-      redis.call('XDEL', KEYS[2], ARGV[1])
-      return {'skip', state or 'missing'}
+    local worker, now, blobPrefix, cap, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+    local replies = {}
+    for i = 5, #KEYS do
+      local key, msg = KEYS[i], ARGV[i + 1]
+      local job = redis.call('HMGET', key, 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'id')
+      local state = job[1]
+      local attempts = tonumber(job[2])
+      if (not state) or (state ~= 'queued' and state ~= 'running') then
+        redis.call('XACK', KEYS[1], 'workers', msg)
+        redis.call('XDEL', KEYS[1], msg)
+        replies[#replies + 1] = {'skip', state or 'missing'}
+      elseif attempts >= tonumber(job[3]) then
+        local message = 'the job was started ' .. attempts .. ' times and its worker stopped each time'
+        redis.call('HSET', key, 'state', 'dead', 'finished_at', now, 'error_code', 'stalled', 'error_message', message)
+        redis.call('EXPIRE', key, ttl)
+        redis.call('XACK', KEYS[1], 'workers', msg)
+        redis.call('XDEL', KEYS[1], msg)
+        redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'id', job[7], 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', job[7], 'state', 'dead', 'attempts', attempts,
+          'finished_at', now, 'error_code', 'stalled', 'error_message', message)
+        redis.call('HINCRBY', KEYS[3], 'dead:' .. job[4], 1)
+        replies[#replies + 1] = {'dead'}
+      else
+        attempts = attempts + 1
+        redis.call('HSET', key, 'state', 'running', 'started_at', now, 'worker', worker, 'attempts', attempts)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', job[7], 'state', 'running', 'attempts', attempts,
+          'started_at', now, 'worker', worker)
+        local blob = redis.call('GET', blobPrefix .. (job[6] or ''))
+        if blob then replies[#replies + 1] = {'run', job[4], job[5] or '', attempts, 1, blob}
+        else replies[#replies + 1] = {'run', job[4], job[5] or '', attempts, 0, ''} end
+      end
     end
-    local attempts = tonumber(job[2])
-    if attempts >= tonumber(job[3]) then
-      local message = 'the job was started ' .. attempts .. ' times and its worker stopped each time'
-      redis.call('HSET', KEYS[1], 'state', 'dead', 'finished_at', ARGV[3], 'error_code', 'stalled', 'error_message', message)
-      redis.call('EXPIRE', KEYS[1], ARGV[6])
-      redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-      redis.call('XDEL', KEYS[2], ARGV[1])
-      redis.call('XADD', KEYS[5], 'MAXLEN', '~', 10000, '*', 'id', job[7], 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
-      redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'id', job[7], 'state', 'dead', 'attempts', attempts,
-        'finished_at', ARGV[3], 'error_code', 'stalled', 'error_message', message)
-      redis.call('HINCRBY', KEYS[4], 'dead:' .. job[4], 1)
-      return {'dead'}
-    end
-    attempts = attempts + 1
-    redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[3], 'worker', ARGV[2], 'attempts', attempts)
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[5], '*', 'id', job[7], 'state', 'running', 'attempts', attempts,
-      'started_at', ARGV[3], 'worker', ARGV[2])
-    local blob = redis.call('GET', ARGV[4] .. (job[6] or ''))
-    if blob then return {'run', job[4], job[5] or '', attempts, 1, blob} end
-    return {'run', job[4], job[5] or '', attempts, 0, ''}
+    return replies
     """)
 
-    /// A worker finishes a job: `succeeded` with a result or `failed` with a permanent error.
+    /// A worker finishes a batch of jobs of one lane: each `succeeded` with a result or `failed`
+    /// with a permanent error. One call per batch, not per job: the acknowledgements and the
+    /// counters of the whole batch are written with one command each, which roughly halves the
+    /// calls Redis runs per job (the queue benchmark found Redis's CPU, not round trips, limits
+    /// the processing rate).
     ///
-    /// KEYS: 1 job hash, 2 stream, 3 events, 4 stats.
-    /// ARGV: 1 message id, 2 worker id, 3 state, 4 now, 5 result JSON, 6 error code,
-    /// 7 error message, 8 finished TTL s, 9 events cap, 10 duration bucket label, 11 duration s.
-    /// Returns `{"done"}`, or `{"ignored", state}` when the job is no longer this worker's
-    /// (cancelled, or recovered by another worker; the message is acknowledged only if the job ended).
+    /// KEYS: 1 stream, 2 events, 3 stats, then one job hash per job.
+    /// ARGV: 1 worker id, 2 now, 3 finished TTL s, 4 events cap, then 7 per job: message id,
+    /// state, result JSON, error code, error message, duration bucket label, duration s.
+    /// Returns one reply per job, in order: `{"done"}`, or `{"ignored", state}` when the job is no
+    /// longer this worker's (cancelled, or recovered by another worker; the message is
+    /// acknowledged only if the job ended).
     public static let complete = RedisScript(name: "complete", source: """
-    local cur = redis.call('HMGET', KEYS[1], 'state', 'worker', 'kind', 'id', 'attempts', 'started_at')
-    if cur[1] ~= 'running' or cur[2] ~= ARGV[2] then
-      if cur[1] ~= 'running' and cur[1] ~= 'queued' then
-        redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-        redis.call('XDEL', KEYS[2], ARGV[1])
+    local worker, now, ttl, cap = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+    local replies, acked, counts, sums = {}, {}, {}, {}
+    local function add(map, field, amount) map[field] = (map[field] or 0) + amount end
+    for i = 4, #KEYS do
+      local a = 4 + (i - 4) * 7
+      local msg, state, result, code, message, bucket, duration =
+        ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
+      local cur = redis.call('HMGET', KEYS[i], 'state', 'worker', 'kind', 'id', 'attempts', 'started_at')
+      if cur[1] ~= 'running' or cur[2] ~= worker then
+        if cur[1] ~= 'running' and cur[1] ~= 'queued' then acked[#acked + 1] = msg end
+        replies[#replies + 1] = {'ignored', cur[1] or 'missing'}
+      else
+        acked[#acked + 1] = msg
+        if state == 'succeeded' then
+          redis.call('HSET', KEYS[i], 'state', 'succeeded', 'finished_at', now, 'result', result)
+        else
+          redis.call('HSET', KEYS[i], 'state', 'failed', 'finished_at', now, 'error_code', code, 'error_message', message)
+        end
+        -- Error fields and retry_at exist only after a retry, so never on a first attempt.
+        if tonumber(cur[5]) > 1 then
+          if state == 'succeeded' then redis.call('HDEL', KEYS[i], 'error_code', 'error_message', 'retry_at')
+          else redis.call('HDEL', KEYS[i], 'retry_at') end
+        end
+        redis.call('EXPIRE', KEYS[i], ttl)
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', cur[4], 'state', state, 'attempts', cur[5],
+          'worker', worker, 'started_at', cur[6] or '', 'finished_at', now, 'result', result,
+          'error_code', code, 'error_message', message)
+        local kind = cur[3]
+        add(counts, state .. ':' .. kind, 1)
+        add(counts, 'duration_bucket:' .. kind .. ':' .. bucket, 1)
+        add(counts, 'duration_count:' .. kind, 1)
+        add(sums, 'duration_sum:' .. kind, tonumber(duration))
+        replies[#replies + 1] = {'done'}
       end
-      return {'ignored', cur[1] or 'missing'}
     end
-    redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-    redis.call('XDEL', KEYS[2], ARGV[1])
-    if ARGV[3] == 'succeeded' then
-      redis.call('HSET', KEYS[1], 'state', 'succeeded', 'finished_at', ARGV[4], 'result', ARGV[5])
-      redis.call('HDEL', KEYS[1], 'error_code', 'error_message', 'retry_at')
-    else
-      redis.call('HSET', KEYS[1], 'state', 'failed', 'finished_at', ARGV[4], 'error_code', ARGV[6], 'error_message', ARGV[7])
-      redis.call('HDEL', KEYS[1], 'retry_at')
+    -- In slices: unpack is bounded by Lua's C stack.
+    for first = 1, #acked, 1000 do
+      local last = math.min(first + 999, #acked)
+      redis.call('XACK', KEYS[1], 'workers', unpack(acked, first, last))
+      redis.call('XDEL', KEYS[1], unpack(acked, first, last))
     end
-    redis.call('EXPIRE', KEYS[1], ARGV[8])
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[9], '*', 'id', cur[4], 'state', ARGV[3], 'attempts', cur[5],
-      'worker', ARGV[2], 'started_at', cur[6] or '', 'finished_at', ARGV[4], 'result', ARGV[5],
-      'error_code', ARGV[6], 'error_message', ARGV[7])
-    local kind = cur[3]
-    redis.call('HINCRBY', KEYS[4], ARGV[3] .. ':' .. kind, 1)
-    redis.call('HINCRBY', KEYS[4], 'duration_bucket:' .. kind .. ':' .. ARGV[10], 1)
-    redis.call('HINCRBY', KEYS[4], 'duration_count:' .. kind, 1)
-    redis.call('HINCRBYFLOAT', KEYS[4], 'duration_sum:' .. kind, ARGV[11])
-    return {'done'}
+    for field, n in pairs(counts) do redis.call('HINCRBY', KEYS[3], field, n) end
+    for field, sum in pairs(sums) do redis.call('HINCRBYFLOAT', KEYS[3], field, string.format('%.6f', sum)) end
+    return replies
     """)
 
     /// A transient failure: schedule a retry at `due`, or dead-letter after the last attempt.

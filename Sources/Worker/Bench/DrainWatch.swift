@@ -1,0 +1,49 @@
+import Foundation
+import Shared
+
+/// Processing rate: a queue filled with `total` jobs is parked under another key while the
+/// workers start; once they are up and idle, this watch renames it into place (Redis wakes
+/// workers blocked on the key at once) and times it until it is empty. Worker start-up is thus
+/// left out for both Roost and the peers, whose processes take very different times to boot.
+///
+/// The same watch serves Roost (`XLEN` of the lane stream: entries are deleted when their job
+/// completes; the stream's consumer group moves with it) and list-based peers (`LLEN` of a Sidekiq
+/// or RQ queue: entries leave when fetched, at most one per worker thread still running). It
+/// polls every millisecond on purpose: a peer's list cannot be followed with a blocking read
+/// without taking its jobs, and one `XLEN`/`LLEN` per millisecond is under 1 % of Redis's work here.
+struct DrainWatch {
+    /// The Redis server.
+    let endpoint: RedisEndpoint
+    /// The stream or list the workers read.
+    let key: String
+    /// Where the filled queue waits until the workers are ready.
+    let parkedKey: String
+    /// `xlen` or `llen`.
+    let type: String
+    /// Jobs the parked queue holds.
+    let total: Int
+    /// Upper bound, seconds.
+    let timeout: Double
+
+    /// Runs and returns `{mode, key, jobs, seconds, jobs_per_s}`, `seconds` running from the
+    /// rename to the first poll that saw the queue empty.
+    func run() throws -> JSON {
+        let connection = try RedisConnection(endpoint: endpoint)
+        let parked = try connection.call([type.uppercased(), parkedKey]).int ?? 0
+        guard parked == total else { throw BenchError.notFull("\(parkedKey) holds \(parked) of \(total) jobs") }
+        let command = [type.uppercased(), key]
+        let started = benchSeconds()
+        try connection.call(["RENAME", parkedKey, key])
+        while true {
+            let remaining = try connection.call(command).int ?? 0
+            let now = benchSeconds()
+            if remaining == 0 {
+                let seconds = now - started
+                return ["mode": "drain", "key": .string(key), "jobs": .int(total), "seconds": .double(seconds),
+                        "jobs_per_s": .double((Double(total) / seconds).rounded())]
+            }
+            if now - started > timeout { throw BenchError.timedOut("\(key) still holds \(remaining) after \(timeout) s") }
+            usleep(1000)
+        }
+    }
+}
