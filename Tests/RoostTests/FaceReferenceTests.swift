@@ -12,7 +12,7 @@ struct FaceReferenceTests {
           arguments: FaceFixture.photos)
     func matchesOpenCV(photo: String) throws {
         let reference = try FaceFixture.reference(photo)
-        let result = try FaceFixture.analyzer().analyze(jpeg: try Fixtures.bytes(photo), embeddings: true)
+        let result = try FaceFixture.analyzer().analyze(jpeg: try FaceFixture.bytes(photo), embeddings: true)
         #expect(result.width == reference.width && result.height == reference.height)
         #expect(result.faces.count == reference.faces.count,
                 "\(photo): Roost found \(result.faces.count) faces, OpenCV \(reference.faces.count)")

@@ -11,8 +11,13 @@ import Testing
 ///
 ///     "$(scripts/venv.sh)" scripts/reference_faces.py
 enum FaceFixture {
-    /// Photos with reference outputs (faces or, for eagle/dog/kite/person, none).
-    static let photos = ["grace_hopper_512x512", "messi5", "person", "astronaut", "eagle", "kite", "dog"]
+    /// Photos with reference outputs (faces or, for eagle/dog/kite/person, none). The last two
+    /// are made by the script (`derived`).
+    static let photos = ["grace_hopper_512x512", "messi5", "person", "astronaut", "eagle", "kite", "dog"] + derived
+    /// Photos scripts/reference_faces.py derives from fixtures: messi5 enlarged 2.5× (1370×855,
+    /// so decoding DCT-scales and resizes, and faces are scaled back) and grace_hopper stored
+    /// rotated with EXIF orientation 6.
+    static let derived = ["messi5_large", "grace_hopper_orient6"]
 
     /// The repository root, from this file's location.
     static let root = URL(fileURLWithPath: #filePath)
@@ -32,7 +37,8 @@ enum FaceFixture {
 
     private static let referenceFolder: Result<URL, Error> = Result {
         let folder = root.appendingPathComponent(".cache/reference/faces")
-        if photos.allSatisfy({ FileManager.default.fileExists(atPath: folder.appendingPathComponent("\($0).json").path) }) {
+        let needed = photos.map { "\($0).json" } + derived.map { "photos/\($0).jpg" }
+        if needed.allSatisfy({ FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
             return folder
         }
         let python = root.appendingPathComponent(".venv-verify/bin/python")
@@ -50,6 +56,13 @@ enum FaceFixture {
             throw SetupError(description: "scripts/reference_faces.py failed (see \(log.path)); run \(command)")
         }
         return folder
+    }
+
+    /// The JPEG bytes of `photo`, a fixture or a derived photo (made with the references).
+    static func bytes(_ photo: String) throws -> [UInt8] {
+        guard derived.contains(photo) else { return try Fixtures.bytes(photo) }
+        let url = try referenceFolder.get().appendingPathComponent("photos/\(photo).jpg")
+        return [UInt8](try Data(contentsOf: url))
     }
 
     /// OpenCV's result for `photo`.

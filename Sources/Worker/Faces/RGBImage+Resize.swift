@@ -10,38 +10,51 @@ extension RGBImage {
         if targetWidth == width && targetHeight == height { return self }
         let columns = ResampleAxis(sourceSize: width, targetSize: targetWidth, outputs: 0..<targetWidth)
         let rows = ResampleAxis(sourceSize: height, targetSize: targetHeight, outputs: 0..<targetHeight)
-        // Pass 1: horizontal, every source row, into floats (interleaved RGB).
-        var horizontal = [Float](repeating: 0, count: height * targetWidth * 3)
+        let rowLength = targetWidth * 3
+        // Pass 1: horizontal, only the source rows pass 2 reads, into interleaved float rows.
+        let sourceRows = rows.sourceRange
+        var horizontal = [Float](repeating: 0, count: sourceRows.count * rowLength)
         pixels.withUnsafeBufferPointer { source in
-            horizontal.withUnsafeMutableBufferPointer { out in
-                for y in 0..<height {
-                    let line = y * width * 3
-                    for x in 0..<targetWidth {
-                        var r: Float = 0, g: Float = 0, b: Float = 0
-                        for t in 0..<columns.taps {
-                            let w = columns.weights[x * columns.taps + t]
-                            let p = line + min(columns.starts[x] + t, width - 1) * 3
-                            r += w * Float(source[p]); g += w * Float(source[p + 1]); b += w * Float(source[p + 2])
+            columns.starts.withUnsafeBufferPointer { starts in
+                columns.weights.withUnsafeBufferPointer { weights in
+                    horizontal.withUnsafeMutableBufferPointer { out in
+                        let taps = columns.taps
+                        for (index, y) in sourceRows.enumerated() {
+                            let line = source.baseAddress! + y * width * 3
+                            let target = out.baseAddress! + index * rowLength
+                            for x in 0..<targetWidth {
+                                var p = line + starts[x] * 3
+                                let w = weights.baseAddress! + x * taps
+                                var r: Float = 0, g: Float = 0, b: Float = 0
+                                for t in 0..<taps {
+                                    r += w[t] * Float(p[0]); g += w[t] * Float(p[1]); b += w[t] * Float(p[2])
+                                    p += 3
+                                }
+                                target[x * 3] = r; target[x * 3 + 1] = g; target[x * 3 + 2] = b
+                            }
                         }
-                        let o = (y * targetWidth + x) * 3
-                        out[o] = r; out[o + 1] = g; out[o + 2] = b
                     }
                 }
             }
         }
-        // Pass 2: vertical, rounding to bytes.
-        var output = [UInt8](repeating: 0, count: targetHeight * targetWidth * 3)
-        let rowLength = targetWidth * 3
+        // Pass 2: vertical, accumulating whole rows, then rounding to bytes.
+        var output = [UInt8](repeating: 0, count: targetHeight * rowLength)
+        var accumulator = [Float](repeating: 0, count: rowLength)
         horizontal.withUnsafeBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { out in
-                for y in 0..<targetHeight {
-                    for i in 0..<rowLength {
-                        var value: Float = 0
-                        for t in 0..<rows.taps {
-                            let sourceRow = min(rows.starts[y] + t, height - 1)
-                            value += rows.weights[y * rows.taps + t] * source[sourceRow * rowLength + i]
+            rows.weights.withUnsafeBufferPointer { weights in
+                output.withUnsafeMutableBufferPointer { out in
+                    accumulator.withUnsafeMutableBufferPointer { sum in
+                        for y in 0..<targetHeight {
+                            let first = source.baseAddress! + (rows.starts[y] - sourceRows.lowerBound) * rowLength
+                            let w = weights.baseAddress! + y * rows.taps
+                            for i in 0..<rowLength { sum[i] = w[0] * first[i] }
+                            for t in 1..<max(rows.taps, 1) {
+                                let line = first + t * rowLength
+                                for i in 0..<rowLength { sum[i] += w[t] * line[i] }
+                            }
+                            let target = out.baseAddress! + y * rowLength
+                            for i in 0..<rowLength { target[i] = UInt8(min(max(sum[i].rounded(), 0), 255)) }
                         }
-                        out[y * rowLength + i] = UInt8(min(max(value.rounded(), 0), 255))
                     }
                 }
             }
