@@ -50,6 +50,34 @@ struct FaceIdentityTests {
         #expect(abs(m[0]) < 1e-5 && abs(m[1] - 0.5) < 1e-5, "\(m)")
     }
 
+    @Test("analysing from several threads at once gives the serial results")
+    func concurrent() throws {
+        let analyzer = try FaceFixture.analyzer()
+        let photos = ["grace_hopper_512x512", "messi5", "astronaut", "eagle"]
+        let inputs = try photos.map { try Fixtures.bytes($0) }
+        let serial = try inputs.map { try analyzer.analyze(jpeg: $0, embeddings: true).json.serialized() }
+        let results = FaceConcurrentResults(count: inputs.count)
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { i in
+            results.set(i, try? analyzer.analyze(jpeg: inputs[i], embeddings: true))
+        }
+        // Timings differ between runs; everything else must be identical.
+        let faces = results.values.map { $0.map { JSON.array($0.faces.map(\.json)).serialized() } }
+        #expect(faces == serial.map { try? JSON.parse($0)["faces"]?.serialized() })
+    }
+
+    @Test("detector input size: photos up to 640 px keep their size, larger ones shrink to 640")
+    func detectorSize() {
+        #expect(FaceAnalyzer.detectorSize(width: 512, height: 512) == (512, 512))
+        #expect(FaceAnalyzer.detectorSize(width: 1, height: 1) == (1, 1))
+        #expect(FaceAnalyzer.detectorSize(width: 1352, height: 900) == (640, 426))
+        #expect(FaceAnalyzer.detectorSize(width: 900, height: 1352) == (426, 640))
+        #expect(FaceAnalyzer.detectorSize(width: 6400, height: 1) == (640, 1))
+        // DCT scale: the smallest of 1/8, 1/4, 1/2 covering the short side, else full size.
+        #expect(FaceAnalyzer.decodeShortSide(width: 1352, height: 900, target: (640, 426)) == 450)
+        #expect(FaceAnalyzer.decodeShortSide(width: 768, height: 576, target: (640, 480)) == 576)
+        #expect(FaceAnalyzer.decodeShortSide(width: 6000, height: 4000, target: (640, 427)) == 500)
+    }
+
     static func cropped(_ image: RGBImage, x: Int, y: Int, width: Int, height: Int) -> RGBImage {
         var pixels: [UInt8] = []
         pixels.reserveCapacity(width * height * 3)
@@ -71,4 +99,14 @@ struct FaceIdentityTests {
         }
         return RGBImage(width: image.width, height: image.height, pixels: pixels)
     }
+}
+
+/// Per-index results written from concurrent threads.
+private final class FaceConcurrentResults: @unchecked Sendable {
+    // @unchecked Sendable: `storage` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var storage: [FaceAnalysis?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: FaceAnalysis?) { lock.withLock { storage[index] = value } }
+    var values: [FaceAnalysis?] { lock.withLock { storage } }
 }
