@@ -151,6 +151,8 @@ def op_cases():
 
     graph_case("maxpool_2x2", [helper.make_node("MaxPool", ["X"], ["Y"], kernel_shape=[2, 2], strides=[2, 2])],
                {"X": [1, 3, 8, 10]}, {"Y": None})
+    graph_case("maxpool_2x2_wide", [helper.make_node("MaxPool", ["X"], ["Y"], kernel_shape=[2, 2], strides=[2, 2])],
+               {"X": [1, 3, 12, 41]}, {"Y": None})
     graph_case("maxpool_3x3_pad_ceil", [helper.make_node("MaxPool", ["X"], ["Y"], kernel_shape=[3, 3], strides=[2, 2],
                                                          pads=[1, 1, 1, 1], ceil_mode=1)],
                {"X": [1, 2, 9, 10]}, {"Y": None})
@@ -207,7 +209,7 @@ def photo(name):
     return Image.open(path).convert("RGB")
 
 
-def ort_session(path, directory):
+def ort_session(path, directory, dynamic_input=False):
     """A session on `path`, with two rewrites ONNX Runtime 1.31 needs, made in a copy (reference.onnx):
     single-block DequantizeLinear (a one-element scale with block_size, valid ONNX that it rejects)
     becomes the equivalent per-tensor form, and unused graph inputs are removed."""
@@ -230,6 +232,12 @@ def ort_session(path, directory):
     for i in unused:
         model.graph.input.remove(i)
     changed += len(unused)
+    if dynamic_input:
+        for i, name in ((2, "height"), (3, "width")):
+            dim = model.graph.input[0].type.tensor_type.shape.dim[i]
+            dim.ClearField("dim_value")
+            dim.dim_param = name
+        changed += 1
     if changed:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "reference.onnx"
@@ -246,6 +254,10 @@ def model_cases():
     if yunet.exists():
         write_case(out / "yunet", yunet, {"input": np.ascontiguousarray(bgr.transpose(2, 0, 1)[None])},
                    ort_session(yunet, out / "yunet"))
+        # The same graph at 480×640 (H×W): YuNet's reshapes use -1, so any multiple of 32 works.
+        small = np.asarray(person.resize((640, 480)), np.float32)[:, :, ::-1]
+        write_case(out / "yunet_480x640", yunet, {"input": np.ascontiguousarray(small.transpose(2, 0, 1)[None])},
+                   ort_session(yunet, out / "yunet_480x640", dynamic_input=True))
     # SFace: a 112×112 crop around the person's head, 0-255 (the model normalises internally).
     sface = ROOT / "models/face_recognition_sface_2021dec_int8bq.onnx"
     if sface.exists():

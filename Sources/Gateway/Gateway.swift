@@ -3,14 +3,17 @@ import Shared
 
 /// The gateway process: SQLite store, Redis pool, result ingester and HTTP server, wired together.
 ///
-/// Stop order: the HTTP server stops accepting and finishes in-flight requests first (they may
+/// Stop order: long-polls are answered at once, the HTTP server stops accepting and finishes in-flight requests first (they may
 /// still need Redis and SQLite), then the ingester records what it has read, then the store closes.
 final class Gateway: @unchecked Sendable {
     // Safe: all properties are set in init and never reassigned; each is itself thread-safe.
     let configuration: GatewayConfiguration
     let store: JobStore
+    /// The face-identifier API's store: its own connection to the same database file.
+    let faceStore: FaceIDStore
     let server: HTTPServer
     private let ingester: ResultIngester
+    private let waiters: JobWaiters
     private let log: Log
 
     /// Job kinds the job API accepts.
@@ -21,14 +24,18 @@ final class Gateway: @unchecked Sendable {
         self.configuration = configuration
         self.log = log
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        store = try JobStore(path: configuration.dataDirectory.appendingPathComponent("roost.sqlite").path)
+        let databasePath = configuration.dataDirectory.appendingPathComponent("roost.sqlite").path
+        store = try JobStore(path: databasePath)
+        faceStore = try FaceIDStore(path: databasePath)
         let pool = RedisPool(endpoint: configuration.redis, settings: configuration.queue)
         let waiters = JobWaiters()
+        self.waiters = waiters
         let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, kinds: Gateway.jobKinds)
         let metrics = GatewayMetrics()
         let router = Router()
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store).register(on: router)
+        try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
                                   consumer: "gateway", log: log)
@@ -44,8 +51,10 @@ final class Gateway: @unchecked Sendable {
 
     /// Graceful stop, in the order described above.
     func shutdown() {
+        waiters.close()
         server.shutdown()
         ingester.shutdown()
+        faceStore.close()
         store.close()
         log.info("gateway stopped")
     }

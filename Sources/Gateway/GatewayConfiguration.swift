@@ -19,6 +19,8 @@ struct GatewayConfiguration: Sendable {
     var maxWait = 30.0
     /// How long synchronous endpoints wait for a worker before answering 202 (`ROOST_SYNC_TIMEOUT`, default 20 s).
     var syncTimeout = 20.0
+    /// The face-identifier API (`ROOST_PANEL_*`, `ROOST_FACE_*`).
+    var faceID = FaceIDSettings()
 
     /// Defaults (tests override fields).
     init() {}
@@ -35,5 +37,6 @@ struct GatewayConfiguration: Sendable {
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
         maxWait = env.seconds("ROOST_MAX_WAIT", default: maxWait)
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
+        faceID = FaceIDSettings(environment: env)
     }
 }

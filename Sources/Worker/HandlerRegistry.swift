@@ -12,6 +12,7 @@ enum HandlerRegistry {
             switch kind {
             case "probe": handlers.append(ProbeHandler(maxPixels: configuration.maxImagePixels))
             case "noop": handlers.append(NoopHandler())
+            case "sleep": handlers.append(SleepHandler())
             case "classify":
                 do {
                     let started = Clock.now()

@@ -8,7 +8,7 @@ final class RedisSession {
     private let log: Log
     private let stop: StopFlag
     private var queue: JobQueue?
-    private var failures = 0
+    private var backoff = ReconnectBackoff()
 
     /// Creates a session; it connects on first use.
     init(configuration: WorkerConfiguration, log: Log, stop: StopFlag) {
@@ -23,13 +23,12 @@ final class RedisSession {
         do {
             let queue = try connected()
             let value = try body(queue)
-            failures = 0
+            backoff.reset()
             return value
         } catch where error.isConnectionFailure {
             queue?.connection.close()
             queue = nil
-            failures += 1
-            let delay = min(5.0, 0.1 * Double(1 << min(failures, 6)))
+            let delay = backoff.nextDelay()
             log.warning("redis unavailable", [("error", .string(error.description)), ("retry_in_s", .double(delay))])
             stop.sleep(delay)
             return nil

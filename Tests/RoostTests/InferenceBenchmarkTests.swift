@@ -28,6 +28,6 @@ struct InferenceBenchmarkTests {
                 print("STEP \(name) \(step.label) \(type(of: step.op)) \(String(format: "%.3f", ms))")
             }
         }
-        print("BENCH \(name) threads=\(threads) median=\(String(format: "%.2f", times[times.count / 2])) ms min=\(String(format: "%.2f", times[0])) ms")
+        print("BENCH \(name) threads=\(threads) halfTiles=\(Gemm.prefersHalfTiles) median=\(String(format: "%.2f", times[times.count / 2])) ms min=\(String(format: "%.2f", times[0])) ms")
     }
 }

@@ -9,7 +9,7 @@ struct InferenceOperatorTests {
         "conv_depthwise_5x5", "conv_depthwise_unpadded", "conv_pointwise_bn_prelu", "conv_pointwise_wide",
         "conv_same_upper", "conv_valid", "gemm_transb", "gemm_transa", "broadcast_add", "broadcast_mul_both",
         "broadcast_sub_scalar", "prelu_bn_standalone", "resize_nearest_asymmetric_floor", "resize_nearest_half_pixel",
-        "resize_linear_half_pixel", "resize_linear_align_corners", "maxpool_2x2", "maxpool_3x3_pad_ceil",
+        "resize_linear_half_pixel", "resize_linear_align_corners", "maxpool_2x2", "maxpool_2x2_wide", "maxpool_3x3_pad_ceil",
         "gap_flatten_gemm", "transpose_reshape_concat_sigmoid", "dequantize_block_conv",
         "dequantize_block_axis0_gemm", "dequantize_per_axis_and_tensor",
     ]

@@ -81,3 +81,44 @@ struct InferenceProtobufTests {
         #expect(error?.message.contains("Softmax") == true && error?.message.contains("n1") == true)
     }
 }
+
+@Suite("InferenceFuzz")
+struct InferenceFuzzTests {
+    @Test("mutated model bytes either throw InferenceError or load and run; nothing crashes",
+          arguments: ["conv_basic", "gap_flatten_gemm", "dequantize_block_conv", "transpose_reshape_concat_sigmoid"])
+    func mutatedModels(name: String) throws {
+        let reference = try ReferenceCase(group: "optests", name: name)
+        let original = [UInt8](try Data(contentsOf: reference.modelURL))
+        let inputs = try reference.inputs
+        var generator = SeededGenerator(seed: UInt64(name.utf8.count))
+        var loaded = 0, rejected = 0
+        for _ in 0..<1000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            do {
+                let model = try InferenceModel(bytes: bytes)
+                loaded += 1
+                _ = try? model.makeSession().run(inputs)
+            } catch is InferenceError {
+                rejected += 1
+            }
+        }
+        #expect(loaded + rejected == 1000)
+        if ProcessInfo.processInfo.environment["INFERENCE_VERBOSE"] != nil { print("FUZZ \(name) loaded=\(loaded) rejected=\(rejected)") }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so fuzz failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

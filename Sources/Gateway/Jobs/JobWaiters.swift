@@ -7,6 +7,7 @@ final class JobWaiters: @unchecked Sendable {
     private let condition = NSCondition()
     private var versions: [String: Int] = [:]
     private var waiting: [String: Int] = [:]
+    private var closed = false
 
     /// A token to pass to `wait`, taken before reading the job's current state so no change is missed.
     func token(for id: String) -> Int {
@@ -25,7 +26,7 @@ final class JobWaiters: @unchecked Sendable {
             if waiting[id] == 0 { waiting[id] = nil; versions[id] = nil }
             condition.unlock()
         }
-        while (versions[id] ?? 0) == token {
+        while !closed, (versions[id] ?? 0) == token {
             if !condition.wait(until: deadline) { return (versions[id] ?? 0) != token }
         }
         return true
@@ -37,6 +38,15 @@ final class JobWaiters: @unchecked Sendable {
         defer { condition.unlock() }
         waiting[id, default: 1] -= 1
         if waiting[id] == 0 { waiting[id] = nil; versions[id] = nil }
+    }
+
+    /// Ends every wait now and makes later ones return at once: a stopping gateway answers its
+    /// long-polls with the current state instead of holding shutdown for up to `ROOST_MAX_WAIT`.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Records that these jobs changed and wakes their waiters.

@@ -46,7 +46,7 @@ final class ResultIngester: @unchecked Sendable {
 
     private func run() {
         var readPendingFirst = true
-        var failures = 0
+        var backoff = ReconnectBackoff()
         while !stop.isStopped {
             do {
                 let queue = try connected()
@@ -56,13 +56,12 @@ final class ResultIngester: @unchecked Sendable {
                 try record(events)
                 try queue.acknowledgeEvents(events)
                 waiters.notify(events.map(\.record.id))
-                failures = 0
+                backoff.reset()
             } catch {
                 session?.connection.close()
                 session = nil
                 readPendingFirst = true
-                failures += 1
-                let delay = min(5.0, 0.1 * Double(1 << min(failures, 6)))
+                let delay = backoff.nextDelay()
                 log.warning("result ingester error", [("error", .string(String(describing: error))), ("retry_in_s", .double(delay))])
                 stop.sleep(delay)
             }

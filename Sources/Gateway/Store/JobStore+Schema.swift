@@ -28,6 +28,7 @@ extension JobStore {
             CREATE UNIQUE INDEX jobs_owner_idempotency ON jobs (COALESCE(owner, ''), idempotency_key)
                 WHERE idempotency_key IS NOT NULL;
             """),
+        FaceIDStore.migration,
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

@@ -9,7 +9,7 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     public var isConnectionFailure: Bool { code == "connection" || code == "protocol" }
 
     /// True when Redis refused the write because it is at `maxmemory` (the gateway answers 503).
-    public var isOutOfMemory: Bool { code == "reply" && message.hasPrefix("OOM") }
+    public var isOutOfMemory: Bool { code == "reply" && message.contains("OOM command not allowed") }
 
     /// The socket or connection failed (connect, I/O, EOF, timeout).
     public static func connection(_ message: String) -> RedisError { RedisError(code: "connection", message: message) }

@@ -11,9 +11,7 @@ import Foundation
 /// ```
 /// Loading and running are blocking CPU work: call them from a dedicated thread or queue,
 /// never from Swift's cooperative pool.
-// @unchecked Sendable: every stored property is a `let` set in init; the compiled graph's operators
-// and constant buffers are never mutated after loading, so concurrent sessions only read them.
-public final class InferenceModel: @unchecked Sendable {
+public final class InferenceModel: Sendable {
     let graph: CompiledGraph
     /// Intra-op threads each run uses.
     public let threads: Int
@@ -64,20 +62,28 @@ public final class InferenceSession {
     init(model: InferenceModel) { self.model = model }
 
     /// Runs the model on `inputs` (by input name) and returns every output by name.
-    /// - Throws: `InferenceError` (`bad_input`) for missing or mis-shaped inputs.
+    ///
+    /// Buffers are planned on the first run for a set of input shapes and reused while they stay the same.
+    /// - Throws: `InferenceError` (`bad_input`) for missing inputs or shapes the graph cannot take.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
         let graph = model.graph
         var shapes: [[Int]] = []
         for input in graph.inputs {
             guard let tensor = inputs[input.name] else { throw InferenceError.badInput("missing input '\(input.name)'") }
+            // Only the rank must match the declaration: fixed dimensions are treated as a default
+            // (YuNet declares 640×640 but runs at any multiple of 32); the graph's shape rules decide.
             guard tensor.shape.count == input.shape.count || input.shape.isEmpty,
-                  zip(tensor.shape, input.shape).allSatisfy({ $1 == nil || $0 == $1 }),
-                  tensor.data.count == elementCount(tensor.shape) else {
+                  tensor.shape.allSatisfy({ $0 > 0 }), tensor.data.count == elementCount(tensor.shape) else {
                 throw InferenceError.badInput("input '\(input.name)' has shape \(tensor.shape), model expects \(input.shape.map { $0.map(String.init) ?? "?" })")
             }
             shapes.append(tensor.shape)
         }
-        if plan?.inputShapes != shapes { plan = try ExecutionPlan(graph: graph, inputShapes: shapes) }
+        if plan?.inputShapes != shapes {
+            plan = nil
+            do { plan = try ExecutionPlan(graph: graph, inputShapes: shapes) } catch let error as InferenceError {
+                throw InferenceError.badInput("inputs of shape \(shapes) do not fit the model: \(error.message)")
+            }
+        }
         let plan = plan!
         for input in graph.inputs {
             inputs[input.name]!.data.withUnsafeBufferPointer {

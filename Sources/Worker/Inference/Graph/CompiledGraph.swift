@@ -26,8 +26,11 @@ func alignedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
 struct CompiledGraph: Sendable {
     /// A graph input: its name, value id and declared shape (nil for symbolic dimensions).
     struct Input: Sendable {
+        /// Input name.
         let name: String
+        /// Value id.
         let id: Int
+        /// Declared shape.
         let shape: [Int?]
     }
     /// Steps in execution order.

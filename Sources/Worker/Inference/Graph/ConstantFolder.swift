@@ -43,6 +43,9 @@ enum ConstantFolder {
         var axis = try node.int("axis", 1)
         if axis < 0 { axis += rank }
         let blockSize = try node.int("block_size", 0)
+        guard blockSize >= 0, blockSize <= maximumElementCount else {
+            throw InferenceError.invalidGraph("DequantizeLinear '\(node.label)' block_size \(blockSize)")
+        }
         let values = x.floats, scales = scale.floats
         let zeros = zero?.floats ?? [Float](repeating: 0, count: scales.count)
         guard zeros.count == scales.count else {
@@ -91,41 +94,55 @@ enum ConstantFolder {
 enum ShapeRules {
     /// Output shape of Reshape (0 copies, -1 infers), Flatten, Unsqueeze or Squeeze.
     static func reshaped(_ node: OnnxNode, input: [Int], shapeArgument: [Int64]?) throws -> [Int] {
-        let count = input.reduce(1, *)
+        guard let count = checkedCount(input) else {
+            throw InferenceError.invalidGraph("\(node.opType) '\(node.label)' input \(input) is too large")
+        }
         switch node.opType {
         case "Flatten":
             var axis = try node.int("axis", 1)
             if axis < 0 { axis += input.count }
             guard axis >= 0, axis <= input.count else { throw InferenceError.invalidGraph("Flatten '\(node.label)' axis") }
+            // Both factors divide `count`, which is already bounded.
             return [input[..<axis].reduce(1, *), input[axis...].reduce(1, *)]
         case "Unsqueeze", "Squeeze":
             let axes = try shapeArgument.map { $0.map { Int($0) } } ?? node.ints("axes", [])
+            guard axes.count <= 16, axes.allSatisfy({ abs($0) <= 32 }) else {
+                throw InferenceError.invalidGraph("\(node.opType) '\(node.label)' has invalid axes \(axes)")
+            }
+            var result: [Int] = []
             if node.opType == "Squeeze" {
                 let normal = Set(axes.map { $0 < 0 ? $0 + input.count : $0 })
-                return input.enumerated().filter { axes.isEmpty ? $0.element != 1 : !normal.contains($0.offset) }.map(\.element)
+                result = input.enumerated().filter { axes.isEmpty ? $0.element != 1 : !normal.contains($0.offset) }.map(\.element)
+            } else {
+                let rank = input.count + axes.count
+                let normal = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
+                var source = input.makeIterator()
+                for i in 0..<rank { result.append(normal.contains(i) ? 1 : (source.next() ?? 1)) }
             }
-            let rank = input.count + axes.count
-            let normal = Set(axes.map { $0 < 0 ? $0 + rank : $0 })
-            var result: [Int] = []
-            var source = input.makeIterator()
-            for i in 0..<rank { result.append(normal.contains(i) ? 1 : (source.next() ?? 1)) }
+            guard checkedCount(result) == count else {
+                throw InferenceError.invalidGraph("\(node.opType) '\(node.label)' of \(input) with axes \(axes) changes the element count")
+            }
             return result
         default:
             guard let spec = shapeArgument else {
                 throw InferenceError.unsupported("Reshape", node: node.label, "the shape input must be a constant")
             }
             let allowZero = try node.int("allowzero", 0) == 1
+            guard spec.allSatisfy({ $0 >= -1 && $0 <= Int64(maximumElementCount) }), spec.filter({ $0 == -1 }).count <= 1 else {
+                throw InferenceError.invalidGraph("Reshape '\(node.label)' has an invalid shape \(spec)")
+            }
             var shape = spec.enumerated().map { i, d -> Int in
                 d == 0 && !allowZero ? (i < input.count ? input[i] : 0) : Int(d)
             }
             if let unknown = shape.firstIndex(of: -1) {
-                let known = shape.enumerated().filter { $0.offset != unknown }.reduce(1) { $0 * $1.element }
-                guard known > 0, count % known == 0 else {
+                var known = shape
+                known.remove(at: unknown)
+                guard let product = checkedCount(known), product > 0, count % product == 0 else {
                     throw InferenceError.invalidGraph("Reshape '\(node.label)' cannot infer -1 for \(input) -> \(spec)")
                 }
-                shape[unknown] = count / known
+                shape[unknown] = count / product
             }
-            guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == count else {
+            guard checkedCount(shape) == count else {
                 throw InferenceError.invalidGraph("Reshape '\(node.label)' of \(input) to \(spec) changes the element count")
             }
             return shape

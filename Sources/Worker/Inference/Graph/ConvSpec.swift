@@ -2,8 +2,11 @@ import Foundation
 
 /// An activation applied to a fused operator's output, per output channel where it has parameters.
 enum Activation: Sendable {
+    /// Identity.
     case none
+    /// max(x, 0).
     case relu
+    /// min(max(x, low), high).
     case clip(Float, Float)
     /// Per-channel negative slopes (one value per output channel).
     case prelu([Float])
@@ -11,19 +14,27 @@ enum Activation: Sendable {
 
 /// Everything a Conv needs, with folded BatchNormalization and fused activation.
 struct ConvSpec: Sendable {
+    /// Output channels (M).
     var outChannels: Int
+    /// Input channels each filter sees (C / group).
     var inChannelsPerGroup: Int
+    /// Number of channel groups (C for depthwise).
     var group: Int
+    /// Filter size.
     var kernel: (h: Int, w: Int)
+    /// Output step in input pixels.
     var strides: (h: Int, w: Int)
+    /// Tap spacing in input pixels.
     var dilations: (h: Int, w: Int)
     /// Explicit pads top, left, bottom, right (ignored unless autoPad is NOTSET).
     var pads: [Int]
+    /// ONNX auto_pad: NOTSET, SAME_UPPER, SAME_LOWER or VALID.
     var autoPad: String
     /// Weights [M, C/group, kh, kw], row-major.
     var weights: [Float]
     /// Bias per output channel (zeros when absent).
     var bias: [Float]
+    /// Activation fused into the output.
     var activation: Activation = .none
 
     /// Reads a Conv node; the weights (and bias) must be constants.
@@ -38,8 +49,10 @@ struct ConvSpec: Sendable {
         let s = try node.ints("strides", [1, 1]), d = try node.ints("dilations", [1, 1])
         pads = try node.ints("pads", [0, 0, 0, 0])
         autoPad = try node.string("auto_pad", "NOTSET")
-        guard s.count == 2, d.count == 2, pads.count == 4, group >= 1, outChannels % group == 0,
-              s.allSatisfy({ $0 >= 1 }), d.allSatisfy({ $0 >= 1 }), pads.allSatisfy({ $0 >= 0 }) else {
+        guard s.count == 2, d.count == 2, pads.count == 4, group >= 1, outChannels >= 1, outChannels % group == 0,
+              s.allSatisfy({ isSaneSize($0, minimum: 1) }), d.allSatisfy({ isSaneSize($0, minimum: 1) }),
+              pads.allSatisfy({ isSaneSize($0, minimum: 0) }),
+              isSaneSize(kernel.h, minimum: 1), isSaneSize(kernel.w, minimum: 1), inChannelsPerGroup >= 1 else {
             throw InferenceError.invalidGraph("Conv '\(node.label)' has invalid strides/dilations/pads/group")
         }
         if let shape = try? node.ints("kernel_shape", []), !shape.isEmpty, shape != [kernel.h, kernel.w] {
@@ -59,20 +72,20 @@ struct ConvSpec: Sendable {
         }
     }
 
-    /// Pads (top, left, bottom, right) for an input of `height`×`width`.
-    func resolvedPads(height: Int, width: Int) -> [Int] {
+    /// Pads (top, left, bottom, right) for an input of `height`×`width` (a tuple: no allocation per run).
+    func resolvedPads(height: Int, width: Int) -> (top: Int, left: Int, bottom: Int, right: Int) {
         func same(_ size: Int, _ stride: Int, _ k: Int, _ dilation: Int) -> (Int, Int) {
             let out = (size + stride - 1) / stride
             let total = max(0, (out - 1) * stride + (k - 1) * dilation + 1 - size)
             return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
         }
         switch autoPad {
-        case "VALID": return [0, 0, 0, 0]
+        case "VALID": return (0, 0, 0, 0)
         case "SAME_UPPER", "SAME_LOWER":
             let (t, b) = same(height, strides.h, kernel.h, dilations.h)
             let (l, r) = same(width, strides.w, kernel.w, dilations.w)
-            return [t, l, b, r]
-        default: return pads
+            return (t, l, b, r)
+        default: return (pads[0], pads[1], pads[2], pads[3])
         }
     }
 
@@ -120,7 +133,9 @@ struct ConvSpec: Sendable {
 
 /// Clip bounds from attributes (opset < 11) or constant inputs (opset ≥ 11).
 struct ClipBounds {
+    /// Lower bound (-infinity when absent).
     var low: Float
+    /// Upper bound (+infinity when absent).
     var high: Float
 
     /// Reads the bounds; missing ones are ±infinity.

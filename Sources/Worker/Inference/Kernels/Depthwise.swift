@@ -3,29 +3,9 @@
 /// The padded copy removes all bounds tests from the inner loops. 3×3 filters with stride 1 or 2 get
 /// SIMD8 loops over output columns; for stride 2 the copy splits each row into its even and odd
 /// columns so every tap is a contiguous load. Other shapes use a scalar loop.
-struct DepthwiseGeometry {
-    var height: Int, width: Int
-    var kernelH: Int, kernelW: Int
-    var strideH: Int, strideW: Int
-    var dilationH: Int, dilationW: Int
-    var padTop: Int, padLeft: Int
-    var outH: Int, outW: Int
-
-    /// Padded plane rows (enough for every tap of every output row).
-    var paddedH: Int { max(height + padTop, (outH - 1) * strideH + (kernelH - 1) * dilationH + 1) }
-    /// Padded plane row stride (even), with slack so SIMD loads past the last output stay inside the row.
-    var paddedW: Int { (max(width + padLeft, (outW - 1) * strideW + (kernelW - 1) * dilationW + 1) + 33) & ~1 }
-    /// Floats of scratch per thread.
-    var planeCount: Int { paddedH * paddedW }
-    /// True when the SIMD 3×3 path applies.
-    var isFast3x3: Bool {
-        kernelH == 3 && kernelW == 3 && dilationH == 1 && dilationW == 1 && strideH == strideW && strideH <= 2
-    }
-}
-
 enum Depthwise {
     /// Runs all `channels` planes; `weights` is [C, kh, kw]; scratch holds `threads × planeCount` floats.
-    static func run(_ g: DepthwiseGeometry, channels: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+    static func run(_ g: ConvGeometry, channels: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
                     output: UnsafeMutablePointer<Float>, epilogue: Epilogue,
                     scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let taps = g.kernelH * g.kernelW
@@ -41,15 +21,7 @@ enum Depthwise {
                     let row = plane + (y + g.padTop) * g.paddedW
                     let line = src + y * g.width
                     if split {
-                        // Padded column p = x + padLeft goes to row[p/2] (even p) or row[half + p/2] (odd p);
-                        // two stride-2 loops, which LLVM vectorises, instead of a scatter.
-                        let pl = g.padLeft, odd = row + half
-                        let evenEnd = (g.width - 1 + pl) / 2 + 1
-                        for j in ((pl + 1) / 2)..<evenEnd { row[j] = line[2 * j - pl] }
-                        if g.width + pl >= 2 {
-                            let oddEnd = (g.width - 2 + pl) / 2 + 1
-                            for j in (pl / 2)..<oddEnd { odd[j] = line[2 * j + 1 - pl] }
-                        }
+                        splitRow(line, width: g.width, padLeft: g.padLeft, even: row, odd: row + half)
                     } else {
                         let dst = row + g.padLeft
                         for x in 0..<g.width { dst[x] = line[x] }
@@ -72,16 +44,50 @@ enum Depthwise {
         }
     }
 
+    /// Copies one input row into the split layout: padded column p = x + padLeft goes to even[p/2]
+    /// (even p) or odd[p/2] (odd p). The main loop reads both columns of each pair, an interleaved
+    /// pattern LLVM vectorises; the at most four edge columns are placed one by one.
+    @inline(__always)
+    static func splitRow(_ line: UnsafePointer<Float>, width: Int, padLeft: Int,
+                         even: UnsafeMutablePointer<Float>, odd: UnsafeMutablePointer<Float>) {
+        @inline(__always) func put(_ p: Int) {
+            let x = p - padLeft
+            guard x >= 0 && x < width else { return }
+            if p & 1 == 0 { even[p >> 1] = line[x] } else { odd[p >> 1] = line[x] }
+        }
+        // Pairs j whose two columns 2j and 2j+1 are both inside the row.
+        let first = (padLeft + 1) / 2
+        let end = max(first, (width + padLeft) / 2)
+        let base = UnsafeRawPointer(line - padLeft + 2 * first)
+        let evenOut = UnsafeMutableRawPointer(even + first), oddOut = UnsafeMutableRawPointer(odd + first)
+        let pairs = end - first
+        var j = 0
+        while j + 8 <= pairs {
+            let v = base.loadUnaligned(fromByteOffset: j * 8, as: SIMD16<Float>.self)
+            evenOut.storeBytes(of: v.evenHalf, toByteOffset: j * 4, as: SIMD8<Float>.self)
+            oddOut.storeBytes(of: v.oddHalf, toByteOffset: j * 4, as: SIMD8<Float>.self)
+            j += 8
+        }
+        let tail = line - padLeft + 2 * first
+        while j < pairs {
+            even[first + j] = tail[2 * j]
+            odd[first + j] = tail[2 * j + 1]
+            j += 1
+        }
+        put(2 * first - 2); put(2 * first - 1); put(2 * end); put(2 * end + 1)
+    }
+
     /// 3×3 with SIMD8 across output columns. Tap kx of output column ox reads `row[ox + offsets.kx]`
     /// (stride 1: 0,1,2; stride 2 on the split plane: even[ox], odd[ox], even[ox+1]).
     @inline(__always)
-    static func conv3x3(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
+    static func conv3x3(_ g: ConvGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int,
                         offsets: (Int, Int, Int), rowStep: Int) {
         let k0 = w[0], k1 = w[1], k2 = w[2], k3 = w[3], k4 = w[4], k5 = w[5], k6 = w[6], k7 = w[7], k8 = w[8]
         let raw = UnsafeRawPointer(plane)
         let o0 = offsets.0 * 4, o1 = offsets.1 * 4, o2 = offsets.2 * 4
         let rowBytes = g.paddedW * 4
+        let planeSize = g.outH * g.outW
         for oy in 0..<g.outH {
             let r0 = raw + oy * rowStep * 4, r1 = r0 + rowBytes, r2 = r1 + rowBytes
             let row = out + oy * g.outW
@@ -97,19 +103,23 @@ enum Depthwise {
                 acc += r2.loadUnaligned(fromByteOffset: x + o0, as: SIMD8<Float>.self) * k6
                 acc += r2.loadUnaligned(fromByteOffset: x + o1, as: SIMD8<Float>.self) * k7
                 acc += r2.loadUnaligned(fromByteOffset: x + o2, as: SIMD8<Float>.self) * k8
-                if ox + 8 <= g.outW {
+                // A full-vector store may run past this row into later rows of the same plane, which
+                // are written afterwards; only the plane's last few values need the careful path.
+                if oy * g.outW + ox + 8 <= planeSize {
                     UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
                 } else {
-                    for i in 0..<(g.outW - ox) { row[ox + i] = acc[i] }
+                    withUnsafeBytes(of: acc) { lanes in
+                        for i in 0..<(g.outW - ox) { row[ox + i] = lanes.load(fromByteOffset: i * 4, as: Float.self) }
+                    }
                 }
                 ox += 8
             }
-            epilogue.finish(row, g.outW, row: channel)
         }
+        epilogue.finish(out, planeSize, row: channel)
     }
 
     /// Any kernel size, stride and dilation.
-    static func generic(_ g: DepthwiseGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
+    static func generic(_ g: ConvGeometry, plane: UnsafePointer<Float>, w: UnsafePointer<Float>,
                         out: UnsafeMutablePointer<Float>, epilogue: Epilogue, channel: Int) {
         for oy in 0..<g.outH {
             for ox in 0..<g.outW {

@@ -1,11 +1,14 @@
 /// Bias and activation applied to output rows (channels) as a kernel stores them.
 struct Epilogue {
     /// How the stored value is clamped.
-    enum Kind { case none, relu, clip, prelu }
+    enum Kind { case none, relu, clip, prelu }  // see `Activation`
     /// Per-row bias (nil: none).
     var bias: UnsafePointer<Float>?
+    /// The activation.
     var kind: Kind = .none
+    /// Clip lower bound.
     var low: Float = 0
+    /// Clip upper bound.
     var high: Float = 0
     /// Per-row negative slopes for PRelu.
     var slopes: UnsafePointer<Float>?
@@ -47,8 +50,11 @@ struct Epilogue {
 
 /// Owned weights for an activation: bias and slopes kept alive with the operator.
 struct EpilogueStorage: Sendable {
+    /// Per-channel bias.
     let bias: ConstantBuffer
+    /// The fused activation.
     let activation: Activation
+    /// PRelu slopes, when the activation is PRelu.
     let slopes: ConstantBuffer?
 
     /// Copies a bias vector and activation.

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Single-precision matrix multiply C[M×N] = A[M×K]·B[K×N] (+ epilogue) with A pre-packed at load.
 ///
 /// A (the weights) is packed at load into panels of `rows` rows, k-major, zero-padded to a whole panel;
@@ -22,17 +24,29 @@ enum Gemm {
         return ConstantBuffer(shape: [panels * rows, k], values: packed)
     }
 
-    /// C = epilogue(A·B); `c` has row stride `ldc`, `b` row stride `ldb`; `rowOffset` indexes the epilogue.
+    /// C = epilogue(A·B) for a dense row-major B with row stride `ldb`.
+    @inline(__always)
     static func multiply(packedA: UnsafePointer<Float>, m: Int, k: Int,
                          b: UnsafePointer<Float>, ldb: Int, n: Int,
                          c: UnsafeMutablePointer<Float>, ldc: Int,
                          epilogue: Epilogue, rowOffset: Int = 0,
                          scratch: UnsafeMutablePointer<Float>, threads: Int) {
+        multiply(packedA: packedA, m: m, k: k, source: DenseColumns(b: b, ldb: ldb), n: n, c: c, ldc: ldc,
+                 epilogue: epilogue, rowOffset: rowOffset, scratch: scratch, threads: threads)
+    }
+
+    /// C = epilogue(A·B) where `source` packs B's K×16 column tiles; `rowOffset` indexes the epilogue.
+    static func multiply<Source: ColumnSource>(packedA: UnsafePointer<Float>, m: Int, k: Int,
+                                               source: Source, n: Int,
+                                               c: UnsafeMutablePointer<Float>, ldc: Int,
+                                               epilogue: Epilogue, rowOffset: Int = 0,
+                                               scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let tiles = (n + columns - 1) / columns
         let panels = (m + rows - 1) / rows
         let perThread = k * columns + rows * columns
         // Split along columns when there are enough tiles, else along rows (small late-layer images).
         let splitColumns = tiles >= 2 * threads || tiles >= panels
+        let useHalfTiles = Self.prefersHalfTiles
         parallelChunks(splitColumns ? tiles : panels, threads: threads) { part, range in
             let tileRange = splitColumns ? range : 0..<tiles
             let panelRange = splitColumns ? 0..<panels : range
@@ -43,21 +57,24 @@ enum Gemm {
                 let width = min(columns, n - n0)
                 // Pack the tile's K×16 slice of B contiguously (zero-padding a ragged edge): the
                 // micro-kernel then streams it from L1 for every row panel instead of striding rows.
-                if width == columns {
-                    for j in 0..<k {
-                        (panelB + j * columns).update(from: b + j * ldb + n0, count: columns)
-                    }
-                } else {
-                    for j in 0..<k {
-                        for x in 0..<columns { panelB[j * columns + x] = x < width ? b[j * ldb + n0 + x] : 0 }
-                    }
-                }
+                source.pack(panelB, k: k, n0: n0, width: width)
                 for panel in panelRange {
                     let m0 = panel * rows
                     let height = min(rows, m - m0)
-                    if width == columns {
+                    if width == columns && useHalfTiles {
+                        let a = packedA + panel * k * rows, out = c + m0 * ldc + n0
+                        narrowKernel(a, panelB, k, out, ldc, height, epilogue, rowOffset + m0)
+                        narrowKernel(a, panelB + 8, k, out + 8, ldc, height, epilogue, rowOffset + m0)
+                    } else if width == columns {
                         kernel(packedA + panel * k * rows, panelB, k, c + m0 * ldc + n0, ldc, height,
                                epilogue, rowOffset + m0)
+                    } else if width <= 8 {
+                        // A narrow ragged edge (e.g. 49 = 3·16 + 1 columns) only pays for 8 columns.
+                        narrowKernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
+                                     epilogue, rowOffset + m0)
+                        for r in 0..<height {
+                            for x in 0..<width { c[(m0 + r) * ldc + n0 + x] = tileC[r * columns + x] }
+                        }
                     } else {
                         kernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
                                epilogue, rowOffset + m0)
@@ -69,6 +86,35 @@ enum Gemm {
             }
         }
     }
+
+    /// Whether full tiles run as two 6×8 passes instead of one 6×16 pass, decided once per process by timing.
+    ///
+    /// Swift cannot test target features at compile time: built for baseline x86-64 (SSE2) the 6×16
+    /// kernel's 24 xmm accumulators spill and the 6×8 kernel is about twice as fast, while with AVX2
+    /// or AVX-512 codegen the 6×16 kernel wins. Both compute identical results.
+    static let prefersHalfTiles: Bool = {
+        let k = 256, reps = 64
+        let a = alignedFloats(rows * k), b = alignedFloats(k * columns), c = alignedFloats(rows * columns)
+        defer { a.deallocate(); b.deallocate(); c.deallocate() }
+        a.initialize(repeating: 0.5, count: rows * k)
+        b.initialize(repeating: 0.25, count: k * columns)
+        let epilogue = Epilogue(bias: nil)
+        func best(_ body: () -> Void) -> UInt64 {
+            var fastest = UInt64.max
+            for _ in 0..<5 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<reps { body() }
+                fastest = min(fastest, DispatchTime.now().uptimeNanoseconds - start)
+            }
+            return fastest
+        }
+        let whole = best { kernel(a, b, k, c, columns, rows, epilogue, 0) }
+        let halves = best {
+            narrowKernel(a, b, k, c, columns, rows, epilogue, 0)
+            narrowKernel(a, b + 8, k, c + 8, columns, rows, epilogue, 0)
+        }
+        return halves < whole * 9 / 10
+    }()
 
     /// The 6×16 register-blocked micro-kernel: six SIMD16 accumulators, one B vector per k.
     @inline(__always)
@@ -100,4 +146,64 @@ enum Gemm {
         if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD16<Float>.self) }
         for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) }
     }
+
+    /// The 6×8 micro-kernel for ragged tiles of at most 8 columns (reads the first 8 of each packed row).
+    @inline(__always)
+    static func narrowKernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
+                             _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ height: Int,
+                             _ epilogue: Epilogue, _ row: Int) {
+        var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+        var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+        var ap = a
+        var bp = UnsafeRawPointer(b)
+        for _ in 0..<k {
+            let bv = bp.loadUnaligned(as: SIMD8<Float>.self)
+            c0 += bv * ap[0]
+            c1 += bv * ap[1]
+            c2 += bv * ap[2]
+            c3 += bv * ap[3]
+            c4 += bv * ap[4]
+            c5 += bv * ap[5]
+            ap += 6
+            bp += 64
+        }
+        let out = UnsafeMutableRawPointer(c)
+        let rowBytes = ldc * 4
+        out.storeBytes(of: c0, as: SIMD8<Float>.self)
+        if height > 1 { (out + rowBytes).storeBytes(of: c1, as: SIMD8<Float>.self) }
+        if height > 2 { (out + 2 * rowBytes).storeBytes(of: c2, as: SIMD8<Float>.self) }
+        if height > 3 { (out + 3 * rowBytes).storeBytes(of: c3, as: SIMD8<Float>.self) }
+        if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD8<Float>.self) }
+        if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD8<Float>.self) }
+        for r in 0..<height { epilogue.finish(c + r * ldc, 8, row: row + r) }
+    }
 }
+
+/// Supplies B to `Gemm.multiply` one K×16 column tile at a time, packed k-major.
+protocol ColumnSource {
+    /// Writes B[0..<k][n0..<n0+width] to `panel` (row j at `panel + 16j`), zero-filling columns ≥ width.
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int)
+}
+
+/// A dense row-major B.
+struct DenseColumns: ColumnSource {
+    /// B's first element.
+    let b: UnsafePointer<Float>
+    /// B's row stride in floats.
+    let ldb: Int
+
+    @inline(__always)
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int) {
+        if width == Gemm.columns {
+            for j in 0..<k {
+                let dst = panel + j * Gemm.columns, src = b + j * ldb + n0
+                for x in 0..<Gemm.columns { dst[x] = src[x] }
+            }
+        } else {
+            for j in 0..<k {
+                for x in 0..<Gemm.columns { panel[j * Gemm.columns + x] = x < width ? b[j * ldb + n0 + x] : 0 }
+            }
+        }
+    }
+}
+

@@ -33,6 +33,7 @@ enum OnnxDecoder {
         return model
     }
 
+    /// Decodes a `GraphProto`.
     static func decodeGraph(_ reader: inout ProtobufReader) throws -> OnnxGraph {
         var graph = OnnxGraph()
         while !reader.isAtEnd {
@@ -50,6 +51,7 @@ enum OnnxDecoder {
         return graph
     }
 
+    /// Decodes a `NodeProto`.
     static func decodeNode(_ reader: inout ProtobufReader) throws -> OnnxNode {
         var node = OnnxNode()
         while !reader.isAtEnd {
@@ -71,6 +73,7 @@ enum OnnxDecoder {
         return node
     }
 
+    /// Decodes an `AttributeProto` into its name and typed value.
     static func decodeAttribute(_ reader: inout ProtobufReader) throws -> (String, OnnxAttribute) {
         var name = ""
         var type: UInt64 = 0
@@ -109,6 +112,7 @@ enum OnnxDecoder {
         }
     }
 
+    /// Decodes a `ValueInfoProto` (name, element type, shape).
     static func decodeValueInfo(_ reader: inout ProtobufReader) throws -> OnnxValueInfo {
         var info = OnnxValueInfo()
         while !reader.isAtEnd {
@@ -138,6 +142,7 @@ enum OnnxDecoder {
         return info
     }
 
+    /// Decodes a `TensorShapeProto`; symbolic dimensions become nil.
     static func decodeShape(_ reader: inout ProtobufReader) throws -> [Int?] {
         var dims: [Int?] = []
         while !reader.isAtEnd {

@@ -53,13 +53,21 @@ struct OnnxNode: Sendable {
 
 /// ONNX `AttributeProto` value, of any of the types the format defines.
 enum OnnxAttribute: Sendable {
+    /// FLOAT.
     case float(Float)
+    /// INT.
     case int(Int64)
+    /// STRING (decoded as UTF-8).
     case string(String)
+    /// TENSOR.
     case tensor(OnnxTensor)
+    /// FLOATS.
     case floats([Float])
+    /// INTS.
     case ints([Int64])
+    /// STRINGS.
     case strings([String])
+    /// TENSORS.
     case tensors([OnnxTensor])
     /// Sub-graphs (If/Loop bodies) are recognised but not decoded.
     case graph
@@ -69,12 +77,15 @@ enum OnnxAttribute: Sendable {
 struct OnnxTensor: Sendable {
     /// ONNX element types the engine reads.
     enum ElementType: Int32, Sendable {
+        // TensorProto.DataType codes.
         case float = 1, uint8 = 2, int8 = 3, uint16 = 4, int16 = 5, int32 = 6, int64 = 7
         case bool = 9, double = 11, uint32 = 12, uint64 = 13
     }
     /// Storage: floats for floating element types, integers for integer and bool types.
     enum Storage: Sendable {
+        /// float and double tensors.
         case floats([Float])
+        /// Integer and bool tensors.
         case integers([Int64])
     }
 

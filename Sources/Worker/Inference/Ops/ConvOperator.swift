@@ -1,7 +1,7 @@
 /// 2-D convolution with folded BatchNormalization and fused activation.
 ///
 /// Picks its kernel once at load: depthwise (group = C = M), 1×1 stride-1 unpadded as a plain GEMM
-/// on the NCHW input, and im2col + GEMM for everything else. Weights are packed for the GEMM at load.
+/// on the NCHW input, and implicit im2col (patches packed per GEMM tile) for everything else. Weights are packed for the GEMM at load.
 final class ConvOperator: Operator {
     private enum Path { case depthwise, pointwise, im2col }
     private let spec: ConvSpec
@@ -30,18 +30,18 @@ final class ConvOperator: Operator {
         }
     }
 
-    private func geometry(_ input: [Int]) throws -> DepthwiseGeometry {
+    private func geometry(_ input: [Int]) throws -> ConvGeometry {
         guard input.count == 4, input[1] == spec.inChannelsPerGroup * spec.group else {
             throw InferenceError.invalidGraph("Conv input shape \(input) does not match weights (C=\(spec.inChannelsPerGroup * spec.group))")
         }
         let pads = spec.resolvedPads(height: input[2], width: input[3])
-        let outH = (input[2] + pads[0] + pads[2] - ((spec.kernel.h - 1) * spec.dilations.h + 1)) / spec.strides.h + 1
-        let outW = (input[3] + pads[1] + pads[3] - ((spec.kernel.w - 1) * spec.dilations.w + 1)) / spec.strides.w + 1
+        let outH = (input[2] + pads.top + pads.bottom - ((spec.kernel.h - 1) * spec.dilations.h + 1)) / spec.strides.h + 1
+        let outW = (input[3] + pads.left + pads.right - ((spec.kernel.w - 1) * spec.dilations.w + 1)) / spec.strides.w + 1
         guard outH > 0, outW > 0 else { throw InferenceError.invalidGraph("Conv output would be empty for input \(input)") }
-        return DepthwiseGeometry(height: input[2], width: input[3], kernelH: spec.kernel.h, kernelW: spec.kernel.w,
+        return ConvGeometry(height: input[2], width: input[3], kernelH: spec.kernel.h, kernelW: spec.kernel.w,
                                  strideH: spec.strides.h, strideW: spec.strides.w,
                                  dilationH: spec.dilations.h, dilationW: spec.dilations.w,
-                                 padTop: pads[0], padLeft: pads[1], outH: outH, outW: outW)
+                                 padTop: pads.top, padLeft: pads.left, outH: outH, outW: outW)
     }
 
     func outputShapes(_ inputs: [[Int]]) throws -> [[Int]] {
@@ -55,7 +55,7 @@ final class ConvOperator: Operator {
         switch path {
         case .depthwise: return threads * g.planeCount
         case .pointwise: return Gemm.scratchCount(k: k, threads: threads)
-        case .im2col: return k * g.outH * g.outW + Gemm.scratchCount(k: k, threads: threads)
+        case .im2col: return Gemm.scratchCount(k: k, threads: threads)
         }
     }
 
@@ -81,12 +81,11 @@ final class ConvOperator: Operator {
                                   scratch: call.scratch, threads: threads)
                 }
             case .im2col:
-                let columns = call.scratch
                 for group in 0..<spec.group {
-                    Im2col.unfold(g, channels: cg, input: input + group * cg * g.height * g.width, columns: columns)
-                    Gemm.multiply(packedA: packed[group].pointer, m: m, k: k, b: columns, ldb: n, n: n,
+                    let patches = PatchColumns(input: input + group * cg * g.height * g.width, g: g, channels: cg)
+                    Gemm.multiply(packedA: packed[group].pointer, m: m, k: k, source: patches, n: n,
                                   c: output + group * m * n, ldc: n, epilogue: epilogue, rowOffset: group * m,
-                                  scratch: columns + k * n, threads: threads)
+                                  scratch: call.scratch, threads: threads)
                 }
             }
         }

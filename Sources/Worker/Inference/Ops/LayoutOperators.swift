@@ -17,13 +17,33 @@ final class TransposeOperator: Operator {
 
     func run(_ call: OpCall) {
         let shape = call.inputShapes[0], out = call.outputShapes[0]
-        let p = permutation(shape.count)
-        var inputStrides = [Int](repeating: 1, count: shape.count)
-        for d in stride(from: shape.count - 2, through: 0, by: -1) { inputStrides[d] = inputStrides[d + 1] * shape[d + 1] }
-        // Output dimension d walks the input with the stride of input dimension p[d].
-        let walk = p.map { inputStrides[$0] }
+        let rank = shape.count
         let x = call.inputs[0], y = call.outputs[0]
-        Broadcast.forEach(out, walk, walk) { o, i, _ in y[o] = x[i] }
+        // Small per-run tables live on the stack (no heap allocation per inference).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * max(rank, 1)) { table in
+            let walk = table.baseAddress!, index = walk + rank, inputStrides = index + rank
+            var step = 1
+            for d in stride(from: rank - 1, through: 0, by: -1) { inputStrides[d] = step; step *= shape[d] }
+            // Output dimension d walks the input with the stride of input dimension perm[d].
+            for d in 0..<rank { walk[d] = inputStrides[perm?[d] ?? (rank - 1 - d)]; index[d] = 0 }
+            let count = elementCount(out)
+            guard rank > 0, count > 0 else { if count > 0 { y[0] = x[0] }; return }
+            let inner = out[rank - 1], innerStride = walk[rank - 1]
+            var source = 0, o = 0
+            while o < count {
+                for i in 0..<inner { y[o + i] = x[source + i * innerStride] }
+                o += inner
+                var d = rank - 2
+                while d >= 0 {
+                    index[d] += 1
+                    source += walk[d]
+                    if index[d] < out[d] { break }
+                    source -= walk[d] * out[d]
+                    index[d] = 0
+                    d -= 1
+                }
+            }
+        }
     }
 }
 
@@ -55,7 +75,9 @@ final class ConcatOperator: Operator {
     func run(_ call: OpCall) {
         let out = call.outputShapes[0]
         let a = normalized(out.count)
-        let outer = elementCount(Array(out[..<a])), inner = elementCount(Array(out[(a + 1)...]))
+        var outer = 1, inner = 1
+        for d in out[..<a] { outer *= d }
+        for d in out[(a + 1)...] { inner *= d }
         var offset = 0
         for (input, shape) in zip(call.inputs, call.inputShapes) {
             let chunk = shape[a] * inner

@@ -10,6 +10,8 @@ final class PoolOperator: Operator {
     private let autoPad: String
     private let ceilMode: Bool
     private let countIncludePad: Bool
+    /// 2×2 windows, stride 2, no padding or dilation: the vectorised path.
+    private let isMax2x2: Bool
 
     /// Reads the pooling attributes of `node`.
     init(_ kind: Kind, node: OnnxNode) throws {
@@ -21,8 +23,12 @@ final class PoolOperator: Operator {
         autoPad = try node.string("auto_pad", "NOTSET")
         ceilMode = try node.int("ceil_mode", 0) == 1
         countIncludePad = try node.int("count_include_pad", 0) == 1
+        isMax2x2 = kind == .max && kernel == [2, 2] && strides == [2, 2] && dilations == [1, 1]
+            && pads == [0, 0, 0, 0] && !ceilMode
         if kind == .max || kind == .average {
             guard kernel.count == 2, strides.count == 2, dilations.count == 2, pads.count == 4,
+                  kernel.allSatisfy({ isSaneSize($0, minimum: 1) }), strides.allSatisfy({ isSaneSize($0, minimum: 1) }),
+                  dilations.allSatisfy({ isSaneSize($0, minimum: 1) }), pads.allSatisfy({ isSaneSize($0, minimum: 0) }),
                   autoPad == "NOTSET" || autoPad == "VALID" else {
                 throw InferenceError.unsupported(node.opType, node: node.label, "only 2-D pooling with explicit pads")
             }
@@ -47,6 +53,29 @@ final class PoolOperator: Operator {
         return [[x[0], x[1], h, w]]
     }
 
+    /// 2×2 stride-2 max pooling of one plane: SIMD over 8 outputs (16 input columns) at a time.
+    static func max2x2(_ src: UnsafePointer<Float>, width: Int, _ dst: UnsafeMutablePointer<Float>, outH: Int, outW: Int) {
+        for oy in 0..<outH {
+            let r0 = src + 2 * oy * width, r1 = r0 + width
+            let out = dst + oy * outW
+            var ox = 0
+            // Vector loads of 16 columns stay inside the row while 2·ox + 16 <= width.
+            while ox + 8 <= outW && 2 * ox + 16 <= width {
+                let top = UnsafeRawPointer(r0 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                let bottom = UnsafeRawPointer(r1 + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                // `replacing(with:where:)` with a vector lowers to vmaxps; `pointwiseMax` is a lane loop.
+                let rows = top.replacing(with: bottom, where: top .< bottom)
+                let even = rows.evenHalf, odd = rows.oddHalf
+                UnsafeMutableRawPointer(out + ox).storeBytes(of: even.replacing(with: odd, where: even .< odd), as: SIMD8<Float>.self)
+                ox += 8
+            }
+            while ox < outW {
+                out[ox] = Swift.max(Swift.max(r0[2 * ox], r0[2 * ox + 1]), Swift.max(r1[2 * ox], r1[2 * ox + 1]))
+                ox += 1
+            }
+        }
+    }
+
     func run(_ call: OpCall) {
         let x = call.inputShapes[0], o = call.outputShapes[0]
         let planes = x[0] * x[1], h = x[2], w = x[3], oh = o[2], ow = o[3]
@@ -58,6 +87,10 @@ final class PoolOperator: Operator {
                 var acc: Float = kind == .globalMax ? -.infinity : 0
                 for i in 0..<(h * w) { acc = kind == .globalMax ? max(acc, src[i]) : acc + src[i] }
                 output[p] = kind == .globalMax ? acc : acc / Float(h * w)
+            }
+        case .max where isMax2x2:
+            for p in 0..<planes {
+                PoolOperator.max2x2(input + p * h * w, width: w, output + p * oh * ow, outH: oh, outW: ow)
             }
         case .max, .average:
             let top = autoPad == "VALID" ? 0 : pads[0], left = autoPad == "VALID" ? 0 : pads[1]

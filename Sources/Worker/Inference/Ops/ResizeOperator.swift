@@ -36,8 +36,16 @@ final class ResizeOperator: Operator {
         let x = inputs[0]
         guard x.count == 4 else { throw InferenceError.invalidGraph("Resize supports NCHW inputs, got \(x)") }
         let out: [Int]
-        if let sizes { out = sizes } else { out = zip(x, scales!).map { Int((Float($0) * $1).rounded(.down)) } }
-        guard out.count == 4, out[0] == x[0], out[1] == x[1], out[2] > 0, out[3] > 0 else {
+        if let sizes {
+            out = sizes
+        } else {
+            let scaled = zip(x, scales!).map { (Float($0) * $1).rounded(.down) }
+            guard scaled.count == 4, scaled.allSatisfy({ $0.isFinite && $0 >= 1 && $0 <= Float(1 << 20) }) else {
+                throw InferenceError.invalidGraph("Resize scales \(scales!) do not fit input \(x)")
+            }
+            out = scaled.map { Int($0) }
+        }
+        guard out.count == 4, out[0] == x[0], out[1] == x[1], isSaneSize(out[2], minimum: 1), isSaneSize(out[3], minimum: 1) else {
             throw InferenceError.invalidGraph("Resize only over H and W: \(x) -> \(out)")
         }
         return [out]
@@ -70,22 +78,19 @@ final class ResizeOperator: Operator {
         let (h, w, oh, ow) = (x[2], x[3], o[2], o[3])
         let scaleH = scales.map { $0[2] } ?? Float(oh) / Float(h)
         let scaleW = scales.map { $0[3] } ?? Float(ow) / Float(w)
-        let ys = (0..<oh).map { source($0, inSize: h, outSize: oh, scale: scaleH) }
-        let xs = (0..<ow).map { source($0, inSize: w, outSize: ow, scale: scaleW) }
+        // Source coordinates are recomputed per element instead of tabulated: no allocation per run.
         for p in 0..<(x[0] * x[1]) {
             let src = call.inputs[0] + p * h * w, dst = call.outputs[0] + p * oh * ow
-            if mode == "nearest" {
-                let cols = xs.map { nearestIndex($0, w) }
-                for oy in 0..<oh {
-                    let row = src + nearestIndex(ys[oy], h) * w
-                    for ox in 0..<ow { dst[oy * ow + ox] = row[cols[ox]] }
-                }
-            } else {
-                for oy in 0..<oh {
-                    let fy = min(max(ys[oy], 0), Float(h - 1))
+            for oy in 0..<oh {
+                let sy = source(oy, inSize: h, outSize: oh, scale: scaleH)
+                if mode == "nearest" {
+                    let row = src + nearestIndex(sy, h) * w
+                    for ox in 0..<ow { dst[oy * ow + ox] = row[nearestIndex(source(ox, inSize: w, outSize: ow, scale: scaleW), w)] }
+                } else {
+                    let fy = min(max(sy, 0), Float(h - 1))
                     let y0 = Int(fy), y1 = min(y0 + 1, h - 1), dy = fy - Float(y0)
                     for ox in 0..<ow {
-                        let fx = min(max(xs[ox], 0), Float(w - 1))
+                        let fx = min(max(source(ox, inSize: w, outSize: ow, scale: scaleW), 0), Float(w - 1))
                         let x0 = Int(fx), x1 = min(x0 + 1, w - 1), dx = fx - Float(x0)
                         let top = src[y0 * w + x0] * (1 - dx) + src[y0 * w + x1] * dx
                         let bottom = src[y1 * w + x0] * (1 - dx) + src[y1 * w + x1] * dx

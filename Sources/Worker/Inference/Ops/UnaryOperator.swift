@@ -64,7 +64,9 @@ final class BatchNormOperator: Operator {
 
     func run(_ call: OpCall) {
         let shape = call.inputShapes[0]
-        let channels = shape[1], inner = elementCount(Array(shape.dropFirst(2)))
+        let channels = shape[1]
+        var inner = 1
+        for d in shape.dropFirst(2) { inner *= d }
         let x = call.inputs[0], y = call.outputs[0]
         scale.withUnsafeBufferPointer { s in
             shift.withUnsafeBufferPointer { t in

@@ -30,6 +30,9 @@ final class ExecutionPlan {
             do { outputs = try step.op.outputShapes(inputs) } catch let error as InferenceError {
                 throw InferenceError(code: error.code, message: "node '\(step.label)': \(error.message)")
             }
+            guard outputs.count == step.outputs.count, outputs.allSatisfy({ checkedCount($0) != nil }) else {
+                throw InferenceError.invalidGraph("node '\(step.label)' would produce tensors of shape \(outputs)")
+            }
             for (id, shape) in zip(step.outputs, outputs) { shapes[id] = shape; known[id] = true }
             scratch = max(scratch, step.op.scratchCount(inputs))
         }

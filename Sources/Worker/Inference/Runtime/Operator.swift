@@ -40,3 +40,22 @@ struct Step: Sendable {
 
 /// Element count of a shape.
 @inline(__always) func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
+
+/// Largest tensor the engine accepts (2^32 elements): keeps all index arithmetic far from overflow.
+let maximumElementCount = 1 << 32
+
+/// Element count of a shape read from a file or computed from one; nil when a dimension is negative
+/// or the product overflows or exceeds `maximumElementCount`.
+func checkedCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for d in shape {
+        guard d >= 0, d <= maximumElementCount else { return nil }
+        let (product, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow, product <= maximumElementCount else { return nil }
+        count = product
+    }
+    return count
+}
+
+/// True for a spatial attribute (kernel, stride, dilation, pad) in a sane range, so size arithmetic cannot overflow.
+func isSaneSize(_ value: Int, minimum: Int) -> Bool { value >= minimum && value <= 1 << 20 }

@@ -1,0 +1,58 @@
+import Foundation
+import Shared
+
+/// Log-in and bearer tokens of the panel API.
+///
+/// The client sends `md5(password)` in hex; the store keeps a salted PBKDF2 hash of that MD5, so
+/// the database never holds anything a client could replay. Tokens are random (32 bytes), handed
+/// out once, stored as their SHA-256 and valid for `tokenTTL` seconds from log-in.
+struct PanelAuth: Sendable {
+    private let store: FaceIDStore
+    private let tokenTTL: Double
+    /// Verified against when the user name is unknown, so a wrong name costs as long as a wrong
+    /// password and names cannot be told apart by timing.
+    private let decoyHash: String
+
+    /// Creates the authenticator and makes the stored accounts match `settings.accounts`.
+    init(store: FaceIDStore, settings: FaceIDSettings) throws {
+        self.store = store
+        tokenTTL = settings.tokenTTL
+        decoyHash = SecretHash.make(SecretHash.randomToken())
+        try store.syncAccounts(settings.accounts)
+    }
+
+    /// `{"token", "account_type"}` for the right name and password MD5; `Log In` otherwise.
+    func logIn(username: String?, passwordMD5: String?) throws -> JSON {
+        guard let username, !username.isEmpty, let passwordMD5, !passwordMD5.isEmpty else { throw FaceIDError.logIn }
+        // MD5.hex is lower case; accept clients that print it in upper case.
+        let secret = passwordMD5.lowercased()
+        guard let account = try store.account(named: username) else {
+            _ = SecretHash.verify(secret, against: decoyHash)
+            throw FaceIDError.logIn
+        }
+        guard SecretHash.verify(secret, against: account.passwordHash) else { throw FaceIDError.logIn }
+        let token = SecretHash.randomToken()
+        let now = Date().timeIntervalSince1970
+        try store.insertToken(sha256: SHA256.hexDigest(Array(token.utf8)), account: username, createdAt: now, expiresAt: now + tokenTTL)
+        return ["token": .string(token), "account_type": .string(account.type.rawValue)]
+    }
+
+    /// The session of `Authorization: Bearer <token>`; `Log In` when missing, unknown or expired.
+    func session(_ request: HTTPRequest) throws -> PanelSession {
+        guard let header = request.headers["authorization"] else { throw FaceIDError.logIn }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw FaceIDError.logIn }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard !token.isEmpty, let session = try store.session(tokenSHA256: SHA256.hexDigest(Array(token.utf8))) else {
+            throw FaceIDError.logIn
+        }
+        return session
+    }
+
+    /// Like `session`, and `Administrator rights required` unless the account is an admin.
+    func adminSession(_ request: HTTPRequest) throws -> PanelSession {
+        let session = try session(request)
+        guard session.type == .admin else { throw FaceIDError.adminRequired }
+        return session
+    }
+}

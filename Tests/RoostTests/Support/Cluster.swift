@@ -1,0 +1,128 @@
+import Foundation
+@testable import Shared
+
+/// Runs the real `roost-gateway` and `roost-worker` binaries against a private Redis, for
+/// end-to-end tests. Everything started is stopped when the cluster is deinitialised.
+final class Cluster: @unchecked Sendable {
+    // Safe: `workers` is only mutated by the test that owns the cluster (one thread at a time).
+    let redis: RedisServer
+    let directory: URL
+    let httpPort: Int
+    var gateway: ChildProcess?
+    var workers: [ChildProcess] = []
+    let baseEnvironment: [String: String]
+
+    /// The directory holding the binaries: beside the running test bundle.
+    static var binDirectory: URL {
+        let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return exe.deletingLastPathComponent()
+    }
+
+    /// The repository root (for models and fixtures).
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    init(environment: [String: String] = [:], redisArguments: [String] = []) throws {
+        redis = try RedisServer(extraArguments: redisArguments)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-cluster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        httpPort = try FreePort.find()
+        var env = ProcessInfo.processInfo.environment
+        env["ROOST_REDIS_URL"] = redis.url
+        env["ROOST_HTTP_PORT"] = String(httpPort)
+        env["ROOST_HTTP_HOST"] = "127.0.0.1"
+        env["ROOST_DATA_DIR"] = directory.appendingPathComponent("data").path
+        env["ROOST_MODELS_DIR"] = Cluster.repositoryRoot.appendingPathComponent("models").path
+        env["ROOST_LOG_LEVEL"] = "info"
+        for (k, v) in environment { env[k] = v }
+        baseEnvironment = env
+    }
+
+    deinit {
+        for w in workers { w.kill(signal: SIGKILL) }
+        gateway?.kill(signal: SIGKILL)
+        redis.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func binary(_ name: String) throws -> String {
+        let path = binDirectory.appendingPathComponent(name).path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw ChildProcess.SpawnError(description: "\(path) is missing: build first with `swift build -c release -Xswiftc -enable-testing` (make test does)")
+        }
+        return path
+    }
+
+    /// Starts the gateway and waits until `/heartbeat` answers.
+    func startGateway(_ extra: [String: String] = [:]) throws {
+        var env = baseEnvironment
+        for (k, v) in extra { env[k] = v }
+        let process = try ChildProcess(executable: try Cluster.binary("roost-gateway"), arguments: [], environment: env,
+                                       logFile: directory.appendingPathComponent("gateway.log"))
+        gateway = process
+        let up = waitUntil(timeout: 15) { (try? TestClient(port: httpPort).get("/heartbeat").status) == 200 || process.hasExited }
+        guard up, !process.hasExited else { throw ChildProcess.SpawnError(description: "gateway did not start: \(log("gateway.log"))") }
+    }
+
+    /// Starts one worker process and returns it.
+    @discardableResult
+    func startWorker(_ extra: [String: String] = [:], name: String? = nil) throws -> ChildProcess {
+        var env = baseEnvironment
+        let id = name ?? "test-worker-\(workers.count + 1)"
+        env["ROOST_WORKER_ID"] = id
+        for (k, v) in extra { env[k] = v }
+        let process = try ChildProcess(executable: try Cluster.binary("roost-worker"), arguments: [], environment: env,
+                                       logFile: directory.appendingPathComponent("\(id).log"))
+        workers.append(process)
+        return process
+    }
+
+    /// A log file's text, for failure messages.
+    func log(_ name: String) -> String {
+        (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? "(no log)"
+    }
+
+    /// A queue client on the cluster's Redis.
+    func queue(_ settings: QueueSettings = QueueSettings()) throws -> JobQueue {
+        let q = JobQueue(connection: try redis.connect(), settings: settings)
+        try q.ensureGroups()
+        return q
+    }
+}
+
+/// A small HTTP client over raw sockets: one connection per request.
+struct TestClient {
+    let port: Int
+
+    init(port: Int) throws { self.port = port }
+
+    func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [], timeout: Double = 30) throws -> RawHTTPResponse {
+        let client = try RawHTTPClient(port: port)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        head += "\r\n"
+        // A server may answer (413) and close before reading a large body: read the answer anyway.
+        do { try client.send(Array(head.utf8) + body) } catch { return try client.readResponse(timeout: timeout) }
+        return try client.readResponse(timeout: timeout, isHead: method == "HEAD")
+    }
+
+    func get(_ path: String, headers: [(String, String)] = [], timeout: Double = 30) throws -> RawHTTPResponse {
+        try request("GET", path, headers: headers, timeout: timeout)
+    }
+
+    /// POSTs `file` as multipart field `field`.
+    func upload(_ path: String, file: [UInt8], field: String = "file", filename: String = "photo.jpg",
+                headers: [(String, String)] = []) throws -> RawHTTPResponse {
+        let boundary = "roost-test-\(UInt32.random(in: 0...UInt32.max))"
+        var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: image/jpeg\r\n\r\n".utf8)
+        body += file
+        body += Array("\r\n--\(boundary)--\r\n".utf8)
+        return try request("POST", path, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")] + headers, body: body)
+    }
+}
+
+extension RawHTTPResponse {
+    /// The body parsed as JSON (`.null` when it is not JSON).
+    var jsonBody: JSON { (try? JSON.parse(body)) ?? .null }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+@testable import Shared
+
+/// Worker processes dying, draining and running slow jobs, against the real binary.
+@Suite(.serialized) struct WorkerLifecycleTests {
+    func sleepJob(_ queue: JobQueue, ms: Int, lane: Lane = .interactive) throws -> String {
+        guard case let .created(id) = try queue.enqueue(EnqueueRequest(kind: "sleep", lane: lane, blob: [1], blobSHA256: "x",
+                                                                        params: ["ms": .int(ms)], owner: "test")) else {
+            throw ChildProcess.SpawnError(description: "enqueue refused")
+        }
+        return id
+    }
+
+    func settings(visibility: Double) -> QueueSettings {
+        var s = QueueSettings()
+        s.visibilityTimeout = visibility
+        return s
+    }
+
+    @Test func workerKilledMidJobLosesNothing() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_VISIBILITY_TIMEOUT": "1.5", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        let queue = try cluster.queue(settings(visibility: 1.5))
+        let id = try sleepJob(queue, ms: 2000)
+        let doomed = try cluster.startWorker(name: "doomed")
+        #expect(waitUntil(timeout: 10) { (try? queue.record(lane: .interactive, id: id))??.state == .running })
+        doomed.kill(signal: SIGKILL)
+        doomed.wait(timeout: 5)
+        try cluster.startWorker(name: "rescuer")
+        var record: JobRecord?
+        #expect(waitUntil(timeout: 20) {
+            record = try? queue.record(lane: .interactive, id: id)
+            return record?.state == .succeeded
+        }, "\(cluster.log("rescuer.log"))")
+        #expect(record?.worker == "rescuer")
+        #expect(record?.attempts == 2)
+        let stats = try queue.connection.call(["HGET", queue.layout.stats(.interactive), "succeeded:sleep"]).int
+        #expect(stats == 1)
+    }
+
+    @Test func slowJobKeepsItsClaimWhileItsWorkerLives() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_VISIBILITY_TIMEOUT": "1", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        let queue = try cluster.queue(settings(visibility: 1))
+        let id = try sleepJob(queue, ms: 3500)
+        try cluster.startWorker(name: "slow")
+        #expect(waitUntil(timeout: 10) { (try? queue.record(lane: .interactive, id: id))??.state == .running })
+        try cluster.startWorker(name: "idle")
+        var record: JobRecord?
+        #expect(waitUntil(timeout: 20) {
+            record = try? queue.record(lane: .interactive, id: id)
+            return record?.state == .succeeded
+        })
+        #expect(record?.attempts == 1)
+        #expect(record?.worker == "slow")
+    }
+
+    @Test func sigtermDrainsTheRunningJobThenExits() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        let queue = try cluster.queue()
+        let id = try sleepJob(queue, ms: 1500)
+        let worker = try cluster.startWorker(name: "drainer")
+        #expect(waitUntil(timeout: 10) { (try? queue.record(lane: .interactive, id: id))??.state == .running })
+        worker.kill(signal: SIGTERM)
+        #expect(worker.wait(timeout: 10) != nil)
+        #expect(worker.exitCode == 0)
+        let record = try queue.record(lane: .interactive, id: id)
+        #expect(record?.state == .succeeded)
+        #expect(record?.attempts == 1)
+        // It left the fleet on its way out.
+        #expect(try queue.connection.call(["EXISTS", queue.layout.worker("drainer")]).int == 0)
+    }
+
+    @Test func batchBacklogNeverDelaysAnInteractiveJob() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_WORKER_THREADS": "1", "ROOST_WORKER_PREFETCH": "4"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        let queue = try cluster.queue()
+        for _ in 0..<150 { _ = try sleepJob(queue, ms: 20, lane: .batch) }
+        try cluster.startWorker(name: "busy")
+        #expect(waitUntil(timeout: 10) {
+            (try? queue.connection.call(["HGET", queue.layout.stats(.batch), "succeeded:sleep"]).int) ?? 0 >= 5
+        })
+        let started = Date()
+        let id = try sleepJob(queue, ms: 20)
+        #expect(waitUntil(timeout: 10) { (try? queue.record(lane: .interactive, id: id))??.state == .succeeded })
+        let waited = Date().timeIntervalSince(started)
+        let batchLeft = try queue.connection.call(["XLEN", queue.layout.stream(.batch)]).int ?? 0
+        // 150 × 20 ms of batch work is 3 s; the interactive job is done in a handful of batch jobs' time.
+        #expect(waited < 0.5, "interactive job took \(waited) s")
+        #expect(batchLeft > 50)
+    }
+}
