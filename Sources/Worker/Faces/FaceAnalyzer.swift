@@ -99,6 +99,7 @@ public final class FaceAnalyzer: Sendable {
                             embedMs: embeddings ? Self.milliseconds(embedded - detected) : 0)
     }
 
+    /// `duration` in milliseconds.
     static func milliseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }

@@ -8,8 +8,10 @@ import Shared
 struct FacesHandler: JobHandler {
     /// The shared analyzer (models loaded once per process).
     let analyzer: FaceAnalyzer
+    /// The job kind served.
     let kind = "faces"
 
+    /// Analyses the job's photo; `ImageError` (bad photo) and `bad_params` are permanent.
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }
         let embeddings: Bool
