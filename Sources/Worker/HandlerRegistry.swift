@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// Builds the handlers this worker runs (`ROOST_WORKER_KINDS`, default `probe,classify,noop`),
+/// Builds the handlers this worker runs (`ROOST_WORKER_KINDS`, default `probe,classify,faces,noop`),
 /// loading each model once. A kind whose model cannot load stops the worker at start-up with a
 /// clear message: a worker that took such jobs could only fail them.
 enum HandlerRegistry {
@@ -22,6 +22,17 @@ enum HandlerRegistry {
                                               ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
                 } catch {
                     Environment.fatal("cannot load the classification model from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'classify' out of ROOST_WORKER_KINDS")
+                }
+            case "faces":
+                do {
+                    let started = Clock.now()
+                    let analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory, threads: 1,
+                                                    maxPixels: configuration.maxImagePixels)
+                    handlers.append(FacesHandler(analyzer: analyzer))
+                    log.info("model loaded", [("kind", "faces"), ("model", .string("yunet 2023mar int8bq + sface 2021dec int8bq")),
+                                              ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
+                } catch {
+                    Environment.fatal("cannot load the face models from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'faces' out of ROOST_WORKER_KINDS")
                 }
             default:
                 Environment.fatal("ROOST_WORKER_KINDS names unknown kind '\(kind)'")

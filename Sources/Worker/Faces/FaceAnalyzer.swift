@@ -1,0 +1,106 @@
+import Foundation
+import Shared
+
+/// Finds faces in JPEG photos (YuNet) and, on request, describes each one's identity (SFace).
+///
+/// A photo is decoded upright, shrunk (if needed) so its longer side is at most
+/// `detectorSide` (640) — libjpeg's DCT scaling first, then an area resize — and fed to
+/// YuNet at that size; boxes and landmarks are scaled back to the photo's own pixels. Photos
+/// already within 640 are used as they are (not enlarged). Faces are aligned and described
+/// from the same detector-sized image. Load once and share; every call is blocking CPU work.
+///
+/// ```swift
+/// let analyzer = try FaceAnalyzer(modelsDirectory: URL(fileURLWithPath: "models"))
+/// let result = try analyzer.analyze(jpeg: bytes, embeddings: true)
+/// print(result.json.serialized())   // {"faces":[{"box":[...],"score":0.93,...}],...}
+/// ```
+public final class FaceAnalyzer: Sendable {
+    /// Longest side of the detector input (OpenCV's YuNet samples work at this scale).
+    public static let detectorSide = 640
+
+    /// The detector.
+    public let detector: FaceDetector
+    /// The identity model.
+    public let embedder: FaceEmbedder
+    /// Pixel limit checked against the JPEG header before decoding.
+    public let maxPixels: Int
+
+    /// Loads YuNet and SFace from `modelsDirectory`.
+    /// - Parameters:
+    ///   - modelsDirectory: The folder `scripts/fetch-models.sh` fills (`models/`).
+    ///   - threads: Threads each inference may use.
+    ///   - maxPixels: Largest photo accepted, checked from the header.
+    public init(modelsDirectory: URL, threads: Int = 1, maxPixels: Int = DecodeOptions.defaultMaxPixels) throws {
+        detector = try FaceDetector(modelsDirectory: modelsDirectory, threads: threads)
+        embedder = try FaceEmbedder(modelsDirectory: modelsDirectory, threads: threads)
+        self.maxPixels = maxPixels
+    }
+
+    /// The detector input size for an upright `width` × `height` photo: the same size when its
+    /// longer side is ≤ 640, else scaled so the longer side is 640 (the other rounded, ≥ 1).
+    public static func detectorSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        let longer = max(width, height)
+        guard longer > detectorSide else { return (width, height) }
+        let scale = Double(detectorSide) / Double(longer)
+        return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+    }
+
+    /// Decodes `bytes` and returns the faces in it (with descriptors when `embeddings`).
+    /// - Throws: `ImageError` for photos that cannot be decoded (permanent), `InferenceError` or
+    ///   `FaceError` for engine or model problems.
+    public func analyze(jpeg bytes: [UInt8], embeddings: Bool = false) throws -> FaceAnalysis {
+        let start = ContinuousClock.now
+        let (input, width, height) = try detectorInput(jpeg: bytes)
+        return try analyze(detectorInput: input, photoWidth: width, photoHeight: height,
+                           embeddings: embeddings, start: start)
+    }
+
+    /// The upright detector-sized image of a JPEG, with the photo's upright size.
+    public func detectorInput(jpeg bytes: [UInt8]) throws -> (image: RGBImage, width: Int, height: Int) {
+        let header = try JPEGDecoder.readHeader(bytes, maxPixels: maxPixels)
+        let width = header.orientedWidth, height = header.orientedHeight
+        let target = Self.detectorSize(width: width, height: height)
+        let options = DecodeOptions(maxPixels: maxPixels,
+                                    minimumShortSide: Self.decodeShortSide(width: width, height: height, target: target),
+                                    applyOrientation: true)
+        let decoded = try JPEGDecoder.decode(bytes, options: options).image
+        return (decoded.resized(width: target.width, height: target.height), width, height)
+    }
+
+    /// The `minimumShortSide` to decode with: the short side at the smallest DCT scale of 1/8,
+    /// 1/4, 1/2 or 1 that still covers the detector input. Only those scales, because
+    /// libjpeg-turbo has fast (SIMD) inverse DCTs for them while 3/8, 5/8… run plain C that costs
+    /// more than decoding at full size and resizing (and OpenCV can decode at them too, so the
+    /// reference check sees the same pixels).
+    static func decodeShortSide(width: Int, height: Int, target: (width: Int, height: Int)) -> Int {
+        let shortSide = min(width, height), wanted = min(target.width, target.height)
+        for numerator in [1, 2, 4] where (shortSide * numerator + 7) / 8 >= wanted {
+            return (shortSide * numerator + 7) / 8
+        }
+        return shortSide
+    }
+
+    /// Faces in an already prepared detector input of a `photoWidth` × `photoHeight` photo.
+    public func analyze(detectorInput image: RGBImage, photoWidth: Int, photoHeight: Int,
+                        embeddings: Bool, start: ContinuousClock.Instant = .now) throws -> FaceAnalysis {
+        var faces = try detector.detect(image)
+        let detected = ContinuousClock.now
+        if embeddings {
+            for index in faces.indices {
+                faces[index].embedding = try embedder.embedding(of: image, landmarks: faces[index].landmarks)
+            }
+        }
+        let embedded = ContinuousClock.now
+        let scaleX = Float(photoWidth) / Float(max(image.width, 1))
+        let scaleY = Float(photoHeight) / Float(max(image.height, 1))
+        return FaceAnalysis(faces: faces.map { $0.scaled(x: scaleX, y: scaleY) },
+                            width: photoWidth, height: photoHeight,
+                            detectMs: Self.milliseconds(detected - start),
+                            embedMs: embeddings ? Self.milliseconds(embedded - detected) : 0)
+    }
+
+    /// `duration` in milliseconds.
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}
