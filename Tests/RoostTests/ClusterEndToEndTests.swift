@@ -77,7 +77,7 @@ import Testing
         #expect(png.jsonBody["error"]?["code"]?.stringValue == "not_jpeg")
 
         var huge = eagle
-        let sof = try #require((0..<(huge.count - 1)).first { huge[$0] == 0xFF && (huge[$0 + 1] == 0xC0 || huge[$0 + 1] == 0xC2) })
+        let sof = try #require(JPEGHostileInputTests.startOfFrame(in: huge))
         for offset in [5, 7] { huge[sof + offset] = UInt8(60000 >> 8); huge[sof + offset + 1] = UInt8(60000 & 0xFF) }
         let bomb = try client.upload("/jobs/probe", file: huge)
         #expect(bomb.status == 413)

@@ -8,11 +8,15 @@ import argparse
 import io
 import json
 import os
+import pathlib
+import sys
 import time
 
 import numpy as np
 import onnxruntime as ort
 from PIL import Image
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from timing import percentile, timed  # noqa: E402
 
 MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD = np.array([0.229, 0.224, 0.225], np.float32)
@@ -29,23 +33,6 @@ def pillow_preprocess(data):
     left, top = (size[0] - 224) // 2, (size[1] - 224) // 2
     a = np.asarray(image.crop((left, top, left + 224, top + 224)), np.float32) / 255.0
     return np.ascontiguousarray(((a - MEAN) / STD).transpose(2, 0, 1)[None])
-
-
-def percentile(samples, p):
-    """Nearest-rank percentile, as Roost's bench computes it."""
-    s = sorted(samples)
-    rank = max(1, min(len(s), int(np.ceil(p / 100 * len(s)))))
-    return s[rank - 1]
-
-
-def timed(fn, runs):
-    fn()  # warm-up, like Roost's
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def main():

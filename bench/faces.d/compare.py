@@ -18,23 +18,8 @@ import numpy as np
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import reference_faces  # noqa: E402
-
-
-def percentile(samples, p):
-    """Nearest-rank percentile, as Roost's bench computes it."""
-    s = sorted(samples)
-    rank = max(1, min(len(s), int(np.ceil(p / 100 * len(s)))))
-    return s[rank - 1]
-
-
-def timed(fn, runs):
-    fn()  # warm-up, like Roost's
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from timing import percentile, timed  # noqa: E402
 
 
 def opencv_decode_resize(path, target):
