@@ -1,4 +1,6 @@
 # Roost — two commands: `make up` runs the cluster, `make test` runs the tests.
+# One build plan for everything (binaries and tests, release, testable): `swift test` after a plain
+# `swift build` would compile every module a second time.
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 .PHONY: up test deps fixtures models build bench clean
 
@@ -6,8 +8,8 @@ up: deps models build
 	scripts/up.sh
 
 test: deps fixtures models
-	swift build $(SWIFT_FLAGS)
-	swift test $(SWIFT_FLAGS)
+	swift build $(SWIFT_FLAGS) --build-tests
+	swift test $(SWIFT_FLAGS) --skip-build
 
 deps:
 	scripts/install-deps.sh
@@ -20,7 +22,7 @@ models:
 
 # The binaries `make up` runs are the ones the tests run, built once with the same flags.
 build:
-	swift build $(SWIFT_FLAGS)
+	swift build $(SWIFT_FLAGS) --build-tests
 
 bench: deps build
 	bench/queue.sh

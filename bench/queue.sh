@@ -58,7 +58,7 @@ log() { echo "bench/queue.sh: $*" >&2; }
 # Build: incremental, with the flags `make test` uses, so nothing is rebuilt twice.
 if [ ! -x .build/release/roost-worker ] || [ "${BENCH_BUILD:-1}" = 1 ]; then
     log "building (swift build -c release -Xswiftc -enable-testing)"
-    swift build -c release -Xswiftc -enable-testing 2>&1 | grep -E "error|Build complete" >&2 || true
+    swift build -c release -Xswiftc -enable-testing --build-tests 2>&1 | grep -E "error|Build complete" >&2 || true
 fi
 worker="$root/.build/release/roost-worker"
 [ -x "$worker" ] || { log "no $worker after the build"; exit 1; }

@@ -14,6 +14,7 @@ final class Gateway: @unchecked Sendable {
     let server: HTTPServer
     private let ingester: ResultIngester
     private let waiters: JobWaiters
+    private let janitor: StoreJanitor
     private let log: Log
 
     /// Job kinds the job API accepts.
@@ -37,6 +38,7 @@ final class Gateway: @unchecked Sendable {
         OpsRoutes(pool: pool, metrics: metrics, store: store).register(on: router)
         try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
+        janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, retentionDays: configuration.retentionDays, log: log)
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
                                   consumer: "gateway", log: log)
     }
@@ -44,6 +46,7 @@ final class Gateway: @unchecked Sendable {
     /// Starts ingesting and serving.
     func start() throws {
         ingester.start()
+        janitor.start()
         try server.start()
         log.info("gateway listening", [("port", .int(server.boundPort)), ("redis", .string(configuration.redis.redacted)),
                                        ("data", .string(configuration.dataDirectory.path))])
@@ -54,6 +57,7 @@ final class Gateway: @unchecked Sendable {
         waiters.close()
         server.shutdown()
         ingester.shutdown()
+        janitor.shutdown()
         faceStore.close()
         store.close()
         log.info("gateway stopped")

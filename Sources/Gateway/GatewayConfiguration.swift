@@ -22,6 +22,9 @@ struct GatewayConfiguration: Sendable {
     /// The face-identifier API (`ROOST_PANEL_*`, `ROOST_FACE_*`).
     var faceID = FaceIDSettings()
 
+    /// Days finished jobs are kept in SQLite (`ROOST_STORE_RETENTION_DAYS`, default 30).
+    var retentionDays = 30.0
+
     /// Defaults (tests override fields).
     init() {}
 
@@ -37,6 +40,7 @@ struct GatewayConfiguration: Sendable {
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
         maxWait = env.seconds("ROOST_MAX_WAIT", default: maxWait)
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
+        retentionDays = env.seconds("ROOST_STORE_RETENTION_DAYS", default: retentionDays)
         faceID = FaceIDSettings(environment: env)
     }
 }
