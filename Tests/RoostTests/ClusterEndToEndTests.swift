@@ -200,4 +200,27 @@ import Testing
         #expect(full.jsonBody["error"]?["code"]?.stringValue == "service_unavailable")
         for id in accepted { #expect(try client.get("/jobs/\(id)").jsonBody["state"]?.stringValue == "queued") }
     }
+    @Test func facesJobFindsTheFaceAndGivesEmbeddingsOnlyWhenAsked() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "faces", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let client = try TestClient(port: cluster.httpPort)
+        let plain = try client.upload("/jobs/faces", file: try Fixtures.bytes("grace_hopper_512x512"))
+        let withEmbedding = try client.upload("/jobs/faces?embedding=true", file: try Fixtures.bytes("grace_hopper_512x512"))
+        let eagle = try client.upload("/jobs/faces", file: try Fixtures.bytes("eagle"))
+        let one = try finished(client, try #require(plain.jsonBody["id"]?.stringValue), timeout: 60)
+        #expect(one["state"]?.stringValue == "succeeded", "\(one) \(cluster.log("test-worker-1.log"))")
+        let faces = one["result"]?["faces"]?.arrayValue ?? []
+        #expect(faces.count == 1)
+        #expect(faces.first?["box"]?.arrayValue?.count == 4)
+        #expect(faces.first?["landmarks"]?.arrayValue?.count == 5)
+        #expect(faces.first?["embedding"] == nil)
+        #expect(one["result"]?["image"]?["width"]?.intValue == 512)
+        let embedded = try finished(client, try #require(withEmbedding.jsonBody["id"]?.stringValue), timeout: 60)
+        #expect(embedded["result"]?["faces"]?[0]?["embedding"]?.arrayValue?.count == 128)
+        let none = try finished(client, try #require(eagle.jsonBody["id"]?.stringValue), timeout: 60)
+        #expect(none["result"]?["faces"]?.arrayValue?.isEmpty == true)
+        #expect(try client.upload("/jobs/faces?embedding=maybe", file: try Fixtures.bytes("eagle")).status == 400)
+    }
 }

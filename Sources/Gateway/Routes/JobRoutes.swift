@@ -21,12 +21,23 @@ struct JobRoutes {
         let lane = try RequestIdentity.lane(request)
         let key = try RequestIdentity.idempotencyKey(request)
         let image = try ImageUpload.from(request, maxPixels: configuration.maxImagePixels)
-        let (record, created) = try jobs.submit(kind: kind, lane: lane, image: image, owner: RequestIdentity.owner(request),
-                                                idempotencyKey: key)
+        let (record, created) = try jobs.submit(kind: kind, lane: lane, image: image, params: try params(kind: kind, request),
+                                                owner: RequestIdentity.owner(request), idempotencyKey: key)
         let link = "/jobs/\(record.id)"
         let body: JSON = ["id": .string(record.id), "state": .string(record.state.rawValue), "kind": .string(kind),
                           "lane": .string(record.lane.rawValue), "links": ["status": .string(link)]]
         return .json(created ? 202 : 200, body, headers: [("Location", link)])
+    }
+
+    /// Analysis options from the query: `faces` takes `embedding=true` to include each face's
+    /// 128-D embedding in the result (left out by default: most clients do not need it).
+    private func params(kind: String, _ request: HTTPRequest) throws -> JSON {
+        guard kind == "faces", let value = request.queryValue("embedding") else { return .object([]) }
+        switch value.lowercased() {
+        case "true", "1": return ["embedding": true]
+        case "false", "0": return .object([])
+        default: throw HTTPError.badRequest("embedding must be true or false", code: "bad_embedding")
+        }
     }
 
     private func status(_ request: HTTPRequest) throws -> HTTPResponse {
