@@ -34,6 +34,10 @@ final class JobService: Sendable {
             throw HTTPError.serviceUnavailable(retryAfter: lane == .interactive ? 1 : 10,
                                                message: "the \(lane.rawValue) lane is full (\(depth) jobs waiting); try again later")
         case let .existing(id):
+            // The request that created it may still be between Redis and SQLite: Redis answers then.
+            if try store.job(id: id) == nil, let live = try pool.with({ try $0.record(lane: lane, id: id) }) {
+                return (live, false)
+            }
             return (try find(id: id, requester: owner), false)
         case let .created(id):
             try store.recordAccepted(JobRow(id: id, kind: kind, lane: lane.rawValue, owner: owner, idempotencyKey: idempotencyKey,
