@@ -35,15 +35,7 @@ enum Gemm {
                  epilogue: epilogue, rowOffset: rowOffset, scratch: scratch, threads: threads)
     }
 
-    /// Most rows of K packed per pass: a K-block of a B tile (16 KB) and of an A panel (6 KB) stay in L1.
-    static let depthBlock = 256
-
     /// C = epilogue(A·B) where `source` packs B's K×16 column tiles; `rowOffset` indexes the epilogue.
-    ///
-    /// Deep products (late 1×1 layers, K up to 960) run in K-blocks of at most `depthBlock` rows,
-    /// each adding into C, with the epilogue on the last: a whole K×16 B tile would not fit in L1
-    /// and every row panel would stream it again from L2. Blocks are the outer loop so one block
-    /// of A (the weights) is re-read from L2, not L3, for each column tile.
     static func multiply<Source: ColumnSource>(packedA: UnsafePointer<Float>, m: Int, k: Int,
                                                source: Source, n: Int,
                                                c: UnsafeMutablePointer<Float>, ldc: Int,
@@ -52,8 +44,6 @@ enum Gemm {
         let tiles = (n + columns - 1) / columns
         let panels = (m + rows - 1) / rows
         let perThread = k * columns + rows * columns
-        let blocks = (k + depthBlock - 1) / depthBlock
-        let depth = (k + blocks - 1) / blocks
         // Split along columns when there are enough tiles, else along rows (small late-layer images).
         let splitColumns = tiles >= 2 * threads || tiles >= panels
         let useHalfTiles = Self.prefersHalfTiles
@@ -62,50 +52,37 @@ enum Gemm {
             let panelRange = splitColumns ? 0..<panels : range
             let panelB = scratch + part * perThread
             let tileC = panelB + k * columns
-            var k0 = 0
-            while k0 < k {
-                let kb = min(depth, k - k0)
-                let adding = k0 > 0
-                let last = k0 + kb == k
-                let post = last ? epilogue : nil
-                for tile in tileRange {
-                    let n0 = tile * columns
-                    let width = min(columns, n - n0)
-                    // Pack the tile's block of B contiguously (zero-padding a ragged edge): the
-                    // micro-kernel then streams it from L1 for every row panel instead of striding rows.
-                    source.pack(panelB, rows: k0..<(k0 + kb), n0: n0, width: width)
-                    for panel in panelRange {
-                        let m0 = panel * rows
-                        let height = min(rows, m - m0)
-                        let a = packedA + (panel * k + k0) * rows
-                        if width == columns {
-                            let out = c + m0 * ldc + n0
-                            if useHalfTiles {
-                                narrowKernel(a, panelB, kb, out, ldc, height, adding, post, rowOffset + m0)
-                                narrowKernel(a, panelB + 8, kb, out + 8, ldc, height, adding, post, rowOffset + m0)
-                            } else {
-                                kernel(a, panelB, kb, out, ldc, height, adding, post, rowOffset + m0)
-                            }
-                            continue
+            for tile in tileRange {
+                let n0 = tile * columns
+                let width = min(columns, n - n0)
+                // Pack the tile's K×16 slice of B contiguously (zero-padding a ragged edge): the
+                // micro-kernel then streams it from L1 for every row panel instead of striding rows.
+                source.pack(panelB, k: k, n0: n0, width: width)
+                for panel in panelRange {
+                    let m0 = panel * rows
+                    let height = min(rows, m - m0)
+                    if width == columns && useHalfTiles {
+                        let a = packedA + panel * k * rows, out = c + m0 * ldc + n0
+                        narrowKernel(a, panelB, k, out, ldc, height, epilogue, rowOffset + m0)
+                        narrowKernel(a, panelB + 8, k, out + 8, ldc, height, epilogue, rowOffset + m0)
+                    } else if width == columns {
+                        kernel(packedA + panel * k * rows, panelB, k, c + m0 * ldc + n0, ldc, height,
+                               epilogue, rowOffset + m0)
+                    } else if width <= 8 {
+                        // A narrow ragged edge (e.g. 49 = 3·16 + 1 columns) only pays for 8 columns.
+                        narrowKernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
+                                     epilogue, rowOffset + m0)
+                        for r in 0..<height {
+                            for x in 0..<width { c[(m0 + r) * ldc + n0 + x] = tileC[r * columns + x] }
                         }
-                        // Ragged edge: compute into a whole 16-wide tile and copy the valid columns.
-                        if adding {
-                            for r in 0..<height {
-                                for x in 0..<width { tileC[r * columns + x] = c[(m0 + r) * ldc + n0 + x] }
-                            }
-                        }
-                        if width <= 8 {
-                            // A narrow ragged edge (e.g. 49 = 3·16 + 1 columns) only pays for 8 columns.
-                            narrowKernel(a, panelB, kb, tileC, columns, height, adding, post, rowOffset + m0)
-                        } else {
-                            kernel(a, panelB, kb, tileC, columns, height, adding, post, rowOffset + m0)
-                        }
+                    } else {
+                        kernel(packedA + panel * k * rows, panelB, k, tileC, columns, height,
+                               epilogue, rowOffset + m0)
                         for r in 0..<height {
                             for x in 0..<width { c[(m0 + r) * ldc + n0 + x] = tileC[r * columns + x] }
                         }
                     }
                 }
-                k0 += kb
             }
         }
     }
@@ -131,10 +108,10 @@ enum Gemm {
             }
             return fastest
         }
-        let whole = best { kernel(a, b, k, c, columns, rows, false, epilogue, 0) }
+        let whole = best { kernel(a, b, k, c, columns, rows, epilogue, 0) }
         let halves = best {
-            narrowKernel(a, b, k, c, columns, rows, false, epilogue, 0)
-            narrowKernel(a, b + 8, k, c + 8, columns, rows, false, epilogue, 0)
+            narrowKernel(a, b, k, c, columns, rows, epilogue, 0)
+            narrowKernel(a, b + 8, k, c + 8, columns, rows, epilogue, 0)
         }
         return halves < whole * 9 / 10
     }()
@@ -143,20 +120,9 @@ enum Gemm {
     @inline(__always)
     static func kernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
                        _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ height: Int,
-                       _ adding: Bool, _ epilogue: Epilogue?, _ row: Int) {
+                       _ epilogue: Epilogue, _ row: Int) {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
         var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
-        let rowBytes = ldc * 4
-        let out = UnsafeMutableRawPointer(c)
-        if adding {
-            // Continue a K-blocked product: start from the partial sums already in C.
-            c0 = out.loadUnaligned(as: SIMD16<Float>.self)
-            if height > 1 { c1 = (out + rowBytes).loadUnaligned(as: SIMD16<Float>.self) }
-            if height > 2 { c2 = (out + 2 * rowBytes).loadUnaligned(as: SIMD16<Float>.self) }
-            if height > 3 { c3 = (out + 3 * rowBytes).loadUnaligned(as: SIMD16<Float>.self) }
-            if height > 4 { c4 = (out + 4 * rowBytes).loadUnaligned(as: SIMD16<Float>.self) }
-            if height > 5 { c5 = (out + 5 * rowBytes).loadUnaligned(as: SIMD16<Float>.self) }
-        }
         var ap = a
         var bp = UnsafeRawPointer(b)
         for _ in 0..<k {
@@ -170,33 +136,24 @@ enum Gemm {
             ap += 6
             bp += 64
         }
+        let rowBytes = ldc * 4
+        let out = UnsafeMutableRawPointer(c)
         out.storeBytes(of: c0, as: SIMD16<Float>.self)
         if height > 1 { (out + rowBytes).storeBytes(of: c1, as: SIMD16<Float>.self) }
         if height > 2 { (out + 2 * rowBytes).storeBytes(of: c2, as: SIMD16<Float>.self) }
         if height > 3 { (out + 3 * rowBytes).storeBytes(of: c3, as: SIMD16<Float>.self) }
         if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD16<Float>.self) }
         if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD16<Float>.self) }
-        if let epilogue { for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) } }
+        for r in 0..<height { epilogue.finish(c + r * ldc, 16, row: row + r) }
     }
 
     /// The 6×8 micro-kernel for ragged tiles of at most 8 columns (reads the first 8 of each packed row).
     @inline(__always)
     static func narrowKernel(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ k: Int,
                              _ c: UnsafeMutablePointer<Float>, _ ldc: Int, _ height: Int,
-                             _ adding: Bool, _ epilogue: Epilogue?, _ row: Int) {
+                             _ epilogue: Epilogue, _ row: Int) {
         var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
         var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
-        let rowBytes = ldc * 4
-        let out = UnsafeMutableRawPointer(c)
-        if adding {
-            // Continue a K-blocked product: start from the partial sums already in C.
-            c0 = out.loadUnaligned(as: SIMD8<Float>.self)
-            if height > 1 { c1 = (out + rowBytes).loadUnaligned(as: SIMD8<Float>.self) }
-            if height > 2 { c2 = (out + 2 * rowBytes).loadUnaligned(as: SIMD8<Float>.self) }
-            if height > 3 { c3 = (out + 3 * rowBytes).loadUnaligned(as: SIMD8<Float>.self) }
-            if height > 4 { c4 = (out + 4 * rowBytes).loadUnaligned(as: SIMD8<Float>.self) }
-            if height > 5 { c5 = (out + 5 * rowBytes).loadUnaligned(as: SIMD8<Float>.self) }
-        }
         var ap = a
         var bp = UnsafeRawPointer(b)
         for _ in 0..<k {
@@ -210,21 +167,22 @@ enum Gemm {
             ap += 6
             bp += 64
         }
+        let out = UnsafeMutableRawPointer(c)
+        let rowBytes = ldc * 4
         out.storeBytes(of: c0, as: SIMD8<Float>.self)
         if height > 1 { (out + rowBytes).storeBytes(of: c1, as: SIMD8<Float>.self) }
         if height > 2 { (out + 2 * rowBytes).storeBytes(of: c2, as: SIMD8<Float>.self) }
         if height > 3 { (out + 3 * rowBytes).storeBytes(of: c3, as: SIMD8<Float>.self) }
         if height > 4 { (out + 4 * rowBytes).storeBytes(of: c4, as: SIMD8<Float>.self) }
         if height > 5 { (out + 5 * rowBytes).storeBytes(of: c5, as: SIMD8<Float>.self) }
-        if let epilogue { for r in 0..<height { epilogue.finish(c + r * ldc, 8, row: row + r) } }
+        for r in 0..<height { epilogue.finish(c + r * ldc, 8, row: row + r) }
     }
 }
 
 /// Supplies B to `Gemm.multiply` one K×16 column tile at a time, packed k-major.
 protocol ColumnSource {
-    /// Writes B[rows][n0..<n0+width] to `panel` (row `rows.lowerBound + j` at `panel + 16j`),
-    /// zero-filling columns ≥ width.
-    func pack(_ panel: UnsafeMutablePointer<Float>, rows: Range<Int>, n0: Int, width: Int)
+    /// Writes B[0..<k][n0..<n0+width] to `panel` (row j at `panel + 16j`), zero-filling columns ≥ width.
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int)
 }
 
 /// A dense row-major B.
@@ -235,8 +193,7 @@ struct DenseColumns: ColumnSource {
     let ldb: Int
 
     @inline(__always)
-    func pack(_ panel: UnsafeMutablePointer<Float>, rows: Range<Int>, n0: Int, width: Int) {
-        let b = self.b + rows.lowerBound * ldb, k = rows.count
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int) {
         if width == Gemm.columns {
             for j in 0..<k {
                 // One vector move: an element loop compiles to 16 scalar copies (possible aliasing).

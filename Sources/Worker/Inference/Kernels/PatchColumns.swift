@@ -9,7 +9,7 @@ struct PatchColumns: ColumnSource {
     let channels: Int
 
     @inline(__always)
-    func pack(_ panel: UnsafeMutablePointer<Float>, rows: Range<Int>, n0: Int, width: Int) {
+    func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int) {
         let plane = g.height * g.width
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * Gemm.columns) { origin in
             // Top-left input coordinate of each column's receptive field.
@@ -30,16 +30,10 @@ struct PatchColumns: ColumnSource {
             let lastOffset = (iy0[0] + (g.kernelH - 1) * g.dilationH) * g.width + ix0[0] + (g.kernelW - 1) * g.dilationW
             let strided = sameRow && g.strideW == 2 && lastOffset + 32 <= plane
             var row = panel
-            // Patch row j = (c·kh + ky)·kw + kx; only rows in `rows` are packed (a K-block).
-            let taps = g.kernelH * g.kernelW
-            let firstChannel = rows.lowerBound / taps
-            var j = firstChannel * taps
-            for c in firstChannel..<min(channels, (rows.upperBound + taps - 1) / taps) {
+            for c in 0..<channels {
                 let channel = input + c * plane
                 for ky in 0..<g.kernelH {
                     for kx in 0..<g.kernelW {
-                        defer { j += 1 }
-                        guard rows.contains(j) else { continue }
                         let dy = ky * g.dilationH, dx = kx * g.dilationW
                         if contiguous {
                             let src = UnsafeRawPointer(channel + (iy0[0] + dy) * g.width + ix0[0] + dx)
