@@ -196,8 +196,10 @@ struct DenseColumns: ColumnSource {
     func pack(_ panel: UnsafeMutablePointer<Float>, k: Int, n0: Int, width: Int) {
         if width == Gemm.columns {
             for j in 0..<k {
-                let dst = panel + j * Gemm.columns, src = b + j * ldb + n0
-                for x in 0..<Gemm.columns { dst[x] = src[x] }
+                // One vector move: an element loop compiles to 16 scalar copies (possible aliasing).
+                let src = UnsafeRawPointer(b + j * ldb + n0)
+                UnsafeMutableRawPointer(panel + j * Gemm.columns).storeBytes(
+                    of: src.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
             }
         } else {
             for j in 0..<k {

@@ -36,8 +36,9 @@ struct PatchColumns: ColumnSource {
                     for kx in 0..<g.kernelW {
                         let dy = ky * g.dilationH, dx = kx * g.dilationW
                         if contiguous {
-                            let src = channel + (iy0[0] + dy) * g.width + ix0[0] + dx
-                            for x in 0..<Gemm.columns { row[x] = src[x] }
+                            let src = UnsafeRawPointer(channel + (iy0[0] + dy) * g.width + ix0[0] + dx)
+                            UnsafeMutableRawPointer(row).storeBytes(
+                                of: src.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
                         } else if strided {
                             let src = UnsafeRawPointer(channel + (iy0[0] + dy) * g.width + ix0[0] + dx)
                             UnsafeMutableRawPointer(row).storeBytes(

@@ -76,12 +76,30 @@ final class PoolOperator: Operator {
         }
     }
 
+    /// Sum of `count` floats, eight lanes at a time: a serial sum is one long chain of dependent adds
+    /// (MobileNetV2's 1280×49 pool took 0.1 ms). Differs from the serial order only by rounding.
+    @inline(__always)
+    private static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        let raw = UnsafeRawPointer(p)
+        var lanes = SIMD8<Float>()
+        var i = 0
+        while i + 8 <= count {
+            lanes += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count { total += p[i]; i += 1 }
+        return total
+    }
+
     func run(_ call: OpCall) {
         let x = call.inputShapes[0], o = call.outputShapes[0]
         let planes = x[0] * x[1], h = x[2], w = x[3], oh = o[2], ow = o[3]
         let input = call.inputs[0], output = call.outputs[0]
         switch kind {
-        case .globalAverage, .globalMax:
+        case .globalAverage:
+            for p in 0..<planes { output[p] = PoolOperator.sum(input + p * h * w, count: h * w) / Float(h * w) }
+        case .globalMax:
             for p in 0..<planes {
                 let src = input + p * h * w
                 var acc: Float = kind == .globalMax ? -.infinity : 0
