@@ -95,9 +95,6 @@ final class JobService: Sendable {
             live.owner = row.owner
             return live
         }
-        return JobRecord(id: row.id, kind: row.kind, lane: lane, state: JobState(rawValue: row.state) ?? .queued,
-                         attempts: row.attempts, createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt,
-                         worker: row.worker, resultJSON: row.resultJSON, errorCode: row.errorCode, errorMessage: row.errorMessage,
-                         owner: row.owner)
+        return JobRecord(row: row)
     }
 }

@@ -7,16 +7,16 @@ import Shared
 /// acknowledged only after SQLite recorded it; after a crash the unacknowledged ones are read
 /// again, and `JobStore.applyUpdate` ignores what it already has, so each result lands exactly once.
 final class ResultIngester: @unchecked Sendable {
-    // Safe: `session` is only used by the ingester's own thread; the other properties are immutable and Sendable.
+    // Safe: `session` is only used by the ingester's own thread; `thread` is set once by `start()`
+    // before that thread exists and read by `shutdown()` afterwards; the rest is immutable and Sendable.
     private let store: JobStore
     private let waiters: JobWaiters
     private let endpoint: RedisEndpoint
     private let settings: QueueSettings
     private let consumer: String
     private let log: Log
-    private let stop = StopFlag()
-    private let finished = DispatchSemaphore(value: 0)
     private var session: JobQueue?
+    private var thread: ServiceThread?
 
     /// Creates the ingester; `start()` runs it.
     init(store: JobStore, waiters: JobWaiters, endpoint: RedisEndpoint, settings: QueueSettings, consumer: String, log: Log) {
@@ -30,21 +30,15 @@ final class ResultIngester: @unchecked Sendable {
 
     /// Starts the ingester thread.
     func start() {
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
-        }
-        thread.name = "roost-ingester"
-        thread.start()
+        let service = ServiceThread(name: "roost-ingester") { [self] stop in run(stop) }
+        thread = service
+        service.start()
     }
 
     /// Stops after the current batch (waits up to `timeout` seconds).
-    func shutdown(timeout: Double = 5) {
-        stop.stop()
-        _ = finished.wait(timeout: .now() + timeout)
-    }
+    func shutdown(timeout: Double = 5) { thread?.shutdown(timeout: timeout) }
 
-    private func run() {
+    private func run(_ stop: StopFlag) {
         var readPendingFirst = true
         var backoff = ReconnectBackoff()
         while !stop.isStopped {
@@ -71,12 +65,8 @@ final class ResultIngester: @unchecked Sendable {
     private func record(_ events: [JobEvent]) throws {
         let now = Clock.now()
         for event in events where !event.record.id.isEmpty {
-            let r = event.record
             // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
-            let row = JobRow(id: r.id, kind: r.kind, lane: r.lane.rawValue, state: r.state.rawValue, attempts: r.attempts,
-                             owner: r.owner, idempotencyKey: nil, imageSHA256: nil, imageBytes: nil, createdAt: r.createdAt ?? now,
-                             startedAt: r.startedAt, finishedAt: r.finishedAt, worker: r.worker, resultJSON: r.resultJSON,
-                             errorCode: r.errorCode, errorMessage: r.errorMessage, updatedAt: now)
+            let row = JobRow(record: event.record, updatedAt: now)
             _ = try store.applyUpdate(row)
         }
     }

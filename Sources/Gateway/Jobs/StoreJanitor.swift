@@ -8,7 +8,8 @@ import Shared
 ///   data) is marked `dead` with `lost_in_queue` instead of showing `queued` for ever.
 /// - **Retention**: deletes finished jobs older than `ROOST_STORE_RETENTION_DAYS`.
 final class StoreJanitor: @unchecked Sendable {
-    // Safe: every property is immutable and Sendable; the thread only reads them.
+    // Safe: `thread` is set once by `start()` before the thread exists and read by `shutdown()`
+    // afterwards; every other property is immutable and Sendable.
     private let store: JobStore
     private let pool: RedisPool
     private let waiters: JobWaiters
@@ -16,8 +17,7 @@ final class StoreJanitor: @unchecked Sendable {
     private let interval: Double
     private let staleAfter: Double
     private let log: Log
-    private let stop = StopFlag()
-    private let finished = DispatchSemaphore(value: 0)
+    private var thread: ServiceThread?
 
     /// Creates the janitor; `start()` runs it every `interval` seconds.
     init(store: JobStore, pool: RedisPool, waiters: JobWaiters, retentionDays: Double, interval: Double = 60,
@@ -33,19 +33,15 @@ final class StoreJanitor: @unchecked Sendable {
 
     /// Starts the thread.
     func start() {
-        let thread = Thread { [self] in
+        let service = ServiceThread(name: "roost-store-janitor") { [self] stop in
             while !stop.sleep(interval) { runOnce() }
-            finished.signal()
         }
-        thread.name = "roost-store-janitor"
-        thread.start()
+        thread = service
+        service.start()
     }
 
     /// Stops the thread (waits up to `timeout` seconds).
-    func shutdown(timeout: Double = 5) {
-        stop.stop()
-        _ = finished.wait(timeout: .now() + timeout)
-    }
+    func shutdown(timeout: Double = 5) { thread?.shutdown(timeout: timeout) }
 
     /// One round: reconcile, then retention. Errors are logged; the next round tries again.
     func runOnce() {
@@ -69,14 +65,8 @@ final class StoreJanitor: @unchecked Sendable {
                 var update = row
                 update.updatedAt = now
                 if let live = try pool.with({ try $0.record(lane: lane, id: row.id) }) {
-                    update.state = live.state.rawValue
-                    update.attempts = live.attempts
-                    update.startedAt = live.startedAt ?? row.startedAt
-                    update.finishedAt = live.finishedAt
-                    update.worker = live.worker ?? row.worker
-                    update.resultJSON = live.resultJSON
-                    update.errorCode = live.errorCode
-                    update.errorMessage = live.errorMessage
+                    // applyUpdate keeps the accepted identity fields and any times the record leaves empty.
+                    update = JobRow(record: live, updatedAt: now)
                 } else {
                     update.state = JobState.dead.rawValue
                     update.finishedAt = now
