@@ -21,9 +21,7 @@ struct OpsRoutes {
             for (state, count) in try store.counts().sorted(by: { $0.key < $1.key }) {
                 text += "roost_store_jobs{state=\(Prometheus.quote(state))} \(count)\n"
             }
-            var response = HTTPResponse.text(200, text)
-            response.headers = response.headers.filter { $0.0.lowercased() != "content-type" } + [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
-            return response
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))
         })
         router.add("GET", "/ops/workers", GatewayError.guarded { _ in
             let workers = try pool.with { try QueueInspector(queue: $0).workers() }
