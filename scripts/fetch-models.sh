@@ -3,7 +3,7 @@
 # download and every extracted file against the sha256 pinned below, and converts the
 # MobileNetV2 PyTorch weights to ONNX. Idempotent: with everything cached it runs in seconds.
 #
-#   scripts/fetch-models.sh            # downloads go to .cache/downloads/, outputs to models/
+#   scripts/fetch-models.sh            # downloads go to ~/.cache/roost/downloads/ (ROOST_CACHE_DIR), outputs to models/
 #
 # Outputs (see docs/MODELS.md):
 #   models/mobilenet_v2.onnx                            ImageNet classifier (converted here)
@@ -13,9 +13,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-downloads="$root/.cache/downloads"
+# Downloads are machine-wide (ROOST_CACHE_DIR, default ~/.cache/roost), so a fresh clone reuses them.
+downloads="${ROOST_CACHE_DIR:-$HOME/.cache/roost}/downloads"
 models="$root/models"
-work="$root/.cache/models-work"
+work="${ROOST_CACHE_DIR:-$HOME/.cache/roost}/models-work"
 mkdir -p "$downloads" "$models" "$work"
 
 # --- Pins: package versions and the sha256 of every file we download or extract. ---

@@ -199,7 +199,7 @@ def photo(name):
     from PIL import Image
     path = ROOT / ".cache/fixtures" / name
     if not path.exists():
-        downloads = ROOT / ".cache/downloads"
+        downloads = Path(os.environ.get("ROOST_CACHE_DIR", Path.home() / ".cache/roost")) / "downloads"
         downloads.mkdir(parents=True, exist_ok=True)
         subprocess.run("apt-get download darknet", shell=True, cwd=downloads, check=True)
         deb = sorted(downloads.glob("darknet_*.deb"))[-1]
