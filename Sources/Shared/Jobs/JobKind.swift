@@ -1,0 +1,38 @@
+/// A kind of job: the name a client submits, a worker registers a handler for, and the queue
+/// routes by (each kind has its own stream per lane, so a worker only ever receives kinds it runs).
+///
+/// Every kind Roost knows is declared here, once, for both gateway and worker.
+public struct JobKind: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The kind's wire name (`classify`, `faces`…).
+    public let rawValue: String
+
+    /// Wraps a wire name; unknown names are allowed so that a newer gateway's kinds round-trip.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// Decodes and measures an image without a model (cheap; used by health checks and tests).
+    public static let probe = JobKind(rawValue: "probe")
+    /// ImageNet classification with MobileNetV2.
+    public static let classify = JobKind(rawValue: "classify")
+    /// Face detection (YuNet), optionally with identity embeddings (SFace).
+    public static let faces = JobKind(rawValue: "faces")
+    /// Does nothing: the queue's own benchmark.
+    public static let noop = JobKind(rawValue: "noop")
+
+    /// Every kind a worker can run, in a fixed order (the order a worker polls its streams in).
+    public static let all: [JobKind] = [.probe, .classify, .faces, .noop]
+    /// Kinds clients may submit through `POST /jobs`.
+    public static let submittable: Set<JobKind> = [.probe, .classify, .faces]
+
+    /// Parses a wire name, accepting only kinds this build knows.
+    public init?(known name: String) {
+        let kind = JobKind(rawValue: name)
+        guard JobKind.all.contains(kind) else { return nil }
+        self = kind
+    }
+
+    /// The wire name.
+    public var description: String { rawValue }
+
+    /// Orders by wire name (for stable listings).
+    public static func < (a: JobKind, b: JobKind) -> Bool { a.rawValue < b.rawValue }
+}
