@@ -11,6 +11,8 @@ final class Processor {
     private let stop: StopFlag
     private let log: Log
     private let session: RedisSession
+    /// The kinds this worker runs: the only streams it reads.
+    private let kinds: [JobKind]
     /// Outcomes are written back in one round trip, but no later than this after the first one.
     private let flushInterval = 0.002
     /// While working through batch jobs, look for interactive work at least this often.
@@ -24,6 +26,7 @@ final class Processor {
         self.stop = stop
         self.log = log
         self.session = RedisSession(configuration: configuration, log: log, stop: stop)
+        self.kinds = handlers.keys.map { JobKind(rawValue: $0) }
     }
 
     /// The thread body: returns once the process is stopping and everything fetched is done.
@@ -33,7 +36,7 @@ final class Processor {
             if deliveries.isEmpty {
                 do {
                     guard let fetched = try session.use({ queue throws(RedisError) in
-                        try queue.fetch(consumer: configuration.workerID, count: configuration.prefetch, blockMillis: 1000)
+                        try queue.fetch(consumer: configuration.workerID, kinds: kinds, count: configuration.prefetch, blockMillis: 1000)
                     }) else { continue }
                     deliveries = fetched
                 } catch {
@@ -85,7 +88,7 @@ final class Processor {
     /// Interactive work that arrived while this thread works through prefetched batch jobs goes first.
     private func runWaitingInteractiveJobs() {
         let found = try? session.use { queue throws(RedisError) in
-            try queue.fetch(consumer: configuration.workerID, lanes: [.interactive], count: configuration.prefetch, blockMillis: nil)
+            try queue.fetch(consumer: configuration.workerID, kinds: kinds, lanes: [.interactive], count: configuration.prefetch, blockMillis: nil)
         }
         if let found = found ?? nil, !found.isEmpty { process(found, allowPreemption: false) }
     }

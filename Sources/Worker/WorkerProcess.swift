@@ -28,7 +28,7 @@ final class WorkerProcess {
         let stopSignal = StopSignal(log: log) { [stopAnalysis] in stopAnalysis.stop() }
         let tasks: [any PeriodicTask] = [
             Heartbeat(configuration: configuration, state: state),
-            Recoverer(configuration: configuration, state: state, log: log),
+            Recoverer(configuration: configuration, kinds: handlers.keys.map { JobKind(rawValue: $0) }, state: state, log: log),
             Scheduler(),
         ]
         for task in tasks {

@@ -36,11 +36,16 @@ final class WorkerState: @unchecked Sendable {
     /// A snapshot of in-flight deliveries.
     var inFlightDeliveries: [Delivery] { lock.lock(); defer { lock.unlock() }; return Array(inFlight.values) }
 
-    /// Hands deliveries recovered from a dead worker to the analysis threads.
+    /// Hands deliveries recovered from a dead worker to the analysis threads. They count as in
+    /// flight at once, so the heartbeat keeps their claims alive while they wait for a thread.
     func addRecovered(_ deliveries: [Delivery]) {
         lock.lock(); defer { lock.unlock() }
         recovered.append(contentsOf: deliveries)
+        for d in deliveries { inFlight[d.messageID] = d }
     }
+
+    /// How many recovered deliveries wait for an analysis thread.
+    var recoveredCount: Int { lock.lock(); defer { lock.unlock() }; return recovered.count }
 
     /// Takes up to `count` recovered deliveries.
     func takeRecovered(_ count: Int) -> [Delivery] {

@@ -108,7 +108,7 @@ struct ReferenceFaces {
 extension RunningJob {
     /// A `faces` job over `blob` with `params`, as the processor would hand it to a handler.
     static func facesJob(blob: [UInt8]?, params: JSON = .object([])) -> RunningJob {
-        RunningJob(delivery: Delivery(lane: .interactive, messageID: "0-1", jobID: "face-test"),
+        RunningJob(delivery: Delivery(lane: .interactive, kind: .faces, messageID: "0-1", jobID: "face-test"),
                    kind: "faces", params: params, attempt: 1, blob: blob, startedAt: 0)
     }
 }

@@ -11,14 +11,14 @@ extension QueueTests {
             guard case let .created(id) = try q.enqueue(request(.batch)) else { Issue.record("not created"); return }
             ids.append(id)
         }
-        let deliveries = try q.fetch(consumer: "w", count: 10, blockMillis: nil)
+        let deliveries = try q.fetch(consumer: "w", kinds: [.probe], count: 10, blockMillis: nil)
         #expect(try q.cancel(lane: .batch, id: ids[1]) == .cancelled(previous: .queued))
         let jobs = try q.start(deliveries, worker: "w")
         #expect(jobs.map(\.delivery.jobID) == [ids[0], ids[2]])
         #expect(jobs.map(\.attempt) == [1, 1])
         #expect(jobs.allSatisfy { $0.blob == [1, 2, 3] })
         // The cancelled job's message was acknowledged and deleted by `start`.
-        #expect(try q.connection.call(["XLEN", settings.layout.stream(.batch)]).int == 2)
+        #expect(try q.connection.call(["XLEN", settings.layout.stream(.batch, .probe)]).int == 2)
     }
 
     @Test func mixedBatchFromBothLanesIsRecordedInOrderWithItsCounters() throws {
@@ -26,8 +26,8 @@ extension QueueTests {
         for lane in [Lane.interactive, .interactive, .interactive, .batch, .batch] {
             guard case .created = try q.enqueue(request(lane)) else { Issue.record("not created"); return }
         }
-        let deliveries = try q.fetch(consumer: "w", lanes: [.interactive], count: 10, blockMillis: nil)
-            + q.fetch(consumer: "w", lanes: [.batch], count: 10, blockMillis: nil)
+        let deliveries = try q.fetch(consumer: "w", kinds: [.probe], lanes: [.interactive], count: 10, blockMillis: nil)
+            + q.fetch(consumer: "w", kinds: [.probe], lanes: [.batch], count: 10, blockMillis: nil)
         let jobs = try q.start(deliveries, worker: "w")
         try #require(jobs.count == 5)
         // A client cancels the second job while it runs: its result must be discarded, the others kept.
@@ -44,7 +44,7 @@ extension QueueTests {
         #expect(states == [.succeeded, .cancelled, .failed, .queued, .succeeded])
         #expect(try q.record(lane: .interactive, id: jobs[0].delivery.jobID)?.statusJSON["result"]?["n"]?.intValue == 0)
         for lane in Lane.allCases {
-            #expect(try q.connection.call(["XLEN", settings.layout.stream(lane)]).int == 0)
+            #expect(try q.connection.call(["XLEN", settings.layout.stream(lane, .probe)]).int == 0)
         }
         func stat(_ lane: Lane, _ field: String) throws -> Int {
             try q.connection.call(["HGET", settings.layout.stats(lane), field]).text.flatMap { Int($0) } ?? 0

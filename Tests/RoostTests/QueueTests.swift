@@ -33,7 +33,7 @@ import Testing
         let q = try queue()
         guard case let .created(id) = try q.enqueue(request(bytes: [9, 8, 7, 6])) else { Issue.record("not created"); return }
         #expect(try q.record(lane: .interactive, id: id)?.state == .queued)
-        let deliveries = try q.fetch(consumer: "w1", count: 10, blockMillis: nil)
+        let deliveries = try q.fetch(consumer: "w1", kinds: [.probe], count: 10, blockMillis: nil)
         #expect(deliveries.map(\.jobID) == [id])
         let jobs = try q.start(deliveries, worker: "w1")
         #expect(jobs.first?.blob == [9, 8, 7, 6])
@@ -43,7 +43,7 @@ import Testing
         let record = try #require(try q.record(lane: .interactive, id: id))
         #expect(record.state == .succeeded)
         #expect(record.statusJSON["result"]?["ok"]?.boolValue == true)
-        #expect(try q.connection.call(["XLEN", settings.layout.stream(.interactive)]).int == 0)
+        #expect(try q.connection.call(["XLEN", settings.layout.stream(.interactive, .probe)]).int == 0)
         #expect(try q.connection.call(["TTL", settings.layout.job(.interactive, id)]).int ?? 0 > 0)
         let events = try q.readEvents(consumer: "g", count: 10, blockMillis: nil)
         #expect(events.map(\.record.state) == [.running, .succeeded])
@@ -68,8 +68,8 @@ import Testing
         let q = try queue()
         guard case let .created(batchID) = try q.enqueue(request(.batch)),
               case let .created(interactiveID) = try q.enqueue(request(.interactive)) else { Issue.record("enqueue"); return }
-        #expect(try q.fetch(consumer: "w", count: 1, blockMillis: nil).map(\.jobID) == [interactiveID])
-        #expect(try q.fetch(consumer: "w", count: 1, blockMillis: nil).map(\.jobID) == [batchID])
+        #expect(try q.fetch(consumer: "w", kinds: [.probe], count: 1, blockMillis: nil).map(\.jobID) == [interactiveID])
+        #expect(try q.fetch(consumer: "w", kinds: [.probe], count: 1, blockMillis: nil).map(\.jobID) == [batchID])
     }
 
     @Test func transientErrorsRetryThenDeadLetter() throws {
@@ -79,7 +79,7 @@ import Testing
             var deliveries: [Delivery] = []
             #expect(try waitUntil(timeout: 5) {
                 try q.promoteDueRetries()
-                deliveries = try q.fetch(consumer: "w", count: 1, blockMillis: nil)
+                deliveries = try q.fetch(consumer: "w", kinds: [.probe], count: 1, blockMillis: nil)
                 return !deliveries.isEmpty
             })
             let jobs = try q.start(deliveries, worker: "w")
@@ -95,7 +95,7 @@ import Testing
     @Test func permanentErrorsFailAtOnce() throws {
         let q = try queue()
         guard case let .created(id) = try q.enqueue(request()) else { return }
-        let jobs = try q.start(try q.fetch(consumer: "w", count: 1, blockMillis: nil), worker: "w")
+        let jobs = try q.start(try q.fetch(consumer: "w", kinds: [.probe], count: 1, blockMillis: nil), worker: "w")
         try q.finish([(jobs[0], .failed(code: "corrupt_jpeg", message: "bad data"))], worker: "w")
         let record = try #require(try q.record(lane: .interactive, id: id))
         #expect(record.state == .failed)
@@ -107,25 +107,36 @@ import Testing
         let q = try queue()
         guard case let .created(queuedID) = try q.enqueue(request()) else { return }
         #expect(try q.cancel(lane: .interactive, id: queuedID) == .cancelled(previous: .queued))
-        #expect(try q.start(try q.fetch(consumer: "w", count: 5, blockMillis: nil), worker: "w").isEmpty)
+        #expect(try q.start(try q.fetch(consumer: "w", kinds: [.probe], count: 5, blockMillis: nil), worker: "w").isEmpty)
 
         guard case let .created(runningID) = try q.enqueue(request()) else { return }
-        let jobs = try q.start(try q.fetch(consumer: "w", count: 5, blockMillis: nil), worker: "w")
+        let jobs = try q.start(try q.fetch(consumer: "w", kinds: [.probe], count: 5, blockMillis: nil), worker: "w")
         #expect(try q.cancel(lane: .interactive, id: runningID) == .cancelled(previous: .running))
         #expect(try q.finish([(jobs[0], .succeeded(["late": true]))], worker: "w") == [false])
         #expect(try q.record(lane: .interactive, id: runningID)?.state == .cancelled)
         #expect(try q.cancel(lane: .interactive, id: runningID) == .alreadyFinished(.cancelled))
-        #expect(try q.connection.call(["XLEN", settings.layout.stream(.interactive)]).int == 0)
+        #expect(try q.connection.call(["XLEN", settings.layout.stream(.interactive, .probe)]).int == 0)
+    }
+
+    /// Claims stalled messages of the interactive probe stream until some are found (the claim
+    /// needs the messages to have been idle for `minIdle`), keeping `alive` alive meanwhile.
+    func reclaimWhenStalled(_ q: JobQueue, consumer: String, minIdle: Double, keepingAlive alive: [Delivery] = [],
+                            owner: String = "dying") throws -> [Delivery] {
+        var claimed: [Delivery] = []
+        #expect(try waitUntil(timeout: 10) {
+            if !alive.isEmpty { try q.keepAlive(alive, consumer: owner) }
+            claimed = try q.reclaimStalled(QueueStream(.interactive, .probe), consumer: consumer, minIdle: minIdle).claimed
+            return !claimed.isEmpty
+        })
+        return claimed
     }
 
     @Test func stalledJobIsRecoveredByAnotherWorkerButAKeptAliveOneIsNot() throws {
         let q = try queue()
         guard case .created = try q.enqueue(request()), case .created = try q.enqueue(request()) else { return }
-        let taken = try q.fetch(consumer: "dying", count: 2, blockMillis: nil)
+        let taken = try q.fetch(consumer: "dying", kinds: [.probe], count: 2, blockMillis: nil)
         _ = try q.start(taken, worker: "dying")
-        usleep(300_000)
-        try q.keepAlive([taken[1]], consumer: "dying")
-        let recovered = try q.reclaimStalled(lane: .interactive, consumer: "rescuer", minIdle: 0.2)
+        let recovered = try reclaimWhenStalled(q, consumer: "rescuer", minIdle: 0.5, keepingAlive: [taken[1]])
         #expect(recovered.map(\.jobID) == [taken[0].jobID])
         let rerun = try q.start(recovered, worker: "rescuer")
         #expect(rerun.first?.attempt == 2)
@@ -137,13 +148,69 @@ import Testing
     @Test func jobStartedTooOftenIsDeadLettered() throws {
         let q = try queue()
         guard case let .created(id) = try q.enqueue(request()) else { return }
-        _ = try q.start(try q.fetch(consumer: "a", count: 1, blockMillis: nil), worker: "a")
-        usleep(60_000)
-        _ = try q.start(try q.reclaimStalled(lane: .interactive, consumer: "b", minIdle: 0.05), worker: "b")
-        usleep(60_000)
-        #expect(try q.start(try q.reclaimStalled(lane: .interactive, consumer: "c", minIdle: 0.05), worker: "c").isEmpty)
+        _ = try q.start(try q.fetch(consumer: "a", kinds: [.probe], count: 1, blockMillis: nil), worker: "a")
+        _ = try q.start(try reclaimWhenStalled(q, consumer: "b", minIdle: 0.05), worker: "b")
+        #expect(try q.start(try reclaimWhenStalled(q, consumer: "c", minIdle: 0.05), worker: "c").isEmpty)
         let record = try #require(try q.record(lane: .interactive, id: id))
         #expect(record.state == .dead)
         #expect(record.errorCode == "stalled")
+    }
+
+    @Test func stalledScanResumesFromItsCursorSoLaterEntriesAreReached() throws {
+        let q = try queue()
+        // XAUTOCLAIM looks at no more than 10 × COUNT pending entries per call: with twelve live
+        // jobs in front, a scan that always restarts at 0-0 never reaches the two stalled ones.
+        for _ in 0..<14 { guard case .created = try q.enqueue(request(.batch)) else { Issue.record("enqueue"); return } }
+        let taken = try q.fetch(consumer: "dying", kinds: [.probe], count: 14, blockMillis: nil)
+        try #require(taken.count == 14)
+        let alive = Array(taken.prefix(12))
+        var cursor = "0-0"
+        var claimed: [String] = []
+        #expect(try waitUntil(timeout: 10) {
+            try q.keepAlive(alive, consumer: "dying")
+            let scan = try q.reclaimStalled(QueueStream(.batch, .probe), consumer: "rescuer", minIdle: 0.5, cursor: cursor, count: 1)
+            claimed += scan.claimed.map(\.jobID)
+            cursor = scan.next
+            return claimed.count == 2
+        })
+        #expect(Set(claimed) == Set(taken.suffix(2).map(\.jobID)))
+    }
+
+    @Test func workerOfOneKindNeverReceivesAnother() throws {
+        let q = try queue()
+        guard case let .created(probeID) = try q.enqueue(request()),
+              case let .created(classifyID) = try q.enqueue(EnqueueRequest(kind: "classify", lane: .interactive, blob: [1], blobSHA256: "c",
+                                                                             owner: "client-a")) else { Issue.record("enqueue"); return }
+        #expect(try q.fetch(consumer: "probe-only", kinds: [.probe], count: 10, blockMillis: nil).map(\.jobID) == [probeID])
+        #expect(try q.fetch(consumer: "probe-only", kinds: [.probe], count: 10, blockMillis: 50).isEmpty)
+        let classify = try q.fetch(consumer: "classifier", kinds: [.classify], count: 10, blockMillis: nil)
+        #expect(classify.map(\.jobID) == [classifyID])
+        #expect(classify.first?.kind == .classify)
+    }
+
+    @Test func laneDepthLimitCountsEveryKind() throws {
+        let q = try queue()
+        _ = try q.enqueue(request())
+        _ = try q.enqueue(EnqueueRequest(kind: "classify", lane: .interactive, blob: [1], blobSHA256: "c", owner: "client-a"))
+        _ = try q.enqueue(EnqueueRequest(kind: "faces", lane: .interactive, blob: [1], blobSHA256: "c", owner: "client-a"))
+        #expect(try q.enqueue(request()) == .busy(depth: 3))
+    }
+
+    @Test func dueRetryGoesBackToItsKindsStream() throws {
+        let q = try queue()
+        guard case let .created(id) = try q.enqueue(EnqueueRequest(kind: "classify", lane: .interactive, blob: [1], blobSHA256: "c",
+                                                                    owner: "client-a")) else { return }
+        let jobs = try q.start(try q.fetch(consumer: "w", kinds: [.classify], count: 1, blockMillis: nil), worker: "w")
+        try q.finish([(jobs[0], .retry(code: "busy", message: "later"))], worker: "w")
+        var again: [Delivery] = []
+        var probeSaw: [Delivery] = []
+        #expect(try waitUntil(timeout: 5) {
+            try q.promoteDueRetries()
+            probeSaw += try q.fetch(consumer: "p", kinds: [.probe], count: 1, blockMillis: nil)
+            again = try q.fetch(consumer: "w", kinds: [.classify], count: 1, blockMillis: nil)
+            return !again.isEmpty
+        })
+        #expect(again.map(\.jobID) == [id])
+        #expect(probeSaw.isEmpty)
     }
 }

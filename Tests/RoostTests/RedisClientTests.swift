@@ -75,7 +75,7 @@ import Testing
     @Test func everyKeyOfALaneSharesOneHashTag() {
         let layout = QueueLayout(prefix: "roost")
         for lane in Lane.allCases {
-            let keys = [layout.stream(lane), layout.job(lane, "J"), layout.blob(lane, sha256: "ab"), layout.delayed(lane),
+            let keys = layout.streams(lane) + [layout.job(lane, "J"), layout.blob(lane, sha256: "ab"), layout.delayed(lane),
                         layout.dead(lane), layout.events(lane), layout.stats(lane), layout.idempotency(lane, owner: "o", key: "k"),
                         layout.noIdempotency(lane)]
             let tags = Set(keys.map { key -> String in
@@ -84,8 +84,9 @@ import Testing
             })
             #expect(tags == ["{roost:\(lane.rawValue)}"])
         }
-        #expect(layout.stream(.interactive) != layout.stream(.batch))
-        #expect(QueueLayout(prefix: "other").stream(.batch).hasPrefix("other:"))
+        #expect(layout.stream(.interactive, .probe) != layout.stream(.batch, .probe))
+        #expect(layout.stream(.interactive, .probe) != layout.stream(.interactive, .classify))
+        #expect(QueueLayout(prefix: "other").stream(.batch, .noop).hasPrefix("other:"))
     }
 
     @Test func jobIDsAreValidUniqueAndTimeOrdered() {

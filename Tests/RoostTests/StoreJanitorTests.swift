@@ -20,7 +20,7 @@ import Testing
         let request = EnqueueRequest(kind: "probe", lane: .interactive, blob: [1], blobSHA256: "s", owner: "o")
         guard case let .created(doneID) = try queue.enqueue(request) else { Issue.record("enqueue"); return }
         try store.recordAccepted(JobRow(id: doneID, kind: "probe", lane: "interactive", createdAt: request.createdAt - 600))
-        let jobs = try queue.start(try queue.fetch(consumer: "w", count: 1, blockMillis: nil), worker: "w")
+        let jobs = try queue.start(try queue.fetch(consumer: "w", kinds: [.probe], count: 1, blockMillis: nil), worker: "w")
         try queue.finish([(jobs[0], .succeeded(["width": 7]))], worker: "w")
         // A job whose Redis record vanished (Redis lost its data).
         let lostID = JobID.make()

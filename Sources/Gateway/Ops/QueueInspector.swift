@@ -24,34 +24,42 @@ struct QueueInspector {
         let durationSums: [String: Double]
     }
 
-    /// Figures for every lane, in one round trip.
+    /// Figures for every lane, in one round trip; a lane's depth, in-flight count and oldest job
+    /// are taken over the streams of all its kinds.
     func lanes() throws -> [LaneFigures] {
         let layout = queue.layout
         var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
-            commands.append(["XLEN", .text(layout.stream(lane))])
-            commands.append(["XPENDING", .text(layout.stream(lane)), .text(QueueLayout.workerGroup)])
-            commands.append(["XRANGE", .text(layout.stream(lane)), "-", "+", "COUNT", "1"])
+            for stream in layout.streams(lane) {
+                commands.append(["XLEN", .text(stream)])
+                commands.append(["XPENDING", .text(stream), .text(QueueLayout.workerGroup)])
+                commands.append(["XRANGE", .text(stream), "-", "+", "COUNT", "1"])
+            }
             commands.append(["ZCARD", .text(layout.delayed(lane))])
             commands.append(["XLEN", .text(layout.dead(lane))])
             commands.append(["HGETALL", .text(layout.stats(lane))])
         }
-        let replies = try queue.connection.pipeline(commands)
+        var replies = try queue.connection.pipeline(commands)[...]
         let now = Clock.now()
-        return Lane.allCases.enumerated().map { index, lane in
-            let r = Array(replies[(index * 6)..<(index * 6 + 6)])
-            var oldest = 0.0
-            if let first = r[2].array?.first?.array?.first?.text, let ms = first.split(separator: "-").first.flatMap({ Double($0) }) {
-                oldest = max(0, now - ms / 1000)
+        return Lane.allCases.map { lane in
+            var depth = 0, inFlight = 0, oldest = 0.0
+            for _ in layout.streams(lane) {
+                let r = Array(replies.prefix(3)); replies = replies.dropFirst(3)
+                depth += r[0].int ?? 0
+                inFlight += r[1].array?.first?.int ?? 0
+                if let first = r[2].array?.first?.array?.first?.text, let ms = first.split(separator: "-").first.flatMap({ Double($0) }) {
+                    oldest = max(oldest, now - ms / 1000)
+                }
             }
+            let r = Array(replies.prefix(3)); replies = replies.dropFirst(3)
             var stats: [String: Int] = [:]
             var sums: [String: Double] = [:]
-            for (field, value) in r[5].fieldMap {
+            for (field, value) in r[2].fieldMap {
                 if field.hasPrefix("duration_sum:") { sums[String(field.dropFirst("duration_sum:".count))] = value.text.flatMap { Double($0) } ?? 0 }
                 else { stats[field] = value.int ?? 0 }
             }
-            return LaneFigures(lane: lane, depth: r[0].int ?? 0, inFlight: r[1].array?.first?.int ?? 0, oldestAge: oldest,
-                               delayed: r[3].int ?? 0, dead: r[4].int ?? 0, stats: stats, durationSums: sums)
+            return LaneFigures(lane: lane, depth: depth, inFlight: inFlight, oldestAge: oldest,
+                               delayed: r[0].int ?? 0, dead: r[1].int ?? 0, stats: stats, durationSums: sums)
         }
     }
 

@@ -17,9 +17,11 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, Comparable, CustomS
     public static let faces = JobKind(rawValue: "faces")
     /// Does nothing: the queue's own benchmark.
     public static let noop = JobKind(rawValue: "noop")
+    /// Sleeps `params.ms` milliseconds: stands in for a slow analysis in lifecycle tests.
+    public static let sleep = JobKind(rawValue: "sleep")
 
     /// Every kind a worker can run, in a fixed order (the order a worker polls its streams in).
-    public static let all: [JobKind] = [.probe, .classify, .faces, .noop]
+    public static let all: [JobKind] = [.probe, .classify, .faces, .noop, .sleep]
     /// Kinds clients may submit through `POST /jobs`.
     public static let submittable: Set<JobKind> = [.probe, .classify, .faces]
 

@@ -2,10 +2,28 @@
 public struct Delivery: Sendable, Equatable {
     /// The lane it came from.
     public let lane: Lane
+    /// The kind of its stream.
+    public let kind: JobKind
     /// The stream entry id (acknowledged when the job ends).
     public let messageID: String
     /// The job id.
     public let jobID: String
+    /// The stream it came from.
+    public var stream: QueueStream { QueueStream(lane, kind) }
+
+    /// Describes a delivered message.
+    public init(lane: Lane, kind: JobKind, messageID: String, jobID: String) {
+        self.lane = lane; self.kind = kind; self.messageID = messageID; self.jobID = jobID
+    }
+}
+
+/// Where a stalled-job scan of one stream stands: `XAUTOCLAIM` continues from `next` on the
+/// following call, so a long pending list is walked to its end instead of its first page only.
+public struct ReclaimScan: Sendable {
+    /// The jobs claimed by this call (their idle time was reset by the claim itself).
+    public let claimed: [Delivery]
+    /// The cursor to pass next time (`0-0` once the scan wrapped around).
+    public let next: String
 }
 
 /// A job a worker has started: everything the analysis needs.
@@ -35,59 +53,60 @@ public enum JobOutcome: Sendable {
 }
 
 extension JobQueue {
-    /// Reads up to `count` new messages from `lanes` in priority order without blocking, or, when
-    /// all are empty and `blockMillis` is given, blocks on all of them until one has work.
-    public func fetch(consumer: String, lanes: [Lane] = Lane.allCases, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
+    /// Reads up to `count` new messages per stream of the given kinds, lanes in priority order,
+    /// without blocking; when all are empty and `blockMillis` is given, blocks on all of them until
+    /// one has work. A worker passes only the kinds it runs, so it never receives another kind.
+    public func fetch(consumer: String, kinds: [JobKind], lanes: [Lane] = Lane.allCases, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
         for lane in lanes.sorted() {
-            let found = try read(lanes: [lane], consumer: consumer, count: count, blockMillis: nil)
+            let found = try read(QueueStream.all(kinds: kinds, lanes: [lane]), consumer: consumer, count: count, blockMillis: nil)
             if !found.isEmpty { return found }
         }
         guard let blockMillis else { return [] }
-        let found = try read(lanes: lanes.sorted(), consumer: consumer, count: count, blockMillis: blockMillis)
+        let found = try read(QueueStream.all(kinds: kinds, lanes: lanes), consumer: consumer, count: count, blockMillis: blockMillis)
         // Several lanes may answer at once: interactive first.
         return found.sorted { $0.lane < $1.lane }
     }
 
-    private func read(lanes: [Lane], consumer: String, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
+    private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
+        guard !streams.isEmpty else { return [] }
         var command = ["XREADGROUP", "GROUP", QueueLayout.workerGroup, consumer, "COUNT", String(count)]
         if let blockMillis { command += ["BLOCK", String(blockMillis)] }
         command.append("STREAMS")
-        command += lanes.map { layout.stream($0) }
-        command += lanes.map { _ in ">" }
+        command += streams.map { layout.stream($0) }
+        command += streams.map { _ in ">" }
         let reply = try connection.call(command)
-        return parseStreams(reply, lanes: lanes)
-    }
-
-    private func parseStreams(_ reply: RedisReply, lanes: [Lane]) -> [Delivery] {
+        var byName: [String: QueueStream] = [:]
+        for stream in streams { byName[layout.stream(stream)] = stream }
         var deliveries: [Delivery] = []
-        for stream in reply.array ?? [] {
-            guard let parts = stream.array, parts.count == 2, let name = parts[0].text,
-                  let lane = lanes.first(where: { layout.stream($0) == name }) else { continue }
-            deliveries += parseEntries(parts[1], lane: lane)
+        for entry in reply.array ?? [] {
+            guard let parts = entry.array, parts.count == 2, let name = parts[0].text, let stream = byName[name] else { continue }
+            deliveries += parseEntries(parts[1], stream: stream)
         }
         return deliveries
     }
 
-    func parseEntries(_ reply: RedisReply, lane: Lane) -> [Delivery] {
+    func parseEntries(_ reply: RedisReply, stream: QueueStream) -> [Delivery] {
         var deliveries: [Delivery] = []
         for entry in reply.array ?? [] {
             guard let pair = entry.array, pair.count == 2, let messageID = pair[0].text,
                   let jobID = pair[1].fieldMap["id"]?.text else { continue }
-            deliveries.append(Delivery(lane: lane, messageID: messageID, jobID: jobID))
+            deliveries.append(Delivery(lane: stream.lane, kind: stream.kind, messageID: messageID, jobID: jobID))
         }
         return deliveries
     }
 
-    /// Starts delivered jobs in one round trip (one `start` call per lane). Messages whose job was
+    /// Starts delivered jobs in one round trip (one `start` call per stream). Messages whose job was
     /// cancelled, finished or expired are acknowledged and left out; jobs started too often are dead-lettered.
     public func start(_ deliveries: [Delivery], worker: String) throws(RedisError) -> [RunningJob] {
         guard !deliveries.isEmpty else { return [] }
         let now = Clock.now()
-        let lanes = Lane.allCases.filter { lane in deliveries.contains { $0.lane == lane } }
-        let calls = lanes.map { lane -> (RedisScript, [String], [RedisArgument]) in
-            let batch = deliveries.filter { $0.lane == lane }
+        var streams: [QueueStream] = []
+        for d in deliveries where !streams.contains(d.stream) { streams.append(d.stream) }
+        let calls = streams.map { stream -> (RedisScript, [String], [RedisArgument]) in
+            let lane = stream.lane
+            let batch = deliveries.filter { $0.stream == stream }
             return (QueueScripts.start,
-                    [layout.stream(lane), layout.events(lane), layout.stats(lane), layout.dead(lane)]
+                    [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane)]
                         + batch.map { layout.job(lane, $0.jobID) },
                     [.text(worker), .text(Clock.text(now)), .text(layout.blobPrefix(lane)),
                      .text(String(settings.eventsCap)), .text(String(settings.finishedTTL))]
@@ -95,9 +114,9 @@ extension JobQueue {
         }
         let replies = try connection.evalPipeline(calls)
         var jobs: [RunningJob] = []
-        for (lane, reply) in zip(lanes, replies) {
+        for (stream, reply) in zip(streams, replies) {
             if case let .error(message) = reply { throw .reply("start: \(message)") }
-            let batch = deliveries.filter { $0.lane == lane }
+            let batch = deliveries.filter { $0.stream == stream }
             guard let answers = reply.array, answers.count == batch.count else { throw .unexpected("start returned \(reply)") }
             for (delivery, answer) in zip(batch, answers) {
                 guard let items = answer.array, items.first?.text == "run", items.count == 6 else { continue }
@@ -119,8 +138,8 @@ extension JobQueue {
         var calls: [(RedisScript, [String], [RedisArgument])] = []
         // Where each result's answer is: (call, reply index inside that call's array or nil for a single reply).
         var answers = [(call: Int, item: Int?)](repeating: (0, nil), count: results.count)
-        // Successes and permanent failures: one `complete` call per lane for the whole batch.
-        var completeCall: [Lane: Int] = [:]
+        // Successes and permanent failures: one `complete` call per stream for the whole batch.
+        var completeCall: [QueueStream: Int] = [:]
         for (index, (job, outcome)) in results.enumerated() {
             let d = job.delivery
             switch outcome {
@@ -128,7 +147,7 @@ extension JobQueue {
                 let due = now + settings.retryDelay(afterAttempt: job.attempt)
                 answers[index] = (calls.count, nil)
                 calls.append((QueueScripts.retry,
-                              [layout.job(d.lane, d.jobID), layout.stream(d.lane), layout.delayed(d.lane), layout.events(d.lane),
+                              [layout.job(d.lane, d.jobID), layout.stream(d.stream), layout.delayed(d.lane), layout.events(d.lane),
                                layout.stats(d.lane), layout.dead(d.lane)],
                               [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
                                .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
@@ -138,12 +157,12 @@ extension JobQueue {
                 if case let .failed(c, m) = outcome { state = "failed"; code = c; message = m }
                 let duration = max(0, now - job.startedAt)
                 let call: Int
-                if let existing = completeCall[d.lane] {
+                if let existing = completeCall[d.stream] {
                     call = existing
                 } else {
                     call = calls.count
-                    completeCall[d.lane] = call
-                    calls.append((QueueScripts.complete, [layout.stream(d.lane), layout.events(d.lane), layout.stats(d.lane)],
+                    completeCall[d.stream] = call
+                    calls.append((QueueScripts.complete, [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane)],
                                   [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
                 }
                 answers[index] = (call, calls[call].1.count - 3)
@@ -164,39 +183,44 @@ extension JobQueue {
         }
     }
 
-    /// Moves due retries of every lane back onto their streams; returns how many moved.
+    /// Moves due retries of every lane back onto their kinds' streams; returns how many moved.
     @discardableResult
     public func promoteDueRetries(limit: Int = 1000) throws(RedisError) -> Int {
         let now = Clock.text(Clock.now())
         var moved = 0
         for lane in Lane.allCases {
-            moved += try connection.eval(QueueScripts.promote, keys: [layout.delayed(lane), layout.stream(lane)],
-                                         arguments: [.text(now), .text(String(limit))]).int ?? 0
+            moved += try connection.eval(QueueScripts.promote, keys: [layout.delayed(lane)],
+                                         arguments: [.text(now), .text(String(limit)), .text(layout.jobPrefix(lane)),
+                                                     .text(layout.streamPrefix(lane))]).int ?? 0
         }
         return moved
     }
 
-    /// Claims messages of `lane` that no live worker kept alive for `minIdle` seconds (their
-    /// worker died), handing them to `consumer`.
-    public func reclaimStalled(lane: Lane, consumer: String, minIdle: Double, count: Int = 100) throws(RedisError) -> [Delivery] {
-        let reply = try connection.call(["XAUTOCLAIM", layout.stream(lane), QueueLayout.workerGroup, consumer,
-                                         String(Int(minIdle * 1000)), "0-0", "COUNT", String(count)])
-        guard let parts = reply.array, parts.count >= 2 else { return [] }
-        return parseEntries(parts[1], lane: lane)
+    /// Claims up to `count` messages of `stream` that no live worker kept alive for `minIdle`
+    /// seconds (their worker died), handing them to `consumer`, scanning the pending list from
+    /// `cursor` (`0-0` to start). The claim resets the messages' idle time.
+    public func reclaimStalled(_ stream: QueueStream, consumer: String, minIdle: Double, cursor: String = "0-0",
+                               count: Int = 100) throws(RedisError) -> ReclaimScan {
+        let reply = try connection.call(["XAUTOCLAIM", layout.stream(stream), QueueLayout.workerGroup, consumer,
+                                         String(Int(minIdle * 1000)), cursor, "COUNT", String(count)])
+        if case let .error(message) = reply { throw .reply("reclaim: \(message)") }
+        guard let parts = reply.array, parts.count >= 2 else { return ReclaimScan(claimed: [], next: "0-0") }
+        return ReclaimScan(claimed: parseEntries(parts[1], stream: stream), next: parts[0].text ?? "0-0")
     }
 
     /// Resets the idle time of messages this consumer is still working on, so a slow job is
-    /// never recovered (and run twice) while its worker lives.
+    /// never recovered (and run twice) while its worker lives. One `XCLAIM` per stream, pipelined.
     public func keepAlive(_ deliveries: [Delivery], consumer: String) throws(RedisError) {
+        var byStream: [QueueStream: [String]] = [:]
+        for d in deliveries { byStream[d.stream, default: []].append(d.messageID) }
         var commands: [[RedisArgument]] = []
-        for lane in Lane.allCases {
-            let ids = deliveries.filter { $0.lane == lane }.map(\.messageID)
-            guard !ids.isEmpty else { continue }
-            var command: [String] = ["XCLAIM", layout.stream(lane), QueueLayout.workerGroup, consumer, "0"]
+        for (stream, ids) in byStream {
+            var command: [String] = ["XCLAIM", layout.stream(stream), QueueLayout.workerGroup, consumer, "0"]
             command += ids
             command.append("JUSTID")
             commands.append(command.map { RedisArgument.text($0) })
         }
+        guard !commands.isEmpty else { return }
         for reply in try connection.pipeline(commands) {
             if case let .error(message) = reply { throw .reply("keep-alive: \(message)") }
         }

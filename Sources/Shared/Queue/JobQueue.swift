@@ -69,13 +69,18 @@ public final class JobQueue {
         self.init(connection: try RedisConnection(endpoint: endpoint, ioTimeout: ioTimeout), settings: settings)
     }
 
-    /// Creates the consumer groups (idempotent; safe to call from every process at start-up).
+    /// Creates the consumer groups of every lane's kind streams and event stream (idempotent;
+    /// safe to call from every process at start-up).
     public func ensureGroups() throws(RedisError) {
+        var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
-            for (stream, group) in [(layout.stream(lane), QueueLayout.workerGroup), (layout.events(lane), QueueLayout.ingesterGroup)] {
-                let reply = try connection.command(["XGROUP", "CREATE", stream, group, "0", "MKSTREAM"])
-                if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
+            let pairs = layout.streams(lane).map { ($0, QueueLayout.workerGroup) } + [(layout.events(lane), QueueLayout.ingesterGroup)]
+            for (stream, group) in pairs {
+                commands.append(["XGROUP", "CREATE", .text(stream), .text(group), "0", "MKSTREAM"])
             }
+        }
+        for reply in try connection.pipeline(commands) {
+            if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
         }
     }
 
@@ -84,7 +89,8 @@ public final class JobQueue {
         let lane = request.lane
         let idemKey = request.idempotencyKey.map { layout.idempotency(lane, owner: request.owner, key: $0) } ?? layout.noIdempotency(lane)
         let reply = try connection.eval(QueueScripts.enqueue,
-            keys: [layout.stream(lane), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey, layout.stats(lane)],
+            keys: [layout.stream(lane, JobKind(rawValue: request.kind)), layout.job(lane, request.id),
+                   layout.blob(lane, sha256: request.blobSHA256), idemKey, layout.stats(lane)] + layout.streams(lane),
             arguments: [.text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
                         .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
                         .text(request.blobSHA256), .bytes(request.blob), .text(String(settings.blobTTL)),

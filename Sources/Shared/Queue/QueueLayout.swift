@@ -5,7 +5,7 @@
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `P:{P:lane}:jobs` | stream, group `workers` | one entry `id=<job id>` per run request; entries are deleted once acknowledged, so `XLEN` is the lane's depth |
+/// | `P:{P:lane}:jobs:<kind>` | stream, group `workers` | one entry `id=<job id>` per run request of that kind; entries are deleted once acknowledged, so the sum of `XLEN` over the lane's kinds is its depth. A stream per kind means a worker reads only the kinds it runs (a mixed fleet never hands a `classify` job to a probe-only worker) |
 /// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`); expires `finishedTTL` after it ends |
 /// | `P:{P:lane}:blob:<sha256>` | string | the uploaded bytes, shared by identical uploads; expires after `blobTTL` |
 /// | `P:{P:lane}:idem:<owner>:<key>` | string | the job id an `Idempotency-Key` created; expires after `idempotencyTTL` |
@@ -29,10 +29,18 @@ public struct QueueLayout: Sendable {
 
     /// The hash-tagged base of a lane's keys.
     public func base(_ lane: Lane) -> String { "\(prefix):{\(prefix):\(lane.rawValue)}" }
-    /// The lane's job stream.
-    public func stream(_ lane: Lane) -> String { base(lane) + ":jobs" }
+    /// The stream of `kind` jobs in `lane`.
+    public func stream(_ lane: Lane, _ kind: JobKind) -> String { streamPrefix(lane) + kind.rawValue }
+    /// The stream of `stream`'s lane and kind.
+    public func stream(_ stream: QueueStream) -> String { self.stream(stream.lane, stream.kind) }
+    /// Prefix of the lane's job streams (scripts append the kind).
+    public func streamPrefix(_ lane: Lane) -> String { base(lane) + ":jobs:" }
+    /// Every job stream of `lane`, one per known kind (their lengths add up to the lane's depth).
+    public func streams(_ lane: Lane) -> [String] { JobKind.all.map { stream(lane, $0) } }
+    /// Prefix of the lane's job records (scripts append the id).
+    public func jobPrefix(_ lane: Lane) -> String { base(lane) + ":job:" }
     /// A job's record.
-    public func job(_ lane: Lane, _ id: String) -> String { base(lane) + ":job:" + id }
+    public func job(_ lane: Lane, _ id: String) -> String { jobPrefix(lane) + id }
     /// Prefix of the lane's blob keys (scripts append the SHA-256).
     public func blobPrefix(_ lane: Lane) -> String { base(lane) + ":blob:" }
     /// The blob holding bytes with this SHA-256 (hex).
@@ -53,4 +61,20 @@ public struct QueueLayout: Sendable {
     public func worker(_ id: String) -> String { "\(prefix):worker:\(id)" }
     /// The set of worker ids.
     public var workers: String { "\(prefix):workers" }
+}
+
+/// One job stream: the jobs of one kind in one lane.
+public struct QueueStream: Hashable, Sendable {
+    /// The lane.
+    public let lane: Lane
+    /// The kind.
+    public let kind: JobKind
+
+    /// Names a stream.
+    public init(_ lane: Lane, _ kind: JobKind) { self.lane = lane; self.kind = kind }
+
+    /// The streams a worker running `kinds` reads, interactive lane first, kinds in `JobKind.all` order.
+    public static func all(kinds: [JobKind], lanes: [Lane] = Lane.allCases) -> [QueueStream] {
+        lanes.sorted().flatMap { lane in JobKind.all.filter(kinds.contains).map { QueueStream(lane, $0) } }
+    }
 }

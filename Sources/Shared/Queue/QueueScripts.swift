@@ -6,7 +6,8 @@
 public enum QueueScripts {
     /// Enqueue one job: blob, record, stream entry and idempotency key in one step.
     ///
-    /// KEYS: 1 stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats.
+    /// KEYS: 1 the kind's stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats,
+    /// then every kind stream of the lane (their lengths add up to the lane's depth).
     /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
     /// 8 blob sha256, 9 blob bytes, 10 blob TTL s, 11 idempotency TTL s (0: no key),
     /// 12 max lane depth (0: unlimited).
@@ -19,7 +20,8 @@ public enum QueueScripts {
     end
     local maxDepth = tonumber(ARGV[12])
     if maxDepth > 0 then
-      local depth = redis.call('XLEN', KEYS[1])
+      local depth = 0
+      for i = 6, #KEYS do depth = depth + redis.call('XLEN', KEYS[i]) end
       if depth >= maxDepth then return {'busy', tostring(depth)} end
     end
     if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -176,17 +178,24 @@ public enum QueueScripts {
     return {'retry', ARGV[4]}
     """)
 
-    /// Moves retries that are due back onto the stream.
+    /// Moves retries that are due back onto the stream of their kind. A retry whose record
+    /// expired or that is no longer queued (cancelled meanwhile) is dropped.
     ///
-    /// KEYS: 1 delayed set, 2 stream. ARGV: 1 now, 2 at most this many.
+    /// KEYS: 1 delayed set. ARGV: 1 now, 2 at most this many, 3 job key prefix, 4 stream key prefix
+    /// (both in the lane's slot).
     /// Returns how many were moved.
     public static let promote = RedisScript(name: "promote", source: """
     local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+    local moved = 0
     for _, id in ipairs(ids) do
       redis.call('ZREM', KEYS[1], id)
-      redis.call('XADD', KEYS[2], '*', 'id', id)
+      local job = redis.call('HMGET', ARGV[3] .. id, 'kind', 'state')
+      if job[1] and job[2] == 'queued' then
+        redis.call('XADD', ARGV[4] .. job[1], '*', 'id', id)
+        moved = moved + 1
+      end
     end
-    return #ids
+    return moved
     """)
 
     /// Cancels a job that has not finished. A queued job never runs; a running one's result is discarded.
