@@ -35,7 +35,7 @@ final class Gateway: @unchecked Sendable {
         let metrics = GatewayMetrics()
         let router = Router()
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
-        OpsRoutes(pool: pool, metrics: metrics, store: store).register(on: router)
+        OpsRoutes(pool: pool, metrics: metrics, store: store, access: OpsAccess(token: configuration.opsToken)).register(on: router)
         try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, retentionDays: configuration.retentionDays, log: log)

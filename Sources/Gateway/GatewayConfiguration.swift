@@ -22,6 +22,9 @@ struct GatewayConfiguration: Sendable {
     /// The face-identifier API (`ROOST_PANEL_*`, `ROOST_FACE_*`).
     var faceID = FaceIDSettings()
 
+    /// Bearer token for `/ops/*` and `/metrics` (`ROOST_OPS_TOKEN`; unset: those answer on loopback only).
+    var opsToken: String? = nil
+
     /// Days finished jobs are kept in SQLite (`ROOST_STORE_RETENTION_DAYS`, default 30).
     var retentionDays = 30.0
 
@@ -42,5 +45,6 @@ struct GatewayConfiguration: Sendable {
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
         retentionDays = env.seconds("ROOST_STORE_RETENTION_DAYS", default: retentionDays)
         faceID = FaceIDSettings(environment: env)
+        opsToken = env.values["ROOST_OPS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

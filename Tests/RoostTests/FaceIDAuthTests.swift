@@ -23,6 +23,34 @@ struct FaceIDAuthTests {
         #expect(again != token, "every log-in gets a fresh token")
     }
 
+    @Test("guessing is throttled: after five attempts an account answers 429 with Retry-After, even to the right password; others still log in")
+    func logInThrottle() throws {
+        let panel = try FaceIDTestGateway()
+        let wrong = "/api/v1/login?username=admin&password=\(MD5.hex(Array("guess".utf8)))"
+        for _ in 0..<5 { #expect(try panel.send("GET", wrong).status == 401) }
+        let refused = try panel.send("GET", "/api/v1/login?username=admin&password=\(MD5.hex(Array("secret".utf8)))")
+        #expect(refused.status == 429)
+        #expect(Int(refused.headers["retry-after"] ?? "") ?? 0 >= 1)
+        #expect(refused.json?["error"]?.stringValue == "Too many log-in attempts. Try again later")
+        #expect(try panel.send("GET", "/api/v1/login?username=guard&password=\(MD5.hex(Array("pw".utf8)))").status == 200)
+    }
+
+    @Test("the address limit holds across account names, and buckets refill with time")
+    func logInThrottleByAddress() {
+        let throttle = LoginThrottle(account: .init(burst: 5, refill: 12), address: .init(burst: 20, refill: 3))
+        for n in 0..<20 { #expect(throttle.attempt(account: "name\(n)", address: "198.51.100.7", now: 1000) == nil) }
+        #expect(throttle.attempt(account: "fresh", address: "198.51.100.7", now: 1000) == 3)
+        #expect(throttle.attempt(account: "fresh", address: "203.0.113.1", now: 1000) == nil, "another address is not affected")
+        #expect(throttle.attempt(account: "fresh", address: "198.51.100.7", now: 1003) == nil, "one attempt regained after 3 s")
+    }
+
+    @Test("the throttle's memory is bounded")
+    func logInThrottleBounded() {
+        let throttle = LoginThrottle(maxTracked: 100)
+        for n in 0..<1000 { _ = throttle.attempt(account: "a\(n)", address: "10.0.\(n / 256).\(n % 256)", now: Double(n)) }
+        #expect(throttle.trackedCount <= 100)
+    }
+
     @Test("wrong name, wrong password, the password in clear or nothing at all: 401 Log In")
     func wrongCredentials() throws {
         let panel = try FaceIDTestGateway()
@@ -115,14 +143,14 @@ struct FaceIDAuthTests {
                              PanelAccountSpec(name: "guard", password: "pw", type: .user)]
         let store = try FaceIDStore(path: path)
         let first = try PanelAuth(store: store, settings: settings)
-        let guardToken = try #require(try first.logIn(username: "guard", passwordMD5: MD5.hex(Array("pw".utf8)))["token"]?.stringValue)
-        let adminToken = try #require(try first.logIn(username: "admin", passwordMD5: MD5.hex(Array("secret".utf8)))["token"]?.stringValue)
+        let guardToken = try #require(try first.logIn(username: "guard", passwordMD5: MD5.hex(Array("pw".utf8)), from: "127.0.0.1")["token"]?.stringValue)
+        let adminToken = try #require(try first.logIn(username: "admin", passwordMD5: MD5.hex(Array("secret".utf8)), from: "127.0.0.1")["token"]?.stringValue)
 
         settings.accounts = [PanelAccountSpec(name: "admin", password: "changed", type: .user)]
         let second = try PanelAuth(store: store, settings: settings)
-        #expect(throws: FaceIDError.self) { try second.logIn(username: "guard", passwordMD5: MD5.hex(Array("pw".utf8))) }
-        #expect(throws: FaceIDError.self) { try second.logIn(username: "admin", passwordMD5: MD5.hex(Array("secret".utf8))) }
-        #expect(try second.logIn(username: "admin", passwordMD5: MD5.hex(Array("changed".utf8)))["account_type"]?.stringValue == "user")
+        #expect(throws: FaceIDError.self) { try second.logIn(username: "guard", passwordMD5: MD5.hex(Array("pw".utf8)), from: "127.0.0.1") }
+        #expect(throws: FaceIDError.self) { try second.logIn(username: "admin", passwordMD5: MD5.hex(Array("secret".utf8)), from: "127.0.0.1") }
+        #expect(try second.logIn(username: "admin", passwordMD5: MD5.hex(Array("changed".utf8)), from: "127.0.0.1")["account_type"]?.stringValue == "user")
         #expect(try store.session(tokenSHA256: SHA256.hexDigest(Array(guardToken.utf8))) == nil, "a removed account's tokens go with it")
         #expect(try store.session(tokenSHA256: SHA256.hexDigest(Array(adminToken.utf8)))?.type == .user)
         store.close()

@@ -9,15 +9,24 @@ struct FaceIDError: Error, Sendable, CustomStringConvertible {
     let code: String
     /// The text sent to the client, exactly as the panel API words it.
     let message: String
+    /// Seconds for a `Retry-After` header, when the client should wait before trying again.
+    var retryAfter: Int? = nil
 
     /// `code: message (status)`, for logs.
     var description: String { "\(code): \(message) (\(status))" }
 
     /// The response the client gets.
-    var httpError: HTTPError { .custom(.json(status, ["error": .string(message)])) }
+    var httpError: HTTPError {
+        .custom(.json(status, ["error": .string(message)], headers: retryAfter.map { [("Retry-After", String($0))] } ?? []))
+    }
 
     /// 401: no token, or an unknown or expired one; also wrong login credentials.
     static let logIn = FaceIDError(status: 401, code: "log_in", message: "Log In")
+    /// 429: too many log-in attempts for this account or from this address (Roost's own: the
+    /// panel API has no limit); `Retry-After` says when the next attempt is allowed.
+    static func tooManyLogIns(retryAfter: Int) -> FaceIDError {
+        FaceIDError(status: 429, code: "too_many_log_ins", message: "Too many log-in attempts. Try again later", retryAfter: retryAfter)
+    }
     /// 403: the route changes identifiers and the account is not an administrator.
     static let adminRequired = FaceIDError(status: 403, code: "admin_required", message: "Administrator rights required")
     /// 400: the identifier body is not a JSON object with valid fields.

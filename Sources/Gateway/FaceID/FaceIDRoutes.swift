@@ -52,7 +52,8 @@ struct FaceIDRoutes: Sendable {
     func register(on router: Router) {
         let item = "/api/v1/access/identifier/item"
         router.add("GET", "/api/v1/login", name: "/api/v1/login", FaceIDError.guarded { request in
-            .json(200, try auth.logIn(username: request.queryValue("username"), passwordMD5: request.queryValue("password")))
+            .json(200, try auth.logIn(username: request.queryValue("username"), passwordMD5: request.queryValue("password"),
+                                     from: RequestIdentity.host(ofRemoteAddress: request.remoteAddress)))
         })
         router.add("POST", item, name: item, bodyLimit: Self.identifierBodyLimit, FaceIDError.guarded { try create($0) })
         router.add("GET", item + "/{uid}", name: item + "/{uid}", FaceIDError.guarded { try read($0) })

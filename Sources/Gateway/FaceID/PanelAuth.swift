@@ -12,18 +12,22 @@ struct PanelAuth: Sendable {
     /// Verified against when the user name is unknown, so a wrong name costs as long as a wrong
     /// password and names cannot be told apart by timing.
     private let decoyHash: String
+    private let throttle: LoginThrottle
 
     /// Creates the authenticator and makes the stored accounts match `settings.accounts`.
-    init(store: FaceIDStore, settings: FaceIDSettings) throws {
+    init(store: FaceIDStore, settings: FaceIDSettings, throttle: LoginThrottle = LoginThrottle()) throws {
         self.store = store
+        self.throttle = throttle
         tokenTTL = settings.tokenTTL
-        decoyHash = SecretHash.make(SecretHash.randomToken())
+        decoyHash = SecretHash.decoy()
         try store.syncAccounts(settings.accounts)
     }
 
-    /// `{"token", "account_type"}` for the right name and password MD5; `Log In` otherwise.
-    func logIn(username: String?, passwordMD5: String?) throws -> JSON {
+    /// `{"token", "account_type"}` for the right name and password MD5; `Log In` otherwise;
+    /// `429` when the account or the client's address (`host`, no port) tried too often.
+    func logIn(username: String?, passwordMD5: String?, from host: String) throws -> JSON {
         guard let username, !username.isEmpty, let passwordMD5, !passwordMD5.isEmpty else { throw FaceIDError.logIn }
+        if let wait = throttle.attempt(account: username, address: host) { throw FaceIDError.tooManyLogIns(retryAfter: wait) }
         // MD5.hex is lower case; accept clients that print it in upper case.
         let secret = passwordMD5.lowercased()
         guard let account = try store.account(named: username) else {

@@ -24,7 +24,8 @@ final class JobService: Sendable {
     /// idempotency key was used before by the same owner, and this is that job).
     func submit(kind: String, lane: Lane, image: ImageUpload, params: JSON = .object([]), owner: String,
                 idempotencyKey: String?) throws -> (record: JobRecord, created: Bool) {
-        if let key = idempotencyKey, let row = try store.job(owner: owner, idempotencyKey: key) {
+        if let key = idempotencyKey,
+           let row = try store.job(owner: owner, idempotencyKey: key, notBefore: Clock.now() - Double(settings.idempotencyTTL)) {
             return (try current(row), false)
         }
         let request = EnqueueRequest(kind: kind, lane: lane, blob: image.bytes, blobSHA256: image.sha256, params: params,
@@ -48,11 +49,18 @@ final class JobService: Sendable {
     }
 
     /// The job's current state: live from Redis while it has a record there, else from SQLite.
-    /// Unknown ids and other owners' jobs are both `404`, so ids cannot be probed.
+    /// Only its owner sees it (an API key's hash, an anonymous client's address, a face panel):
+    /// unknown ids and other owners' jobs are both `404`, so ids cannot be probed, and a panel's
+    /// jobs are reachable only through the panel's own API.
     func find(id: String, requester: String?) throws -> JobRecord {
-        guard JobID.isValid(id), let row = try store.job(id: id) else { throw HTTPError.notFound("no job with id \(id)") }
-        if let owner = row.owner, owner.hasPrefix("key:"), owner != requester { throw HTTPError.notFound("no job with id \(id)") }
-        return try current(row)
+        try current(try ownedRow(id: id, requester: requester))
+    }
+
+    private func ownedRow(id: String, requester: String?) throws -> JobRow {
+        guard JobID.isValid(id), let row = try store.job(id: id), let owner = row.owner, owner == requester else {
+            throw HTTPError.notFound("no job with id \(id)")
+        }
+        return row
     }
 
     /// Like `find`, but holds up to `timeout` seconds for the job to leave its current state.
@@ -77,16 +85,27 @@ final class JobService: Sendable {
         return record
     }
 
-    /// Cancels a queued or running job; `409` when it already finished.
+    /// Cancels a queued or running job; `409` when it already finished. A finished job is never
+    /// overwritten: SQLite changes only a row that has not ended, whatever Redis still holds.
     func cancel(id: String, requester: String?) throws -> JobRecord {
         let record = try find(id: id, requester: requester)
+        if record.state.isTerminal { throw Self.alreadyEnded(record.state) }
         switch try pool.with({ try $0.cancel(lane: record.lane, id: id) }) {
-        case .cancelled, .missing:
+        case .cancelled:
             _ = try store.markCancelled(id: id)
+        case .missing:
+            // Redis no longer knows the job: cancel the durable record only if it has not ended.
+            if try !store.markCancelled(id: id), let row = try store.job(id: id), row.isTerminal, row.state != JobState.cancelled.rawValue {
+                throw Self.alreadyEnded(JobState(rawValue: row.state) ?? .succeeded)
+            }
         case let .alreadyFinished(state):
-            throw HTTPError(status: 409, code: "job_finished", message: "the job already ended (\(state.rawValue)); nothing to cancel")
+            throw Self.alreadyEnded(state)
         }
         return try find(id: id, requester: requester)
+    }
+
+    private static func alreadyEnded(_ state: JobState) -> HTTPError {
+        HTTPError(status: 409, code: "job_finished", message: "the job already ended (\(state.rawValue)); nothing to cancel")
     }
 
     private func current(_ row: JobRow) throws -> JobRecord {

@@ -3,6 +3,10 @@ import Shared
 
 /// Redis connections for the gateway's request threads: borrowed for one operation, returned
 /// after. A connection that failed is dropped, and the next borrow opens a fresh one.
+///
+/// After a Redis restart every idle connection is dead: a borrowed one that the server closed is
+/// replaced before use, and an operation that fails with a connection error on a pooled
+/// connection is retried once on a fresh one, so a restart costs clients no `503`s.
 final class RedisPool: @unchecked Sendable {
     // Safe: `idle` is only touched while holding `lock`; a borrowed JobQueue is used by one thread.
     private let lock = NSLock()
@@ -20,7 +24,16 @@ final class RedisPool: @unchecked Sendable {
 
     /// Runs `body` with a connection. Redis being down becomes `503` for the client.
     func with<T>(_ body: (JobQueue) throws -> T) throws -> T {
-        let queue = try borrow()
+        let (queue, pooled) = try borrow()
+        do {
+            return try run(body, on: queue)
+        } catch let error as RedisError where error.isConnectionFailure && pooled {
+            // The pooled connection went stale (Redis restarted): once more on a fresh one.
+            return try run(body, on: try open())
+        }
+    }
+
+    private func run<T>(_ body: (JobQueue) throws -> T, on queue: JobQueue) throws -> T {
         do {
             let value = try body(queue)
             giveBack(queue)
@@ -34,11 +47,21 @@ final class RedisPool: @unchecked Sendable {
         }
     }
 
-    private func borrow() throws -> JobQueue {
+    /// An idle connection the server has not closed, or a new one (`pooled` false).
+    private func borrow() throws -> (queue: JobQueue, pooled: Bool) {
         lock.lock()
-        if let queue = idle.popLast() { lock.unlock(); return queue }
+        while let queue = idle.popLast() {
+            lock.unlock()
+            if queue.connection.isUsableWhenIdle { return (queue, true) }
+            queue.connection.close()
+            lock.lock()
+        }
         lock.unlock()
-        return try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 35)
+        return (try open(), false)
+    }
+
+    private func open() throws -> JobQueue {
+        try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 35)
     }
 
     private func giveBack(_ queue: JobQueue) {

@@ -63,12 +63,23 @@ struct JobRoutes {
 /// Who is asking, and how: the owner identity, lane and idempotency key of a request.
 enum RequestIdentity {
     /// `key:<sha256 of the API key>` when the client sends `X-Api-Key` (or `api_key`), else
-    /// `ip:<address>`. API keys are never stored in clear.
+    /// `ip:<host>` (the client's address without its port, so every connection from one host is
+    /// the same anonymous owner and its `Idempotency-Key`s hold across connections). API keys are
+    /// never stored in clear.
     static func owner(_ request: HTTPRequest) -> String {
         if let key = request.headers["x-api-key"] ?? request.queryValue("api_key"), !key.isEmpty {
             return "key:" + String(SHA256.hexDigest(Array(key.utf8)).prefix(32))
         }
-        return "ip:" + request.remoteAddress
+        return "ip:" + host(ofRemoteAddress: request.remoteAddress)
+    }
+
+    /// The host of a `host:port` peer address as the listener writes it: `203.0.113.9:51234` →
+    /// `203.0.113.9`, `2001:db8::1:51234` or `[2001:db8::1]:51234` → `2001:db8::1`.
+    static func host(ofRemoteAddress address: String) -> String {
+        guard let colon = address.lastIndex(of: ":") else { return address }
+        var host = address[..<colon]
+        if host.hasPrefix("["), host.hasSuffix("]") { host = host.dropFirst().dropLast() }
+        return String(host)
     }
 
     /// The lane from `X-Roost-Lane` (default interactive).

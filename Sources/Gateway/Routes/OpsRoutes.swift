@@ -1,15 +1,17 @@
 import Shared
 
-/// Operations endpoints: `/heartbeat`, `/metrics` (Prometheus text), `/ops/workers`, `/ops/queues`.
+/// Operations endpoints: `/heartbeat` (public), and behind `OpsAccess`: `/metrics` (Prometheus
+/// text), `/ops/workers`, `/ops/queues`. None of them shows a job id: those are their owners' business.
 struct OpsRoutes {
     let pool: RedisPool
     let metrics: GatewayMetrics
     let store: JobStore
+    let access: OpsAccess
 
     /// Adds the routes to `router`.
     func register(on router: Router) {
         router.add("GET", "/heartbeat") { _ in .json(200, ["health": "ok"]) }
-        router.add("GET", "/metrics", GatewayError.guarded { _ in
+        router.add("GET", "/metrics", access.guarded(GatewayError.guarded { _ in
             var text = ""
             metrics.renderHTTP(into: &text)
             let (lanes, workers) = try pool.with { queue in
@@ -22,12 +24,12 @@ struct OpsRoutes {
                 text += "roost_store_jobs{state=\(Prometheus.quote(state))} \(count)\n"
             }
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))
-        })
-        router.add("GET", "/ops/workers", GatewayError.guarded { _ in
+        }))
+        router.add("GET", "/ops/workers", access.guarded(GatewayError.guarded { _ in
             let workers = try pool.with { try QueueInspector(queue: $0).workers() }
-            return .json(200, ["count": .int(workers.count), "workers": .array(workers)])
-        })
-        router.add("GET", "/ops/queues", GatewayError.guarded { _ in
+            return .json(200, ["count": .int(workers.count), "workers": .array(workers.map(Self.withoutJobIDs))])
+        }))
+        router.add("GET", "/ops/queues", access.guarded(GatewayError.guarded { _ in
             let lanes = try pool.with { try QueueInspector(queue: $0).lanes() }
             return .json(200, ["lanes": .array(lanes.map { figures in
                 let counters = JSON.object(figures.stats.filter { !$0.key.hasPrefix("duration_") }.sorted(by: { $0.key < $1.key })
@@ -36,6 +38,14 @@ struct OpsRoutes {
                         "oldest_age_s": .double((figures.oldestAge * 1000).rounded() / 1000), "delayed": .int(figures.delayed),
                         "dead": .int(figures.dead), "counters": counters]
             })])
+        }))
+    }
+
+    /// A heartbeat document without job ids (workers of older versions listed theirs as `current_jobs`).
+    static func withoutJobIDs(_ worker: JSON) -> JSON {
+        guard case let .object(fields) = worker else { return worker }
+        return .object(fields.map { key, value in
+            key == "current_jobs" ? ("in_flight", .int(value.arrayValue?.count ?? 0)) : (key, value)
         })
     }
 }

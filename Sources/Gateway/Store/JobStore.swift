@@ -45,16 +45,25 @@ final class JobStore: @unchecked Sendable {
 
     /// Records a job the gateway just queued in Redis. A worker may already have reported on it
     /// (the ingester then inserted it from the event), so this fills in the identity fields of
-    /// an existing row and keeps its state.
+    /// an existing row and keeps its state. When `row` reuses an idempotency key whose earlier job
+    /// is past the key's lifetime, the earlier job gives the key up (in the same transaction).
     func recordAccepted(_ row: JobRow) throws {
         try withConnection { db in
-            _ = try db.run("""
-                \(Self.insertSQL)
-                ON CONFLICT (id) DO UPDATE SET
-                    kind = excluded.kind, lane = excluded.lane, owner = excluded.owner,
-                    idempotency_key = excluded.idempotency_key, image_sha256 = excluded.image_sha256,
-                    image_bytes = excluded.image_bytes, created_at = excluded.created_at
-                """, row.values)
+            try db.transaction {
+                if let key = row.idempotencyKey {
+                    _ = try db.run("""
+                        UPDATE jobs SET idempotency_key = NULL
+                        WHERE COALESCE(owner, '') = COALESCE(?, '') AND idempotency_key = ? AND id != ?
+                        """, [SQLiteValue(row.owner), .text(key), .text(row.id)])
+                }
+                _ = try db.run("""
+                    \(Self.insertSQL)
+                    ON CONFLICT (id) DO UPDATE SET
+                        kind = excluded.kind, lane = excluded.lane, owner = excluded.owner,
+                        idempotency_key = excluded.idempotency_key, image_sha256 = excluded.image_sha256,
+                        image_bytes = excluded.image_bytes, created_at = excluded.created_at
+                    """, row.values)
+            }
         }
     }
 
@@ -82,10 +91,12 @@ final class JobStore: @unchecked Sendable {
     }
 
     /// The job `owner` submitted under `idempotencyKey`, or nil; `owner` nil means anonymous.
-    func job(owner: String?, idempotencyKey: String) throws -> JobRow? {
+    /// A job created before `notBefore` (Unix seconds: now minus the key's lifetime) no longer
+    /// holds its key, so the same key then makes a new job, as it does in Redis.
+    func job(owner: String?, idempotencyKey: String, notBefore: Double = 0) throws -> JobRow? {
         try withConnection { db in
-            try db.query(Self.selectByIdempotencyKeySQL,
-                         [SQLiteValue(owner), .text(idempotencyKey)]) { JobRow(statement: $0) }.first
+            try db.query(Self.selectByIdempotencyKeySQL + " AND created_at >= ?",
+                         [SQLiteValue(owner), .text(idempotencyKey), .real(notBefore)]) { JobRow(statement: $0) }.first
         }
     }
 

@@ -15,12 +15,23 @@ public enum SecretHash {
     private static let saltLength = 16
     private static let hashLength = 32
 
+    /// PBKDF2-HMAC-SHA256 iterations for new hashes: OWASP's current recommendation (Password
+    /// Storage Cheat Sheet, 2023–). Stored hashes keep their own count, so older ones still verify.
+    public static let defaultIterations = 600_000
+
     /// Hashes `secret` with a fresh random 16-byte salt.
-    public static func make(_ secret: String, iterations: Int = 100_000) -> String {
+    public static func make(_ secret: String, iterations: Int = defaultIterations) -> String {
         precondition(iterations >= 1 && iterations <= maximumIterations, "iterations out of range")
         let salt = randomBytes(saltLength)
         let hash = PBKDF2.sha256(password: Array(secret.utf8), salt: salt, iterations: iterations, length: hashLength)
         return "\(scheme)$\(iterations)$\(Data(salt).base64EncodedString())$\(Data(hash).base64EncodedString())"
+    }
+
+    /// A well-formed stored hash that no secret matches (random salt and random digest), for
+    /// verifying against when an account does not exist: the check costs what a real one costs,
+    /// without spending PBKDF2 time to make it.
+    public static func decoy(iterations: Int = defaultIterations) -> String {
+        "\(scheme)$\(iterations)$\(Data(randomBytes(saltLength)).base64EncodedString())$\(Data(randomBytes(hashLength)).base64EncodedString())"
     }
 
     /// True when `secret` hashes to `stored`; a malformed or tampered `stored` string is simply false.

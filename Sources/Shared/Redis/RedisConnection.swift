@@ -43,6 +43,17 @@ public final class RedisConnection {
     /// True until a connection failure or `close()`.
     public var isOpen: Bool { context != nil }
 
+    /// For an idle connection (no reply outstanding): false when the server has closed it (after a
+    /// Redis restart, say) or left unexpected bytes on it, so a pool can replace it before use
+    /// instead of failing a request. One non-blocking `recv(MSG_PEEK)`; nothing is consumed.
+    public var isUsableWhenIdle: Bool {
+        guard let ctx = context else { return false }
+        var byte: UInt8 = 0
+        let received = recv(ctx.pointee.fd, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+        if received < 0 { return errno == EAGAIN || errno == EWOULDBLOCK }
+        return false  // 0: orderly close; > 0: bytes nobody asked for
+    }
+
     /// Sends one command and waits for its reply. Error replies come back as `.error`, not thrown.
     public func command(_ arguments: [RedisArgument]) throws(RedisError) -> RedisReply {
         let ctx = try liveContext()

@@ -1,5 +1,6 @@
 import Foundation
 import Shared
+import Synchronization
 
 /// The face-identifier API's durable state: panel accounts, login tokens, access identifiers and
 /// enrolled face embeddings, in the gateway's SQLite file.
@@ -35,8 +36,13 @@ final class FaceIDStore: @unchecked Sendable {
     /// password's MD5) and deletes any other account with its tokens, so removing an account from
     /// the configuration locks it out at the next start.
     func syncAccounts(_ specs: [PanelAccountSpec], now: Double = Date().timeIntervalSince1970) throws {
-        // PBKDF2 is deliberately slow; hash outside the lock.
-        let hashed = specs.map { ($0, SecretHash.make(MD5.hex(Array($0.password.utf8)))) }
+        // PBKDF2 is deliberately slow; hash outside the lock, the accounts in parallel.
+        let hashes = Mutex([String](repeating: "", count: specs.count))
+        DispatchQueue.concurrentPerform(iterations: specs.count) { index in
+            let hash = SecretHash.make(MD5.hex(Array(specs[index].password.utf8)))
+            hashes.withLock { $0[index] = hash }
+        }
+        let hashed = Array(zip(specs, hashes.withLock { $0 }))
         try withConnection { db in
             try db.transaction {
                 for (spec, hash) in hashed {
