@@ -7,10 +7,11 @@ final class Cluster: @unchecked Sendable {
     // Safe: `workers` is only mutated by the test that owns the cluster (one thread at a time).
     let redis: RedisServer
     let directory: URL
-    let httpPort: Int
+    /// The gateway's port; `startGateway` moves it when another process took it meanwhile.
+    private(set) var httpPort: Int
     var gateway: ChildProcess?
     var workers: [ChildProcess] = []
-    let baseEnvironment: [String: String]
+    private(set) var baseEnvironment: [String: String]
 
     /// The directory holding the binaries: beside the running test bundle.
     static var binDirectory: URL {
@@ -54,15 +55,28 @@ final class Cluster: @unchecked Sendable {
         return path
     }
 
-    /// Starts the gateway and waits until `/heartbeat` answers.
+    /// Starts the gateway and waits until it says it listens. The port was free when picked, but
+    /// another test may bind it first: then the gateway exits on `EADDRINUSE` and is started again
+    /// on a new port. Readiness is read from this gateway's own log, never from whatever answers
+    /// on the port.
     func startGateway(_ extra: [String: String] = [:]) throws {
-        var env = baseEnvironment
-        for (k, v) in extra { env[k] = v }
-        let process = try ChildProcess(executable: try Cluster.binary("roost-gateway"), arguments: [], environment: env,
-                                       logFile: directory.appendingPathComponent("gateway.log"))
-        gateway = process
-        let up = waitUntil(timeout: 15) { (try? TestClient(port: httpPort).get("/heartbeat").status) == 200 || process.hasExited }
-        guard up, !process.hasExited else { throw ChildProcess.SpawnError(description: "gateway did not start: \(log("gateway.log"))") }
+        for _ in 0..<5 {
+            var env = baseEnvironment
+            for (k, v) in extra { env[k] = v }
+            let logFile = directory.appendingPathComponent("gateway.log")
+            let logStart = (try? FileManager.default.attributesOfItem(atPath: logFile.path)[.size] as? Int) ?? 0
+            let process = try ChildProcess(executable: try Cluster.binary("roost-gateway"), arguments: [], environment: env,
+                                           logFile: logFile)
+            gateway = process
+            let newLog = { String(self.log("gateway.log").utf8.dropFirst(logStart)) ?? "" }
+            let up = waitUntil(timeout: 15) { newLog().contains("\"gateway listening\"") || process.hasExited }
+            if up, !process.hasExited { return }
+            process.wait(timeout: 5)
+            guard newLog().contains("in use") else { throw ChildProcess.SpawnError(description: "gateway did not start: \(newLog())") }
+            httpPort = try FreePort.find()
+            baseEnvironment["ROOST_HTTP_PORT"] = String(httpPort)
+        }
+        throw ChildProcess.SpawnError(description: "gateway found no free port: \(log("gateway.log"))")
     }
 
     /// Starts one worker process and returns it.

@@ -19,15 +19,18 @@ final class RedisServer: @unchecked Sendable {
 
     struct StartError: Error, CustomStringConvertible { let description: String }
 
-    init(extraArguments: [String] = []) throws {
+    /// Starts a server on a free port (`preferredPort` first, when given: another process may hold
+    /// it, and the server then moves to a free one).
+    init(extraArguments: [String] = [], preferredPort: Int? = nil) throws {
         guard let binary = RedisServer.findBinary() else {
             throw StartError(description: "redis-server not found on PATH: run `make deps` (apt-get install redis-server)")
         }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var lastError = ""
-        for _ in 0..<5 {
-            let candidate = try FreePort.find()
+        for attempt in 0..<5 {
+            // The first try may be told which port to use (tests of this very race); retries never are.
+            let candidate = attempt == 0 && preferredPort != nil ? preferredPort! : try FreePort.find()
             let log = directory.appendingPathComponent("redis-\(candidate).log")
             let process = try ChildProcess(executable: binary,
                 arguments: ["--port", String(candidate), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -61,14 +64,28 @@ final class RedisServer: @unchecked Sendable {
     /// A new connection to this server.
     func connect() throws -> RedisConnection { try RedisConnection(endpoint: endpoint) }
 
-    private static func waitForPing(port: Int, process: ChildProcess) -> Bool {
+    /// Waits until *our* server answers on `port`. A PONG alone is not enough: when two tests
+    /// race for one free port, the loser's server exits on `EADDRINUSE` while the winner's answers
+    /// its PING, and the two tests would share one Redis. The answering server must report our
+    /// child's process id.
+    static func waitForPing(port: Int, process: ChildProcess) -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, !process.hasExited {
             if let connection = try? RedisConnection(endpoint: RedisEndpoint(port: port), connectTimeout: 0.2, ioTimeout: 1),
-               (try? connection.command(["PING"]))?.text == "PONG" { return true }
+               let info = (try? connection.command(["INFO", "server"]))?.text {
+                return serverProcessID(info) == Int(process.pid) && !process.hasExited
+            }
             usleep(20_000)
         }
         return false
+    }
+
+    /// `process_id` from an `INFO server` reply.
+    static func serverProcessID(_ info: String) -> Int? {
+        for line in info.split(whereSeparator: \.isNewline) where line.hasPrefix("process_id:") {
+            return Int(line.dropFirst("process_id:".count).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
     }
 
     private static func findBinary() -> String? {
