@@ -31,13 +31,19 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("jpeg")]),
 
         // The contract between gateway and workers: jobs, Redis layout, config, logging, decoding.
-        .target(name: "Shared", dependencies: ["CHiredis", "CJPEG"], path: "Sources/Shared",
-                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        // Everything that parses untrusted input (HTTP, multipart, JSON, JPEG markers, EXIF, Redis
+        // replies) is built with Swift's normal checks: bounds and overflow traps stay on.
+        .target(name: "Shared", dependencies: ["CHiredis", "CJPEG"], path: "Sources/Shared"),
         .executableTarget(name: "Gateway", dependencies: ["Shared", "CSQLite"], path: "Sources/Gateway"),
-        .executableTarget(name: "Worker", dependencies: ["Shared"], path: "Sources/Worker",
-                          swiftSettings: [.unsafeFlags(["-Ounchecked"] + workerCPUFlags, .when(configuration: .release))]),
+        // The inference engine: a library of its own, the only code built with -Ounchecked (its
+        // kernels index tensors whose shapes the graph planner has already checked) and for the
+        // build machine's CPU. It reads model files only from `make models` (pinned by SHA-256).
+        .target(name: "Inference", path: "Sources/Worker/Inference",
+                swiftSettings: [.unsafeFlags(["-Ounchecked"] + workerCPUFlags, .when(configuration: .release))]),
+        .executableTarget(name: "Worker", dependencies: ["Shared", "Inference"], path: "Sources/Worker", exclude: ["Inference"],
+                          swiftSettings: [.unsafeFlags(workerCPUFlags, .when(configuration: .release))]),
 
-        .testTarget(name: "RoostTests", dependencies: ["Shared", "Gateway", "Worker"], path: "Tests/RoostTests"),
+        .testTarget(name: "RoostTests", dependencies: ["Shared", "Gateway", "Worker", "Inference"], path: "Tests/RoostTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Shared
+@testable import Inference
 @testable import Worker
 
 /// Roost's MobileNetV2 against ONNX Runtime on the same input tensors, and what a user sees.

@@ -98,6 +98,22 @@ private func refusal(_ text: String, bodyLimit: Int = 1 << 20, limits: HTTPParse
         #expect(refusal("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n") == 501)
     }
 
+    @Test func chunkedFramingNeedsCRLFEverywhere() {
+        // A bare LF is where a proxy and Roost could disagree on where a request ends.
+        let head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        #expect(refusal(head + "3\nabc\r\n0\r\n\r\n") == 400)        // size line ended by LF
+        #expect(refusal(head + "3\r\nabc\n0\r\n\r\n") == 400)        // data ended by LF
+        #expect(refusal(head + "3\r\nabc\r\n0\n\r\n") == 400)        // last chunk line ended by LF
+        #expect(refusal(head + "3\r\nabc\r\n0\r\nX: 1\n\r\n") == 400)  // trailer ended by LF
+        #expect(refusal(head + "3\r\nabc\r\n0\r\n\n") == 400)        // final empty line as bare LF
+        #expect(refusal(head + "3\r\nabc\r\n0\r\n\r\n") == nil)
+    }
+
+    @Test func transferEncodingOnHTTP10IsRefused() {
+        #expect(refusal("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n") == 400)
+        #expect(refusal("POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc") == nil)
+    }
+
     @Test func bodyLimitIsCheckedBeforeReadingAndWhileAccumulatingChunks() throws {
         // Only the head is fed: the declared length alone earns the 413.
         #expect(refusal("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n", bodyLimit: 100) == 413)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Inference
 @testable import Worker
 
 /// Latency of the real models; runs only with INFERENCE_BENCH=1 (timings are meaningless in a busy test run).

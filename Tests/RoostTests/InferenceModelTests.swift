@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+@testable import Inference
 @testable import Worker
 
 /// The real models on tensors made from a real photo, against ONNX Runtime's outputs on the same tensors.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Inference
 @testable import Worker
 
 @Suite("InferenceProtobuf")

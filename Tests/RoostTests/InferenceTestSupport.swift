@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Inference
 @testable import Worker
 
 /// Reference cases written by scripts/make_op_tests.py: a model, input tensors and ONNX Runtime's outputs.

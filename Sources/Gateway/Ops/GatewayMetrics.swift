@@ -12,10 +12,17 @@ final class GatewayMetrics: @unchecked Sendable {
     func record(_ record: RequestRecord) {
         lock.lock()
         defer { lock.unlock() }
-        requests["\(record.route)|\(record.method)|\(record.status)", default: 0] += 1
+        requests["\(record.route)|\(Self.methodLabel(record.method))|\(record.status)", default: 0] += 1
         let d = durations[record.route] ?? (0, 0)
         durations[record.route] = (d.sum + record.duration, d.count + 1)
     }
+
+    /// Methods counted under their own name; any other becomes `other`, so a client inventing
+    /// methods cannot grow the label set (and the gateway's memory) without bound.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    /// The `method` label for `method`.
+    static func methodLabel(_ method: String) -> String { knownMethods.contains(method) ? method : "other" }
 
     /// Prometheus text for the HTTP counters.
     func renderHTTP(into out: inout String) {

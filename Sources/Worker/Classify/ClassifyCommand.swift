@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Shared
 
 /// `roost-worker classify [--models DIR] [--threads N] [--bench N] [--dump-input DIR]

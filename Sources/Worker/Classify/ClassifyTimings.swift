@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Shared
 
 /// Timing samples from `roost-worker classify --bench N`, in milliseconds.

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Shared
 
 /// Classifies photos with torchvision's MobileNetV2 (ImageNet-1k) and reports the top five

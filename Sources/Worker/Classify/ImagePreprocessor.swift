@@ -1,3 +1,4 @@
+import Inference
 import Shared
 
 /// Turns a decoded photo into MobileNetV2's input: the torchvision ImageNet recipe

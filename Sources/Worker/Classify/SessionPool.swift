@@ -1,3 +1,4 @@
+import Inference
 import Foundation
 
 /// Hands out inference sessions of one shared model, one per concurrent caller.

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Shared
 
 /// Finds faces with YuNet (`face_detection_yunet_2023mar_int8bq.onnx`), as OpenCV's

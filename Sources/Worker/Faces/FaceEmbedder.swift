@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Shared
 
 /// Describes a face's identity with SFace (`face_recognition_sface_2021dec_int8bq.onnx`), as

@@ -1,3 +1,4 @@
+import Inference
 import Foundation
 
 /// Turns YuNet's twelve output tensors into faces, as OpenCV's `cv::FaceDetectorYN` does:

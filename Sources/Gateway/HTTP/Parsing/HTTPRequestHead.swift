@@ -65,6 +65,11 @@ extension HTTPRequestHead {
         }
         self.headers = headers
         framing = try HTTPRequestHead.framing(of: headers)
+        // RFC 9112 §6.1: an HTTP/1.0 recipient cannot rely on Transfer-Encoding; a proxy in front
+        // may frame the body by Content-Length or by closing, so the two could disagree.
+        if minorVersion == 0, case .chunked = framing {
+            throw HTTPError.badRequest("Transfer-Encoding is not allowed in an HTTP/1.0 request", code: "invalid_framing")
+        }
 
         let hosts = headers.values("Host")
         if hosts.count > 1 || (minorVersion == 1 && hosts.isEmpty) {

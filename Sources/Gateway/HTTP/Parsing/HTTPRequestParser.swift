@@ -121,14 +121,15 @@ struct HTTPRequestParser {
                 state = .chunkDataEnd
 
             case .chunkDataEnd:
+                // Chunked framing needs CRLF: a proxy that accepts a bare LF where we do not (or
+                // the reverse) would split the stream into different requests.
                 guard bufferedByteCount >= 1 else { return nil }
-                if buffer[start] == 0x0A { start += 1 } else {
-                    guard bufferedByteCount >= 2 else { return nil }
-                    guard buffer[start] == 0x0D, buffer[start + 1] == 0x0A else {
-                        throw HTTPError.badRequest("chunk data not followed by CRLF", code: "invalid_chunk")
-                    }
-                    start += 2
+                guard buffer[start] == 0x0D else { throw HTTPError.badRequest("chunk data not followed by CRLF", code: "invalid_chunk") }
+                guard bufferedByteCount >= 2 else { return nil }
+                guard buffer[start + 1] == 0x0A else {
+                    throw HTTPError.badRequest("chunk data not followed by CRLF", code: "invalid_chunk")
                 }
+                start += 2
                 state = .chunkSize
 
             case let .trailers(bytes, count):
@@ -200,7 +201,8 @@ struct HTTPRequestParser {
         return lines
     }
 
-    /// Consumes one line (without its ending) if a whole one is buffered.
+    /// Consumes one line of chunked framing (without its CRLF) if a whole one is buffered; a line
+    /// ended by a bare LF, or holding a CR, is refused.
     private mutating func nextLine(limit: Int, tooLong: HTTPError) throws(HTTPError) -> ArraySlice<UInt8>? {
         guard let lf = buffer[start...].firstIndex(of: 0x0A) else {
             if bufferedByteCount > limit { throw tooLong }
@@ -208,7 +210,8 @@ struct HTTPRequestParser {
         }
         guard lf - start <= limit else { throw tooLong }
         var line = buffer[start..<lf]
-        if line.last == 0x0D { line = line.dropLast() }
+        guard line.last == 0x0D else { throw HTTPError.badRequest("chunked framing line not ended by CRLF", code: "invalid_chunk") }
+        line = line.dropLast()
         if line.contains(0x0D) { throw HTTPError.badRequest("bare CR in chunked framing", code: "invalid_chunk") }
         start = lf + 1
         return line

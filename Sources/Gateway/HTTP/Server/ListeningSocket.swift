@@ -13,6 +13,9 @@ final class ListeningSocket: @unchecked Sendable {
     let port: Int
 
     /// Binds `host:port` with `SO_REUSEADDR` and listens; half-opened sockets are closed on failure.
+    /// The socket is non-blocking: a connection that poll announced but the client reset before
+    /// `accept` makes `accept` return nil instead of blocking the accept loop (and shutdown) until
+    /// the next client comes.
     init(host: String, port: Int, backlog: Int32) throws(SocketError) {
         var address = sockaddr_storage()
         let length: socklen_t
@@ -36,7 +39,7 @@ final class ListeningSocket: @unchecked Sendable {
             throw SocketError(errno: EINVAL, call: "inet_pton(\(host))")
         }
 
-        guard case let .done(fd) = try systemCall("socket", { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }) else {
+        guard case let .done(fd) = try systemCall("socket", { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0) }) else {
             throw SocketError(errno: EAGAIN, call: "socket")
         }
         do {

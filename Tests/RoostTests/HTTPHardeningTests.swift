@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+@testable import Gateway
+
+/// Details of the HTTP front that matter under attack or at shutdown.
+@Suite struct HTTPHardeningTests {
+    @Test func unknownMethodsShareOneMetricsLabel() {
+        let metrics = GatewayMetrics()
+        for method in ["GET", "BREW", "PROPFIND", "X\(UUID().uuidString)"] {
+            metrics.record(RequestRecord(route: "unmatched", method: method, path: "/", status: 405, bytesIn: 10, bytesOut: 10,
+                                         duration: 0.001, remoteAddress: "127.0.0.1:1"))
+        }
+        var text = ""
+        metrics.renderHTTP(into: &text)
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("roost_http_requests_total{") }
+        #expect(lines.count == 2)
+        #expect(lines.contains { $0.contains("method=\"other\"") && $0.hasSuffix(" 3") })
+        #expect(!text.contains("BREW"))
+    }
+
+    @Test func theListeningSocketNeverBlocksInAccept() throws {
+        let listener = try ListeningSocket(host: "127.0.0.1", port: 0, backlog: 16)
+        #expect(fcntl(listener.descriptor, F_GETFL) & O_NONBLOCK != 0)
+        // Nothing pending: a non-blocking accept says so at once (a blocking one would hang here).
+        #expect(try listener.accept() == nil)
+    }
+}
