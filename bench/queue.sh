@@ -78,7 +78,7 @@ for _ in $(seq 100); do [ "$(rcli ping 2>/dev/null)" = PONG ] && break; sleep 0.
 export ROOST_REDIS_URL="redis://127.0.0.1:$port" REDIS_URL="redis://127.0.0.1:$port"
 # 20,000 queued jobs exceed the interactive lane's default depth limit (10,000): lift it here.
 export ROOST_MAX_DEPTH_INTERACTIVE=0 ROOST_LOG_LEVEL=warning ROOST_DRAIN_TIMEOUT=10
-lane_stream='roost:{roost:interactive}:jobs'
+lane_stream='roost:{roost:interactive}:jobs:noop'   # the noop kind's stream of the interactive lane
 results="$work/results.tsv"
 
 record() { printf '%s\t%s\n' "$1" "$2" >> "$results"; }

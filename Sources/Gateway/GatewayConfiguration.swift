@@ -17,6 +17,8 @@ struct GatewayConfiguration: Sendable {
     var maxImagePixels = 40_000_000
     /// Longest `?wait=` a status request may hold, in seconds (`ROOST_MAX_WAIT`, default 30).
     var maxWait = 30.0
+    /// Long-polls waiting at once (`ROOST_MAX_LONG_POLLS`, default 64); beyond it `?wait=` answers at once.
+    var maxLongPolls = 64
     /// How long synchronous endpoints wait for a worker before answering 202 (`ROOST_SYNC_TIMEOUT`, default 20 s).
     var syncTimeout = 20.0
     /// The face-identifier API (`ROOST_PANEL_*`, `ROOST_FACE_*`).
@@ -43,6 +45,7 @@ struct GatewayConfiguration: Sendable {
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
         maxWait = env.seconds("ROOST_MAX_WAIT", default: maxWait)
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
+        maxLongPolls = env.int("ROOST_MAX_LONG_POLLS", default: maxLongPolls, range: 0...100_000)
         retentionDays = env.seconds("ROOST_STORE_RETENTION_DAYS", default: retentionDays)
         faceID = FaceIDSettings(environment: env)
         opsToken = env.values["ROOST_OPS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }

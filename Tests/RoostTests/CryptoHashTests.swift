@@ -55,27 +55,22 @@ import Testing
         #expect(SHA256.hexDigest([UInt8](repeating: 0x61, count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
 
-    @Test func hashesTenMebibytesFast() {
-        #if DEBUG
-        let size = 1 << 20 // unoptimised builds run ~30× slower; keep `swift test` quick
-        #else
-        let size = 10 << 20
-        #endif
+    /// Throughput is a benchmark (`bench/micro.sh`), not a test: a loaded machine would fail it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["ROOST_BENCH"] != nil))
+    func hashThroughputBenchmark() {
+        let size = 64 << 20
         let data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 131) }
-        // Best of five rounds, so a busy shared machine does not decide the figure.
         var bestSeconds = Double.infinity
-        var digests = Set<[UInt8]>()
         for _ in 0..<5 {
             let start = DispatchTime.now().uptimeNanoseconds
-            digests.insert(SHA256.hash(data))
+            _ = SHA256.hash(data)
             bestSeconds = min(bestSeconds, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         }
-        let megabytesPerSecond = Double(data.count) / 1e6 / bestSeconds
-        print("SHA-256 throughput: \(Int(megabytesPerSecond)) MB/s (best of 5 × \(size >> 20) MiB)")
-        #expect(digests.count == 1)
-        #if !DEBUG
-        #expect(megabytesPerSecond > 100, "release SHA-256 should stay well above 100 MB/s")
-        #endif
+        print("BENCH sha256_mb_s \(String(format: "%.1f", Double(size) / 1e6 / bestSeconds))")
+        let iterations = SecretHash.defaultIterations
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = PBKDF2.sha256(password: Array("password".utf8), salt: Array("saltsaltsaltsalt".utf8), iterations: iterations, length: 32)
+        print("BENCH pbkdf2_ms \(String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)) iterations=\(iterations)")
     }
 }
 

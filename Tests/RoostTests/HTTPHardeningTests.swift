@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Gateway
+import Shared
 
 /// Details of the HTTP front that matter under attack or at shutdown.
 @Suite struct HTTPHardeningTests {
@@ -23,5 +24,13 @@ import Testing
         #expect(fcntl(listener.descriptor, F_GETFL) & O_NONBLOCK != 0)
         // Nothing pending: a non-blocking accept says so at once (a blocking one would hang here).
         #expect(try listener.accept() == nil)
+    }
+}
+
+/// The code that reads untrusted input traps on a bad index or an overflow instead of reading
+/// past a buffer: only the inference engine is built with `-Ounchecked`.
+@Suite struct BuildChecksTests {
+    @Test func sharedIsBuiltWithRunTimeChecks() {
+        #expect(Shared.BuildChecks.areOn)
     }
 }

@@ -150,3 +150,36 @@ struct OpsAccessTests {
         #expect(!workers.text.contains(id))
     }
 }
+
+/// Long-polls hold connection threads, so only `ROOST_MAX_LONG_POLLS` of them wait at once.
+@Suite("Long-poll cap")
+struct LongPollCapTests {
+    func longPolls(_ client: TestClient) throws -> Int? {
+        let text = try client.get("/metrics").text
+        for line in text.split(separator: "\n") where line.hasPrefix("roost_http_long_polls ") {
+            return Int(line.split(separator: " ")[1])
+        }
+        return nil
+    }
+
+    @Test func beyondTheCapALongPollAnswersAtOnceAndTheServerKeepsServing() throws {
+        let panel = try FaceIDTestGateway { $0.maxLongPolls = 2 }
+        let client = try TestClient(port: panel.port)
+        let photo = try Fixtures.bytes("eagle")
+        let ids = try (0..<3).map { _ in try #require(try client.upload("/jobs/probe", file: photo).jsonBody["id"]?.stringValue) }
+        // No worker runs: the jobs stay queued, so these two long-polls wait their full 30 s.
+        let waiting = try ids.prefix(2).map { id -> RawHTTPClient in
+            let poller = try RawHTTPClient(port: panel.port)
+            try poller.send("GET /jobs/\(id)?wait=30 HTTP/1.1\r\nHost: x\r\n\r\n")
+            return poller
+        }
+        #expect(waitUntil(timeout: 10) { (try? longPolls(client)) == 2 })
+        let third = try client.get("/jobs/\(ids[2])?wait=30")
+        #expect(third.status == 200)
+        #expect(third.jsonBody["state"]?.stringValue == "queued")
+        #expect(try client.upload("/jobs/probe", file: photo).status == 202, "uploads are still served")
+        #expect(try longPolls(client) == 2, "the first two are still waiting")
+        #expect(try client.get("/metrics").text.contains("roost_http_long_polls_refused_total 1"))
+        withExtendedLifetime(waiting) {}
+    }
+}

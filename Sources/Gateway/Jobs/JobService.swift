@@ -63,12 +63,13 @@ final class JobService: Sendable {
         return row
     }
 
-    /// Like `find`, but holds up to `timeout` seconds for the job to leave its current state.
-    func wait(id: String, requester: String?, timeout: Double) throws -> JobRecord {
-        let token = waiters.token(for: id)
+    /// Like `find`, but holds up to `timeout` seconds for the job to leave its current state. A
+    /// client's long-poll (`capped`) is answered at once when `ROOST_MAX_LONG_POLLS` are waiting.
+    func wait(id: String, requester: String?, timeout: Double, capped: Bool = false) throws -> JobRecord {
+        guard let token = waiters.token(for: id, capped: capped) else { return try find(id: id, requester: requester) }
         let before: JobRecord
-        do { before = try find(id: id, requester: requester) } catch { waiters.release(id); throw error }
-        guard !before.state.isTerminal, timeout > 0 else { waiters.release(id); return before }
+        do { before = try find(id: id, requester: requester) } catch { waiters.release(id, token); throw error }
+        guard !before.state.isTerminal, timeout > 0 else { waiters.release(id, token); return before }
         _ = waiters.wait(for: id, token: token, timeout: timeout)
         return try find(id: id, requester: requester)
     }

@@ -50,7 +50,7 @@ struct JobRoutes {
             }
             wait = min(seconds, configuration.maxWait)
         }
-        let record = wait > 0 ? try jobs.wait(id: id, requester: requester, timeout: wait) : try jobs.find(id: id, requester: requester)
+        let record = wait > 0 ? try jobs.wait(id: id, requester: requester, timeout: wait, capped: true) : try jobs.find(id: id, requester: requester)
         return .json(200, record.statusJSON)
     }
 

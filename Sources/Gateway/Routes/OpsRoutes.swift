@@ -7,6 +7,7 @@ struct OpsRoutes {
     let metrics: GatewayMetrics
     let store: JobStore
     let access: OpsAccess
+    let waiters: JobWaiters
 
     /// Adds the routes to `router`.
     func register(on router: Router) {
@@ -14,6 +15,11 @@ struct OpsRoutes {
         router.add("GET", "/metrics", access.guarded(GatewayError.guarded { _ in
             var text = ""
             metrics.renderHTTP(into: &text)
+            let polls = waiters.figures
+            text += "# HELP roost_http_long_polls Long-polls (GET /jobs/{id}?wait=) waiting now.\n# TYPE roost_http_long_polls gauge\n"
+            text += "roost_http_long_polls \(polls.active)\n"
+            text += "# HELP roost_http_long_polls_refused_total Long-polls answered at once because ROOST_MAX_LONG_POLLS were waiting.\n"
+            text += "# TYPE roost_http_long_polls_refused_total counter\nroost_http_long_polls_refused_total \(polls.refused)\n"
             let (lanes, workers) = try pool.with { queue in
                 let inspector = QueueInspector(queue: queue)
                 return (try inspector.lanes(), try inspector.workers())
