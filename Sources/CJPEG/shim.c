@@ -116,6 +116,12 @@ int roost_jpeg_read_header(roost_jpeg_decoder *decoder, const unsigned char *dat
     return 0;
 }
 
+void roost_jpeg_set_memory_limit(roost_jpeg_decoder *decoder, long bytes) {
+    // libjpeg's own working memory (progressive coefficient buffers above all); with no backing
+    // store configured, a file needing more fails with "Insufficient memory" instead of growing.
+    decoder->cinfo.mem->max_memory_to_use = bytes;
+}
+
 int roost_jpeg_start(roost_jpeg_decoder *decoder, int scale_num,
                      int *output_width, int *output_height, int *bytes_per_pixel) {
     j_decompress_ptr cinfo = &decoder->cinfo;

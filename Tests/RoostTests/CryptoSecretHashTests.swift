@@ -17,12 +17,22 @@ import Testing
         #expect(SecretHash.verify("same", against: first) && SecretHash.verify("same", against: second))
     }
 
-    @Test func defaultIterationsVerify() {
-        let start = DispatchTime.now().uptimeNanoseconds
+    @Test func defaultIterationsFollowOWASPAndOldHashesStillVerify() {
         let stored = SecretHash.make("api-key-ünïcode")
-        print("SecretHash.make with 100,000 PBKDF2 iterations: \((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000) ms")
-        #expect(stored.hasPrefix("pbkdf2-sha256$100000$"))
+        #expect(stored.hasPrefix("pbkdf2-sha256$600000$"))
         #expect(SecretHash.verify("api-key-ünïcode", against: stored))
+        // A hash made before the count was raised keeps verifying: the count is stored with it.
+        let older = SecretHash.make("api-key-ünïcode", iterations: 100_000)
+        #expect(older.hasPrefix("pbkdf2-sha256$100000$"))
+        #expect(SecretHash.verify("api-key-ünïcode", against: older))
+        #expect(!SecretHash.verify("api-key-unicode", against: older))
+    }
+
+    @Test func decoyIsWellFormedAndMatchesNothing() {
+        let decoy = SecretHash.decoy(iterations: 1000)
+        #expect(decoy.hasPrefix("pbkdf2-sha256$1000$"))
+        #expect(!SecretHash.verify("", against: decoy))
+        #expect(!SecretHash.verify("anything", against: decoy))
     }
 
     @Test func tamperedOrMalformedStringsFail() {

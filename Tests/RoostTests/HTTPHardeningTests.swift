@@ -34,3 +34,19 @@ import Shared
         #expect(Shared.BuildChecks.areOn)
     }
 }
+
+/// libjpeg's own memory is capped per decode.
+@Suite struct JPEGMemoryLimitTests {
+    @Test func aProgressivePhotoOverTheDecoderMemoryCapFailsCleanly() throws {
+        let bytes = try Fixtures.bytes("eagle-progressive")
+        var options = DecodeOptions()
+        #expect(try JPEGDecoder.decode(bytes, options: options).image.width > 0)
+        options.maxDecoderMemory = 64 << 10
+        do {
+            _ = try JPEGDecoder.decode(bytes, options: options)
+            Issue.record("decoded within a 64 KiB cap")
+        } catch {
+            #expect(error.code == "jpeg_memory_limit", "\(error.message)")
+        }
+    }
+}

@@ -33,6 +33,8 @@ void roost_jpeg_destroy(roost_jpeg_decoder *decoder);
 /// 0, -1 on error, -2 for a colour space we do not decode.
 int roost_jpeg_read_header(roost_jpeg_decoder *decoder, const unsigned char *data, size_t size,
                            roost_jpeg_header *header);
+/// Caps the memory libjpeg may use for this decoder's working buffers (not the output pixels).
+void roost_jpeg_set_memory_limit(roost_jpeg_decoder *decoder, long bytes);
 /// Starts decompression at `scale_num`/8 (1...16) and reports the output size. 0 or -1 on error.
 int roost_jpeg_start(roost_jpeg_decoder *decoder, int scale_num,
                      int *output_width, int *output_height, int *bytes_per_pixel);

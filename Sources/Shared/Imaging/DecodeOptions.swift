@@ -11,6 +11,10 @@ public struct DecodeOptions: Sendable {
     public var minimumShortSide: Int?
     /// Rotate/flip the result upright according to the EXIF orientation.
     public var applyOrientation: Bool
+    /// Most memory libjpeg may use for its own working buffers while decoding (the output pixels
+    /// are counted by `maxPixels`); a file needing more fails with `jpeg_memory_limit`.
+    /// Default 256 MiB: a 40-megapixel progressive 4:2:0 photo needs about 120 MB.
+    public var maxDecoderMemory: Int = 256 << 20
 
     /// Creates options.
     /// - Parameters:

@@ -39,8 +39,16 @@ public enum JPEGDecoder {
             throw .tooLarge(width: libjpegHeader.width, height: libjpegHeader.height, maxPixels: options.maxPixels)
         }
         let scale = options.scaleNumerator(width: libjpegHeader.width, height: libjpegHeader.height)
+        decompressor.limitMemory(to: options.maxDecoderMemory)
         let output = try decompressor.start(scaleNumerator: scale)
         let (width, height) = (output.width, output.height)
+        // The buffers below assume libjpeg's output format; never trust it blindly.
+        let expectedBytesPerPixel = libjpegHeader.deliversCMYK ? 4 : 3
+        guard output.bytesPerPixel == expectedBytesPerPixel, width > 0, height > 0,
+              width * height <= options.maxPixels else {
+            throw ImageError(code: "unsupported_jpeg",
+                             message: "libjpeg delivers \(output.bytesPerPixel) bytes per pixel at \(width)×\(height), expected \(expectedBytesPerPixel)")
+        }
 
         var image: RGBImage
         if libjpegHeader.deliversCMYK {

@@ -31,6 +31,9 @@ final class JPEGDecompressor {
         handle = nil
     }
 
+    /// Caps libjpeg's working memory (its buffers, not the caller's pixels) for this decode.
+    func limitMemory(to bytes: Int) { roost_jpeg_set_memory_limit(handle, bytes) }
+
     /// Corrupt-data warnings libjpeg recovered from so far.
     var warnings: Int { Int(roost_jpeg_warning_count(handle)) }
 
@@ -70,6 +73,12 @@ final class JPEGDecompressor {
 
     /// One funnel for fatal libjpeg errors: truncation caused most of them when data ran out.
     private func failure() -> ImageError {
-        roost_jpeg_truncated(handle) != 0 ? .truncated(message()) : .corrupt(message())
+        if roost_jpeg_truncated(handle) != 0 { return .truncated(message()) }
+        let text = message()
+        // JERR_OUT_OF_MEMORY / JERR_NO_BACKING_STORE: the file needs more than the memory cap.
+        if text.contains("Insufficient memory") || text.contains("Backing store not supported") {
+            return ImageError(code: "jpeg_memory_limit", message: "decoding needs more memory than allowed (\(text))")
+        }
+        return .corrupt(text)
     }
 }
