@@ -22,7 +22,7 @@ fixtures="$root/.cache/fixtures"
 # Pinned: 0.22.0 still ships chelsea/astronaut/coffee/camera inside the wheel and has cp311 wheels.
 skimage_version="0.22.0"
 # Bump when the set of fixtures or the way they are made changes, so old caches are rebuilt.
-recipe_version="2"
+recipe_version="3"
 stamp="$fixtures/.complete"
 
 fail() { echo "fetch-fixtures: $*" >&2; exit 1; }
@@ -177,6 +177,10 @@ with open(path("MANIFEST.tsv"), "w") as manifest:
         manifest.write(f"{name}\t{image.width}\t{image.height}\t{image.mode}\t"
                        f"{int(bool(image.info.get('progressive')))}\t{source}\n")
 PY
+
+# PNG fixtures for the PNG decoder: the real PNGs plus variants of them (every colour type, bit
+# depth, Adam7, tRNS) and what Pillow decodes each to.
+"$python" "$root/scripts/make_png_fixtures.py" "$fixtures" >/dev/null || fail "deriving PNG fixtures failed"
 
 echo "$recipe_version" > "$stamp"
 summary
