@@ -17,4 +17,19 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSON.parse(String(repeating: "[", count: 100)) }
         #expect(throws: JSONParseError.self) { try JSON.parse("[1] x") }
     }
+
+    /// Hostile numbers are refused with an error instead of becoming infinity or being read leniently
+    /// (the parser runs on untrusted bodies; since issue 7 #4 it is built with overflow checks on).
+    @Test func rejectsNumbersOutOfRangeOrOutsideTheGrammar() throws {
+        for text in ["1e999", "-1e999", "[1" + String(repeating: "0", count: 400) + "]", #"{"n":1e400}"#,
+                     "+1", "01", "1.", ".5", "1e", "1e+", "--1", "1-2", "0x10", "-"] {
+            #expect(throws: JSONParseError.self, "\(text)") { try JSON.parse(text) }
+        }
+        #expect(try JSON.parse("9223372036854775807") == .int(Int.max))
+        #expect(try JSON.parse("9223372036854775808") == .double(9_223_372_036_854_775_808))  // past Int: a Double
+        #expect(try JSON.parse("-0.5e-3") == .double(-0.0005))
+        #expect(try JSON.parse("[0,-0,1E2,2.50]").serialized() == "[0,0,100,2.5]")
+        // A huge exponent that is finite after all still parses.
+        #expect(try JSON.parse("1e308") == .double(1e308))
+    }
 }

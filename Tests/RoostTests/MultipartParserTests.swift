@@ -93,6 +93,29 @@ private func formBody(boundary: String, newline: String = "\r\n", file: [UInt8])
         expectForm(try collect(boundary: boundary, pieces), file: file)
     }
 
+    @Test func wholeBodyIsParsedInPlaceWithoutCopies() throws {
+        // An upload must not be held four times (issue 7 #7): fed whole, the body's storage is shared and
+        // each chunk is a slice of it; MultipartForm then copies the part once.
+        let file = binaryPayload(1 << 20, seed: 3)
+        let body = formBody(boundary: boundary, file: file)
+        var parser = MultipartParser(boundary: boundary)
+        let events = try parser.feed(body)
+        try parser.finish()
+        let chunks = events.compactMap { event -> ArraySlice<UInt8>? in
+            if case let .bodyChunk(bytes) = event { return bytes }
+            return nil
+        }
+        #expect(chunks.count == 2, "one chunk per non-empty part")
+        let fed = body.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) ..< UInt(bitPattern: $0.baseAddress! + $0.count) }
+        for chunk in chunks {
+            let address = chunk.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+            #expect(fed.contains(address), "chunk bytes point into the fed body, not into a copy")
+        }
+        #expect(Array(chunks[1]) == file)
+        expectForm(try MultipartForm.parse(body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+            .map { CollectedPart(name: $0.name, filename: $0.filename, contentType: $0.contentType, body: $0.body) }, file: file)
+    }
+
     @Test func toleratesLFOnlyLineEndings() throws {
         let file = Array("line one\nline two".utf8)
         let body = formBody(boundary: boundary, newline: "\n", file: file)

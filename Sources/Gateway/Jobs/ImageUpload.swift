@@ -2,6 +2,11 @@ import Shared
 
 /// An uploaded image, validated cheaply before anything is queued: present, non-empty, JPEG by
 /// its magic bytes, and within the pixel limit according to its header (no pixel is decoded).
+///
+/// Memory: an upload is held at most twice on its way to Redis. The request body is one copy; a raw
+/// `image/jpeg` body *is* `bytes`, a multipart body is parsed in place and only the image part is
+/// copied out; the enqueue passes `bytes` to hiredis without another copy (hiredis then writes the
+/// command from its own output buffer).
 struct ImageUpload: Sendable {
     /// The file's bytes.
     let bytes: [UInt8]

@@ -124,32 +124,61 @@ public final class RedisConnection {
         Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
     }
 
-    /// Lays all arguments out in one buffer and passes hiredis the argv/argvlen arrays it wants.
+    /// Byte arguments at least this long (image blobs) are handed to hiredis in place instead of
+    /// being copied next to the small ones: hiredis copies each command into its output buffer
+    /// anyway, and an upload should not sit in memory once more for that.
+    static let inPlaceArgumentBytes = 4_096
+
+    /// Passes hiredis the argv/argvlen arrays it wants: small arguments laid out in one buffer,
+    /// large byte arguments pointing at their own storage.
     private static func withArgv<R>(_ arguments: [RedisArgument],
                                     _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
         var storage: [UInt8] = []
-        storage.reserveCapacity(arguments.reduce(0) { $0 + $1.byteCount })
         var lengths: [Int] = []
         lengths.reserveCapacity(arguments.count)
-        for argument in arguments {
-            argument.append(to: &storage)
+        var large: [(index: Int, bytes: [UInt8])] = []
+        for (index, argument) in arguments.enumerated() {
+            if case let .bytes(bytes) = argument, bytes.count >= inPlaceArgumentBytes {
+                large.append((index, bytes))
+            } else {
+                argument.append(to: &storage)
+            }
             lengths.append(argument.byteCount)
         }
         if storage.isEmpty { storage.append(0) }
         return storage.withUnsafeBufferPointer { buffer in
-            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var pointers: [UnsafePointer<CChar>?] = []
-            pointers.reserveCapacity(arguments.count)
-            var offset = 0
-            for length in lengths {
-                pointers.append(base + offset)
-                offset += length
-            }
-            return pointers.withUnsafeMutableBufferPointer { argv in
-                lengths.withUnsafeBufferPointer { lens in
-                    body(Int32(arguments.count), argv.baseAddress!, lens.baseAddress!)
+            withAddresses(of: large.map(\.bytes)[...], found: []) { largeAddresses in
+                let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                var pointers: [UnsafePointer<CChar>?] = []
+                pointers.reserveCapacity(arguments.count)
+                var offset = 0
+                var nextLarge = 0
+                for (index, length) in lengths.enumerated() {
+                    if nextLarge < large.count, large[nextLarge].index == index {
+                        pointers.append(largeAddresses[nextLarge])
+                        nextLarge += 1
+                    } else {
+                        pointers.append(base + offset)
+                        offset += length
+                    }
+                }
+                return pointers.withUnsafeMutableBufferPointer { argv in
+                    lengths.withUnsafeBufferPointer { lens in
+                        body(Int32(arguments.count), argv.baseAddress!, lens.baseAddress!)
+                    }
                 }
             }
+        }
+    }
+
+    /// Calls `body` with the base address of each array, all valid for the duration of the call
+    /// (nested `withUnsafeBufferPointer` scopes; there are as many as large arguments, usually one).
+    private static func withAddresses<R>(of arrays: ArraySlice<[UInt8]>, found: [UnsafePointer<CChar>],
+                                         _ body: ([UnsafePointer<CChar>]) -> R) -> R {
+        guard let first = arrays.first else { return body(found) }
+        return first.withUnsafeBufferPointer { buffer in
+            let address = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            return withAddresses(of: arrays.dropFirst(), found: found + [address], body)
         }
     }
 }

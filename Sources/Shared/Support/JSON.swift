@@ -285,8 +285,34 @@ private struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard !text.isEmpty else { throw fail("unexpected character") }
+        guard JSONParser.isNumberSyntax(bytes[start..<index]) else { throw fail("bad number") }
         if isInteger, let i = Int(text) { return .int(i) }
-        guard let d = Double(text) else { throw fail("bad number") }
+        // Integers past Int and exponents past Double become infinity in Double(_:): refused, since
+        // JSON has no infinity and nothing downstream expects one.
+        guard let d = Double(text), d.isFinite else { throw fail("number out of range") }
         return .double(d)
+    }
+
+    /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    static func isNumberSyntax(_ number: ArraySlice<UInt8>) -> Bool {
+        var i = number.startIndex
+        func digits() -> Int {
+            let from = i
+            while i < number.endIndex, (0x30...0x39).contains(number[i]) { i += 1 }
+            return i - from
+        }
+        if i < number.endIndex, number[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < number.endIndex else { return false }
+        if number[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { return false }
+        if i < number.endIndex, number[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < number.endIndex, number[i] == UInt8(ascii: "e") || number[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < number.endIndex, number[i] == UInt8(ascii: "+") || number[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == number.endIndex
     }
 }

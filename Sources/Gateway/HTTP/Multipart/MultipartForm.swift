@@ -17,6 +17,8 @@ struct MultipartPart: Sendable {
 
 /// Parses a whole `multipart/form-data` body at once, for handlers that already hold the body.
 ///
+/// The parser works on the body's own storage; each part's bytes are copied once, into the part.
+///
 /// ```swift
 /// let parts = try MultipartForm.parse(body: request.body, contentType: request.headers["Content-Type"])
 /// guard let image = parts.first(named: "image") else { throw HTTPError.badRequest("missing image") }
@@ -32,7 +34,9 @@ enum MultipartForm {
             case let .partBegin(headers, name, filename, type):
                 parts.append(MultipartPart(name: name, filename: filename, contentType: type, headers: headers, body: []))
             case let .bodyChunk(bytes):
-                parts[parts.count - 1].body.append(contentsOf: bytes)
+                // The whole body was fed at once, so each part arrives as one slice of it: one copy, no growth.
+                if parts[parts.count - 1].body.isEmpty { parts[parts.count - 1].body = Array(bytes) }
+                else { parts[parts.count - 1].body.append(contentsOf: bytes) }
             case .partEnd:
                 break
             }

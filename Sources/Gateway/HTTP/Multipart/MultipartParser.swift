@@ -4,8 +4,8 @@ import Glibc
 enum MultipartEvent: Sendable {
     /// A part's headers ended; its body follows as `bodyChunk`s.
     case partBegin(headers: HTTPHeaders, name: String, filename: String?, contentType: String?)
-    /// Some bytes of the current part's body.
-    case bodyChunk([UInt8])
+    /// Some bytes of the current part's body: a slice of what was fed, not a copy.
+    case bodyChunk(ArraySlice<UInt8>)
     /// The current part ended.
     case partEnd
 }
@@ -23,14 +23,19 @@ struct MultipartLimits: Sendable {
 /// The delimiter is searched as `LF--boundary` and a CR before it is dropped, so CRLF and bare-LF bodies both
 /// parse. Body bytes that might begin a delimiter are held back until the next `feed` settles it, so a boundary
 /// split at any position is still found and `CRLF--` not followed by the boundary stays body data.
+///
+/// A whole body fed as one array is parsed in place: the parser shares the array's storage and body chunks
+/// are slices of it, so a 10 MiB upload is not copied on its way through (only leftovers between pieces are).
 struct MultipartParser {
     /// The limits in force.
     let limits: MultipartLimits
     private let delimiter: [UInt8]
-    private var buffer: [UInt8]
+    private var buffer: [UInt8] = []
     private var start = 0
     private var state: State = .preamble
     private var partCount = 0
+    /// True until the first bytes are settled: a body may begin with `--boundary` and no LF before it.
+    private var atBodyStart = true
 
     private enum State {
         case preamble
@@ -44,17 +49,35 @@ struct MultipartParser {
     init(boundary: String, limits: MultipartLimits = MultipartLimits()) {
         self.limits = limits
         self.delimiter = Array("\n--\(boundary)".utf8)
-        // A virtual LF lets a body that starts right with `--boundary` match the same delimiter.
-        self.buffer = [0x0A]
+    }
+
+    /// Consumes `bytes` and returns the events they complete; throws 400 on a malformed body.
+    /// With nothing left over from earlier pieces, the array's storage is shared, not copied.
+    mutating func feed(_ bytes: [UInt8]) throws(HTTPError) -> [MultipartEvent] {
+        if start >= buffer.count {
+            buffer = bytes
+            start = 0
+        } else {
+            compactAndAppend(bytes)
+        }
+        return try events()
     }
 
     /// Consumes `bytes` and returns the events they complete; throws 400 on a malformed body.
     mutating func feed(_ bytes: some Collection<UInt8>) throws(HTTPError) -> [MultipartEvent] {
+        compactAndAppend(bytes)
+        return try events()
+    }
+
+    private mutating func compactAndAppend(_ bytes: some Collection<UInt8>) {
         if start > 0 {
             buffer.removeSubrange(0..<start)
             start = 0
         }
         buffer.append(contentsOf: bytes)
+    }
+
+    private mutating func events() throws(HTTPError) -> [MultipartEvent] {
         var events: [MultipartEvent] = []
         while try step(&events) {}
         return events
@@ -72,6 +95,20 @@ struct MultipartParser {
     /// Advances one state; false when more bytes are needed.
     private mutating func step(_ events: inout [MultipartEvent]) throws(HTTPError) -> Bool {
         switch state {
+        case .preamble where atBodyStart:
+            // The body may open with `--boundary` itself: the delimiter without its leading LF.
+            let opening = delimiter[1...]
+            let available = min(buffer.count - start, opening.count)
+            guard buffer[start..<start + available].elementsEqual(opening.prefix(available)) else {
+                atBodyStart = false
+                return true
+            }
+            guard available == opening.count else { return false }
+            start += opening.count
+            atBodyStart = false
+            state = .afterDelimiter
+            return true
+
         case .preamble, .body:
             let inBody: Bool
             if case .body = state { inBody = true } else { inBody = false }
@@ -79,7 +116,7 @@ struct MultipartParser {
                 var dataEnd = at
                 if dataEnd > start, buffer[dataEnd - 1] == 0x0D { dataEnd -= 1 }
                 if inBody {
-                    if dataEnd > start { events.append(.bodyChunk(Array(buffer[start..<dataEnd]))) }
+                    if dataEnd > start { events.append(.bodyChunk(buffer[start..<dataEnd])) }
                     events.append(.partEnd)
                 }
                 start = at + delimiter.count
@@ -88,7 +125,7 @@ struct MultipartParser {
             }
             // Keep the bytes that could still start a delimiter, and the CR that may precede it.
             let safeEnd = max(start, buffer.count - delimiter.count)
-            if inBody, safeEnd > start { events.append(.bodyChunk(Array(buffer[start..<safeEnd]))) }
+            if inBody, safeEnd > start { events.append(.bodyChunk(buffer[start..<safeEnd])) }
             start = safeEnd
             return false
 
