@@ -7,6 +7,10 @@ struct FaceIDSettings: Sendable {
     var accounts: [PanelAccountSpec] = []
     /// How long a login token stays valid, in seconds (`ROOST_PANEL_TOKEN_TTL`, default 86400).
     var tokenTTL = 86_400.0
+    /// Log-in attempts per account: 5 at once, then one every 12 s (429 with Retry-After beyond).
+    var accountLogIns = LoginThrottle.Limit(burst: 5, refill: 12)
+    /// Log-in attempts per client address, whatever the account: 20 at once, then one every 3 s.
+    var addressLogIns = LoginThrottle.Limit(burst: 20, refill: 3)
     /// How long a face upload or search waits for the worker's `faces` job (`ROOST_FACE_UPLOAD_TIMEOUT`, default 20 s).
     var uploadTimeout = 20.0
     /// Cosine similarity at or above which two faces are the same person (`ROOST_FACE_MATCH_THRESHOLD`,

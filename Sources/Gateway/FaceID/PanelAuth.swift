@@ -15,9 +15,9 @@ struct PanelAuth: Sendable {
     private let throttle: LoginThrottle
 
     /// Creates the authenticator and makes the stored accounts match `settings.accounts`.
-    init(store: FaceIDStore, settings: FaceIDSettings, throttle: LoginThrottle = LoginThrottle()) throws {
+    init(store: FaceIDStore, settings: FaceIDSettings) throws {
         self.store = store
-        self.throttle = throttle
+        self.throttle = LoginThrottle(account: settings.accountLogIns, address: settings.addressLogIns)
         tokenTTL = settings.tokenTTL
         decoyHash = SecretHash.decoy()
         try store.syncAccounts(settings.accounts)
