@@ -17,6 +17,9 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, Comparable, CustomS
     public static let faces = JobKind(rawValue: "faces")
     /// Does nothing: the queue's own benchmark.
     public static let noop = JobKind(rawValue: "noop")
+    /// Waits `params.ms` milliseconds: a diagnostic kind for tests of recovery and draining, run
+    /// only by workers that name it in `ROOST_WORKER_KINDS`; not in `all`, never submittable.
+    public static let sleep = JobKind(rawValue: "sleep")
 
     /// Every kind a worker can run, in a fixed order (the order a worker polls its streams in).
     public static let all: [JobKind] = [.probe, .classify, .faces, .noop]
