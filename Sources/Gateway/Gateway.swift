@@ -18,7 +18,7 @@ final class Gateway: @unchecked Sendable {
     private let log: Log
 
     /// Job kinds the job API accepts.
-    static let jobKinds: Set<String> = ["probe", "classify", "faces"]
+    static let jobKinds: Set<String> = Set(JobKind.submittable.map(\.rawValue))
 
     /// Opens the store (running migrations), prepares Redis and builds the routes.
     init(configuration: GatewayConfiguration, log: Log) throws {

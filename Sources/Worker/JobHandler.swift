@@ -4,10 +4,15 @@ import Shared
 /// on those threads (never on Swift's cooperative pool).
 protocol JobHandler: Sendable {
     /// The job kind it serves (`probe`, `classify`…).
-    var kind: String { get }
+    var jobKind: JobKind { get }
     /// Runs the analysis on `job`'s bytes and returns the result document.
     /// Throws `JobError` (or `ImageError`, which is permanent); anything else is retried.
     func run(_ job: RunningJob) throws -> JSON
+}
+
+extension JobHandler {
+    /// The wire name of the kind it serves (what jobs carry).
+    var kind: String { jobKind.rawValue }
 }
 
 /// An analysis failure with a code clients see; `permanent` ones fail at once, others retry.
@@ -24,9 +29,9 @@ struct JobError: Error, Sendable, CustomStringConvertible {
     /// A passing problem: retried with backoff.
     static func transient(_ code: String, _ message: String) -> JobError { JobError(code: code, message: message, permanent: false) }
     /// The upload's bytes expired from Redis before the job ran.
-    static let blobMissing = JobError.permanent("image_expired", "the uploaded image is no longer available; upload it again")
+    static let blobMissing = JobError.permanent(JobErrorCode.imageExpired, "the uploaded image is no longer available; upload it again")
     /// No handler for this kind in this worker.
-    static func unknownKind(_ kind: String) -> JobError { .permanent("unknown_kind", "this worker cannot run '\(kind)' jobs") }
+    static func unknownKind(_ kind: String) -> JobError { .permanent(JobErrorCode.unknownKind, "this worker cannot run '\(kind)' jobs") }
 
     /// For logs.
     var description: String { "\(code): \(message)" }
@@ -42,7 +47,7 @@ extension JobOutcome {
         } catch let error as ImageError {
             return .failed(code: error.code, message: error.message)
         } catch {
-            return .retry(code: "internal", message: String(describing: error))
+            return .retry(code: JobErrorCode.internal, message: String(describing: error))
         }
     }
 }

@@ -20,9 +20,11 @@ struct WorkerConfiguration: Sendable {
     /// Seconds SIGTERM waits for in-flight jobs (`ROOST_DRAIN_TIMEOUT`, default 60).
     var drainTimeout = 60.0
     /// Job kinds this worker runs (`ROOST_WORKER_KINDS`, comma-separated, default `probe,classify,faces,noop`).
-    var kinds = ["probe", "classify", "faces", "noop"]
+    var kinds = JobKind.all.map(\.rawValue)
     /// Largest image a job may decode, in pixels (`ROOST_MAX_IMAGE_PIXELS`, default 40000000).
     var maxImagePixels = 40_000_000
+    /// Longest side face detection runs at (`ROOST_FACE_MAX_SIDE`, default 1920); larger photos are shrunk to it.
+    var faceMaxSide = FaceAnalyzer.defaultMaxSide
 
     /// Reads the environment.
     init(environment env: Environment) {
@@ -39,5 +41,6 @@ struct WorkerConfiguration: Sendable {
         kinds = env.string("ROOST_WORKER_KINDS", default: kinds.joined(separator: ","))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
+        faceMaxSide = env.int("ROOST_FACE_MAX_SIDE", default: faceMaxSide, range: 32...8192)
     }
 }

@@ -43,6 +43,27 @@ struct FaceBenchmarkTests {
         }
     }
 
+    @Test("the cost of detecting at the photo's own size: 640 px cap vs 1920 px cap", .enabled(if: runs > 0))
+    func detectorSizeCost() throws {
+        let models = FaceFixture.root.appendingPathComponent("models")
+        for photo in ["group_1280x886", "kite", "messi5_huge"] {
+            let bytes = try FaceFixture.bytes(photo)
+            for maxSide in [640, FaceAnalyzer.defaultMaxSide] {
+                let analyzer = try FaceAnalyzer(modelsDirectory: models, maxSide: maxSide)
+                let input = try analyzer.detectorInput(jpeg: bytes).image
+                let whole = try Self.measure { _ = try analyzer.analyze(jpeg: bytes) }
+                let detect = try Self.measure { _ = try analyzer.detector.detect(input) }
+                let line = JSON.object([
+                    ("photo", .string(photo)), ("max_side", .int(maxSide)),
+                    ("input", .array([.int(input.width), .int(input.height)])),
+                    ("faces", .int(try analyzer.detector.detect(input).count)), ("runs", .int(Self.runs)),
+                    ("analyze_ms", Self.summary(whole)), ("detect_ms", Self.summary(detect)),
+                ]).serialized()
+                print("faces size bench \(line)")
+            }
+        }
+    }
+
     /// Wall times in milliseconds of `runs` calls after one untimed warm-up.
     static func measure(_ body: () throws -> Void) throws -> [Double] {
         try body()

@@ -41,6 +41,51 @@ struct FaceIDEndToEndTests {
         #expect(try panel.gateway.faceStore.enrolledFaces().isEmpty)
     }
 
+    @Test("a panel job keeps no embedding: its result in SQLite and Redis has none; deleting the identifier leaves none in the database files")
+    func embeddingsOnlyInThePanelStore() throws {
+        let (panel, worker) = try Self.start()
+        defer { worker.stop() }
+        let admin = try panel.logIn("admin", "secret")
+        let uid = try panel.createIdentifier(token: admin)
+        let response = try panel.uploadFace(uid: String(uid), token: admin, bytes: try Fixtures.bytes("grace_hopper_512x512"), timeout: 90)
+        #expect(response.status == 200, "\(response.text)\n\(worker.logTail())")
+        let embedding = try #require(try panel.gateway.faceStore.enrolledFaces().first?.embedding)
+
+        // The job's durable row, once the ingester has recorded its end.
+        let id = try #require(try panel.gateway.faceStore.withConnection { db in
+            try db.query("SELECT id FROM jobs WHERE kind = 'faces'") { $0.text(at: 0) }.first ?? nil
+        })
+        #expect(waitUntil(timeout: 30) { (try? panel.gateway.store.job(id: id))??.state == JobState.succeeded.rawValue })
+        let row = try #require(try panel.gateway.store.job(id: id))
+        let stored = try #require(row.resultJSON)
+        #expect(stored.contains("\"box\"") && !stored.contains("embedding"), "SQLite keeps: \(stored)")
+        // The live copy in Redis was read once by the gateway and taken out of the hash.
+        let redis = try panel.redis.connect()
+        let live = try redis.command(["HGET", QueueLayout().job(row.lane == Lane.batch.rawValue ? .batch : .interactive, id), "result"]).text ?? ""
+        #expect(live.contains("\"box\"") && !live.contains("embedding"), "Redis keeps: \(live)")
+        #expect(try panel.send("GET", "/jobs/\(id)").text.contains("embedding") == false)
+
+        // Deleting the identifier deletes the only copy, and leaves none of its bytes in the files.
+        #expect(try panel.send("DELETE", "/api/v1/access/identifier/item/\(uid)", token: admin).status == 200)
+        #expect(try panel.gateway.faceStore.enrolledFaces().isEmpty)
+        let needle = Array(embedding.bytes.prefix(64))
+        let files = try FileManager.default.contentsOfDirectory(atPath: panel.dataDirectory.path).filter { $0.hasPrefix("roost.sqlite") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: panel.dataDirectory.appendingPathComponent(file)))
+            #expect(!Self.contains(bytes, needle), "\(file) still holds the deleted face's embedding")
+        }
+    }
+
+    /// True when `needle` occurs in `haystack`.
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
     @Test("a photo without a face: Face hasn't been detected on image; a photo cut in half: Wrong image file")
     func noFaceAndBrokenPhoto() throws {
         let (panel, worker) = try Self.start()

@@ -33,14 +33,14 @@ struct FaceIDModelTests {
         #expect(faces.count == 2)
         let principal = try #require(DetectedFace.principal(of: faces))
         #expect(principal.box == [200, 40, 120, 150], "largest box wins over the higher score")
-        #expect(principal.embedding == FaceEmbedding(values: b))
+        #expect(principal.identity == FaceEmbedding(values: b))
         #expect(principal.summaryJSON.serialized() == #"{"box":[200,40,120,150],"score":0.72}"#)
 
         let tie = try #require(DetectedFace.parseResult("""
             {"faces":[{"box":[0,0,50,50],"score":0.6},{"box":[100,100,50,50],"score":0.9}],"image":{"width":320,"height":240}}
             """))
-        #expect(DetectedFace.principal(of: tie)?.score == 0.9)
-        #expect(DetectedFace.principal(of: tie)?.embedding == nil, "no embedding asked, none parsed")
+        #expect(DetectedFace.principal(of: tie)?.roundedScore == 0.9)
+        #expect(DetectedFace.principal(of: tie)?.identity == nil, "no embedding asked, none parsed")
         #expect(DetectedFace.parseResult(#"{"faces":[],"image":{"width":1,"height":1}}"#)?.isEmpty == true)
         for broken in ["", "{}", #"{"faces":{}}"#, #"{"faces":[{"box":[1,2,3],"score":1}]}"#, #"{"faces":[{"box":[1,2,3,4]}]}"#] {
             #expect(DetectedFace.parseResult(broken) == nil, "\(broken)")

@@ -65,13 +65,16 @@ struct FaceIdentityTests {
         #expect(faces == serial.map { try? JSON.parse($0)["faces"]?.serialized() })
     }
 
-    @Test("detector input size: photos up to 640 px keep their size, larger ones shrink to 640")
+    @Test("detector input size: photos up to the 1920 px cap keep their size, larger ones shrink to it")
     func detectorSize() {
         #expect(FaceAnalyzer.detectorSize(width: 512, height: 512) == (512, 512))
         #expect(FaceAnalyzer.detectorSize(width: 1, height: 1) == (1, 1))
-        #expect(FaceAnalyzer.detectorSize(width: 1352, height: 900) == (640, 426))
-        #expect(FaceAnalyzer.detectorSize(width: 900, height: 1352) == (426, 640))
-        #expect(FaceAnalyzer.detectorSize(width: 6400, height: 1) == (640, 1))
+        #expect(FaceAnalyzer.detectorSize(width: 1352, height: 900) == (1352, 900))
+        #expect(FaceAnalyzer.detectorSize(width: 1920, height: 1080) == (1920, 1080))
+        #expect(FaceAnalyzer.detectorSize(width: 2192, height: 1368) == (1920, 1198))
+        #expect(FaceAnalyzer.detectorSize(width: 1368, height: 2192) == (1198, 1920))
+        #expect(FaceAnalyzer.detectorSize(width: 64000, height: 1) == (1920, 1))
+        #expect(FaceAnalyzer.detectorSize(width: 1352, height: 900, maxSide: 640) == (640, 426))
         // DCT scale: the smallest of 1/8, 1/4, 1/2 covering the short side, else full size.
         #expect(FaceAnalyzer.decodeShortSide(width: 1352, height: 900, target: (640, 426)) == 450)
         #expect(FaceAnalyzer.decodeShortSide(width: 768, height: 576, target: (640, 480)) == 576)
@@ -105,8 +108,8 @@ struct FaceIdentityTests {
 private final class FaceConcurrentResults: @unchecked Sendable {
     // @unchecked Sendable: `storage` is only touched while holding `lock`.
     private let lock = NSLock()
-    private var storage: [FaceAnalysis?]
+    private var storage: [FacesResult?]
     init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: FaceAnalysis?) { lock.withLock { storage[index] = value } }
-    var values: [FaceAnalysis?] { lock.withLock { storage } }
+    func set(_ index: Int, _ value: FacesResult?) { lock.withLock { storage[index] = value } }
+    var values: [FacesResult?] { lock.withLock { storage } }
 }

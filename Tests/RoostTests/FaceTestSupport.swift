@@ -11,13 +11,14 @@ import Testing
 ///
 ///     "$(scripts/venv.sh)" scripts/reference_faces.py
 enum FaceFixture {
-    /// Photos with reference outputs (faces or, for eagle/dog/kite/person, none). The last two
+    /// Photos with reference outputs (faces or, for eagle/dog/kite/person, none). The last four
     /// are made by the script (`derived`).
     static let photos = ["grace_hopper_512x512", "messi5", "person", "astronaut", "eagle", "kite", "dog"] + derived
     /// Photos scripts/reference_faces.py derives from fixtures: messi5 enlarged 2.5× (1370×855,
-    /// so decoding DCT-scales and resizes, and faces are scaled back) and grace_hopper stored
-    /// rotated with EXIF orientation 6.
-    static let derived = ["messi5_large", "grace_hopper_orient6"]
+    /// detected at its own size), grace_hopper stored rotated with EXIF orientation 6, a
+    /// 1280×886 group photo of six faces 26–70 px wide, and messi5 enlarged 4× (2192×1368, above
+    /// the 1920 px cap: shrunk, and faces scaled back).
+    static let derived = ["messi5_large", "grace_hopper_orient6", "group_1280x886", "messi5_huge"]
 
     /// The repository root, from this file's location.
     static let root = URL(fileURLWithPath: #filePath)
@@ -36,7 +37,8 @@ enum FaceFixture {
     static func analyzer() throws -> FaceAnalyzer { try loaded.get() }
 
     private static let referenceFolder: Result<URL, Error> = Result {
-        let folder = root.appendingPathComponent(".cache/reference/faces")
+        // Named after the detector's size cap (ROOST_FACE_MAX_SIDE's default).
+        let folder = root.appendingPathComponent(".cache/reference/faces-\(FaceAnalyzer.defaultMaxSide)")
         let needed = photos.map { "\($0).json" } + derived.map { "photos/\($0).jpg" }
         if needed.allSatisfy({ FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) }) {
             return folder

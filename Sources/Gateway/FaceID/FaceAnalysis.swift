@@ -3,9 +3,6 @@ import Shared
 /// Runs a photo through the worker's `faces` job (detection plus embeddings) and waits for it,
 /// turning every way that can fail into the panel API's messages.
 struct FaceAnalysis: Sendable {
-    /// Error codes of the worker's JPEG decoder: the file itself is bad, not the service.
-    static let imageErrorCodes: Set<String> = ["not_jpeg", "truncated_jpeg", "corrupt_jpeg", "unsupported_jpeg", "image_too_large"]
-
     /// What a finished analysis found.
     struct Outcome: Sendable {
         /// The job that ran.
@@ -28,7 +25,7 @@ struct FaceAnalysis: Sendable {
     func run(_ photo: ImageUpload, owner: String) throws(FaceIDError) -> Outcome {
         let record: JobRecord
         do {
-            let submitted = try jobs.submit(kind: "faces", lane: .interactive, image: photo, params: ["embedding": true],
+            let submitted = try jobs.submit(kind: JobKind.faces.rawValue, lane: .interactive, image: photo, params: FacesParams(embedding: true).json,
                                             owner: owner, idempotencyKey: nil)
             record = try jobs.waitForResult(id: submitted.record.id, requester: owner, timeout: timeout)
         } catch {
@@ -37,13 +34,19 @@ struct FaceAnalysis: Sendable {
         }
         switch record.state {
         case .succeeded:
-            guard let text = record.resultJSON, let faces = DetectedFace.parseResult(text) else {
+            // The descriptors are read from Redis once and taken out of it; SQLite never has them.
+            let privateResult: String?
+            do { privateResult = try jobs.takePrivateResult(record) } catch {
+                log.warning("faces job result could not be read", [("job", .string(record.id)), ("error", .string(String(describing: error)))])
+                throw .loadingFileError
+            }
+            guard let text = privateResult ?? record.resultJSON, let faces = DetectedFace.parseResult(text) else {
                 log.error("faces job returned an unreadable result", [("job", .string(record.id))])
                 throw .loadingFileError
             }
             return Outcome(jobID: record.id, faces: faces)
         case .failed, .dead:
-            if let code = record.errorCode, Self.imageErrorCodes.contains(code) { throw .wrongImageFile }
+            if let code = record.errorCode, JobErrorCode.imageErrors.contains(code) { throw .wrongImageFile }
             log.warning("faces job failed", [("job", .string(record.id)), ("error", .string(record.errorCode ?? ""))])
             throw .loadingFileError
         default:

@@ -19,7 +19,7 @@ extension FaceIDRoutes {
         let photo = try FacePhoto.read(request, settings: settings, maxPixels: maxImagePixels)
         let outcome = try analysis.run(photo, owner: "panel:" + session.account)
         guard let face = DetectedFace.principal(of: outcome.faces) else { throw FaceIDError.faceNotDetected }
-        guard let embedding = face.embedding else { throw FaceIDError.loadingFileError }
+        guard let embedding = face.identity else { throw FaceIDError.loadingFileError }
         guard try store.enrolFace(uid: uid, face: face, embedding: embedding, jobID: outcome.jobID, imageSHA256: photo.sha256) else {
             // Deleted, or changed to another type, while the photo was being analysed.
             throw FaceIDError.wrongIdentifierUID
@@ -38,7 +38,7 @@ extension FaceIDRoutes {
         let outcome = try analysis.run(photo, owner: "panel:" + session.account)
         var matches: [(identifier: AccessIdentifier, similarity: Double)] = []
         if let face = DetectedFace.principal(of: outcome.faces) {
-            guard let probe = face.embedding else { throw FaceIDError.loadingFileError }
+            guard let probe = face.identity else { throw FaceIDError.loadingFileError }
             for enrolled in try store.enrolledFaces() {
                 let similarity = probe.similarity(to: enrolled.embedding)
                 if similarity >= settings.matchThreshold { matches.append((enrolled.identifier, similarity)) }

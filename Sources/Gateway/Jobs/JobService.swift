@@ -109,6 +109,28 @@ final class JobService: Sendable {
         HTTPError(status: 409, code: "job_finished", message: "the job already ended (\(state.rawValue)); nothing to cancel")
     }
 
+    /// A finished panel `faces` job's result with its descriptors, read from the job's Redis hash,
+    /// which is left holding the result without them (issue 7 #2: descriptors live only in the
+    /// panel store). SQLite never receives them (`ResultIngester` strips them). Nil when the hash
+    /// has no result (expired, or another gateway already took it).
+    func takePrivateResult(_ record: JobRecord) throws -> String? {
+        try pool.with { queue in
+            let key = queue.layout.job(record.lane, record.id)
+            guard let text = try queue.connection.call(["HGET", key, "result"]).text, !text.isEmpty else { return nil }
+            if let stripped = FacesJob.resultWithoutEmbeddings(text) {
+                // Only while the hash exists, so an expired job is not brought back without a TTL.
+                _ = try queue.connection.eval(Self.replaceResult, keys: [key], arguments: [.text(stripped)])
+            }
+            return text
+        }
+    }
+
+    /// Sets a job hash's `result` only if it has one.
+    private static let replaceResult = RedisScript(name: "replace_result", source: """
+        if redis.call('HEXISTS', KEYS[1], 'result') == 1 then redis.call('HSET', KEYS[1], 'result', ARGV[1]) return 1 end
+        return 0
+        """)
+
     private func current(_ row: JobRow) throws -> JobRecord {
         let lane = Lane(rawValue: row.lane) ?? .interactive
         if !row.isTerminal, var live = try pool.with({ try $0.record(lane: lane, id: row.id) }) {

@@ -66,9 +66,21 @@ final class ResultIngester: @unchecked Sendable {
         let now = Clock.now()
         for event in events where !event.record.id.isEmpty {
             // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
-            let row = JobRow(record: event.record, updatedAt: now)
+            var row = JobRow(record: event.record, updatedAt: now)
+            // Panel face descriptors never reach SQLite: they live only in the panel store (issue 7 #2).
+            if let text = row.resultJSON, text.contains("\"\(FacesJob.embeddingMember)\""),
+               let stripped = FacesJob.resultWithoutEmbeddings(text), try isPanelJob(row) {
+                row.resultJSON = stripped
+            }
             _ = try store.applyUpdate(row)
         }
+    }
+
+    /// True when the job belongs to the face-identifier panel (its owner, recorded at acceptance).
+    private func isPanelJob(_ row: JobRow) throws -> Bool {
+        var owner = row.owner
+        if owner == nil { owner = try store.job(id: row.id)?.owner }
+        return FacesJob.keepsEmbeddingsPrivate(kind: .faces, owner: owner)
     }
 
     private func connected() throws -> JobQueue {

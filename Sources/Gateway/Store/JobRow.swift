@@ -1,3 +1,5 @@
+import Shared
+
 /// The durable record of one accepted job, as stored in the `jobs` table.
 ///
 /// Times are Unix seconds. `state` is one of `JobRow.states`; the Redis job hash is the live
@@ -39,9 +41,9 @@ struct JobRow: Sendable, Equatable {
     var updatedAt: Double
 
     /// Every state a job can be in.
-    static let states = ["queued", "running", "succeeded", "failed", "dead", "cancelled"]
+    static let states = JobState.allCases.map(\.rawValue)
     /// States a job never leaves.
-    static let terminalStates: Set<String> = ["succeeded", "failed", "dead", "cancelled"]
+    static let terminalStates = Set(JobState.allCases.filter(\.isTerminal).map(\.rawValue))
 
     /// True once the job has finished one way or another.
     var isTerminal: Bool { Self.terminalStates.contains(state) }
@@ -49,7 +51,7 @@ struct JobRow: Sendable, Equatable {
     /// A freshly accepted job: `queued`, no attempts, created and updated at `createdAt`.
     init(id: String, kind: String, lane: String, owner: String? = nil, idempotencyKey: String? = nil,
          imageSHA256: String? = nil, imageBytes: Int? = nil, createdAt: Double) {
-        self.init(id: id, kind: kind, lane: lane, state: "queued", attempts: 0, owner: owner,
+        self.init(id: id, kind: kind, lane: lane, state: JobState.queued.rawValue, attempts: 0, owner: owner,
                   idempotencyKey: idempotencyKey, imageSHA256: imageSHA256, imageBytes: imageBytes,
                   createdAt: createdAt, startedAt: nil, finishedAt: nil, worker: nil, resultJSON: nil,
                   errorCode: nil, errorMessage: nil, updatedAt: createdAt)

@@ -3,11 +3,12 @@ import Shared
 
 /// Finds faces in JPEG photos (YuNet) and, on request, describes each one's identity (SFace).
 ///
-/// A photo is decoded upright, shrunk (if needed) so its longer side is at most
-/// `detectorSide` (640) — libjpeg's DCT scaling first, then an area resize — and fed to
-/// YuNet at that size; boxes and landmarks are scaled back to the photo's own pixels. Photos
-/// already within 640 are used as they are (not enlarged). Faces are aligned and described
-/// from the same detector-sized image. Load once and share; every call is blocking CPU work.
+/// A photo is decoded upright and fed to YuNet at its own size, as OpenCV's `FaceDetectorYN` is
+/// used with its input size set to the photo's size, so small faces in group photos are kept.
+/// Only photos whose longer side exceeds `maxSide` (`ROOST_FACE_MAX_SIDE`, default 1920) are
+/// shrunk to it — libjpeg's DCT scaling first, then an area resize — and boxes and landmarks
+/// scaled back to the photo's own pixels. Photos are never enlarged. Faces are aligned and
+/// described from the same detector-sized image. Load once and share; every call is blocking CPU work.
 ///
 /// ```swift
 /// let analyzer = try FaceAnalyzer(modelsDirectory: URL(fileURLWithPath: "models"))
@@ -15,8 +16,11 @@ import Shared
 /// print(result.json.serialized())   // {"faces":[{"box":[...],"score":0.93,...}],...}
 /// ```
 public final class FaceAnalyzer: Sendable {
-    /// Longest side of the detector input (OpenCV's YuNet samples work at this scale).
-    public static let detectorSide = 640
+    /// Default longest side of the detector input (`ROOST_FACE_MAX_SIDE`): photos up to
+    /// 1920 px (a 2-megapixel photo) are detected at their own resolution.
+    public static let defaultMaxSide = 1920
+    /// Longest side of the detector input; larger photos are scaled down to it.
+    public let maxSide: Int
 
     /// The detector.
     public let detector: FaceDetector
@@ -30,25 +34,28 @@ public final class FaceAnalyzer: Sendable {
     ///   - modelsDirectory: The folder `scripts/fetch-models.sh` fills (`models/`).
     ///   - threads: Threads each inference may use.
     ///   - maxPixels: Largest photo accepted, checked from the header.
-    public init(modelsDirectory: URL, threads: Int = 1, maxPixels: Int = DecodeOptions.defaultMaxPixels) throws {
+    ///   - maxSide: Longest side the detector sees (`ROOST_FACE_MAX_SIDE`); larger photos are shrunk to it.
+    public init(modelsDirectory: URL, threads: Int = 1, maxPixels: Int = DecodeOptions.defaultMaxPixels,
+                maxSide: Int = FaceAnalyzer.defaultMaxSide) throws {
         detector = try FaceDetector(modelsDirectory: modelsDirectory, threads: threads)
         embedder = try FaceEmbedder(modelsDirectory: modelsDirectory, threads: threads)
         self.maxPixels = maxPixels
+        self.maxSide = max(1, maxSide)
     }
 
     /// The detector input size for an upright `width` × `height` photo: the same size when its
-    /// longer side is ≤ 640, else scaled so the longer side is 640 (the other rounded, ≥ 1).
-    public static func detectorSize(width: Int, height: Int) -> (width: Int, height: Int) {
+    /// longer side is ≤ `maxSide`, else scaled so the longer side is `maxSide` (the other rounded, ≥ 1).
+    public static func detectorSize(width: Int, height: Int, maxSide: Int = defaultMaxSide) -> (width: Int, height: Int) {
         let longer = max(width, height)
-        guard longer > detectorSide else { return (width, height) }
-        let scale = Double(detectorSide) / Double(longer)
+        guard longer > maxSide else { return (width, height) }
+        let scale = Double(maxSide) / Double(longer)
         return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
     }
 
     /// Decodes `bytes` and returns the faces in it (with descriptors when `embeddings`).
     /// - Throws: `ImageError` for photos that cannot be decoded (permanent), `InferenceError` or
     ///   `FaceError` for engine or model problems.
-    public func analyze(jpeg bytes: [UInt8], embeddings: Bool = false) throws -> FaceAnalysis {
+    public func analyze(jpeg bytes: [UInt8], embeddings: Bool = false) throws -> FacesResult {
         let start = ContinuousClock.now
         let (input, width, height) = try detectorInput(jpeg: bytes)
         return try analyze(detectorInput: input, photoWidth: width, photoHeight: height,
@@ -59,7 +66,7 @@ public final class FaceAnalyzer: Sendable {
     public func detectorInput(jpeg bytes: [UInt8]) throws -> (image: RGBImage, width: Int, height: Int) {
         let header = try JPEGDecoder.readHeader(bytes, maxPixels: maxPixels)
         let width = header.orientedWidth, height = header.orientedHeight
-        let target = Self.detectorSize(width: width, height: height)
+        let target = Self.detectorSize(width: width, height: height, maxSide: maxSide)
         let options = DecodeOptions(maxPixels: maxPixels,
                                     minimumShortSide: Self.decodeShortSide(width: width, height: height, target: target),
                                     applyOrientation: true)
@@ -82,7 +89,7 @@ public final class FaceAnalyzer: Sendable {
 
     /// Faces in an already prepared detector input of a `photoWidth` × `photoHeight` photo.
     public func analyze(detectorInput image: RGBImage, photoWidth: Int, photoHeight: Int,
-                        embeddings: Bool, start: ContinuousClock.Instant = .now) throws -> FaceAnalysis {
+                        embeddings: Bool, start: ContinuousClock.Instant = .now) throws -> FacesResult {
         var faces = try detector.detect(image)
         let detected = ContinuousClock.now
         if embeddings {
@@ -93,7 +100,7 @@ public final class FaceAnalyzer: Sendable {
         let embedded = ContinuousClock.now
         let scaleX = Float(photoWidth) / Float(max(image.width, 1))
         let scaleY = Float(photoHeight) / Float(max(image.height, 1))
-        return FaceAnalysis(faces: faces.map { $0.scaled(x: scaleX, y: scaleY) },
+        return FacesResult(faces: faces.map { $0.scaled(x: scaleX, y: scaleY) },
                             width: photoWidth, height: photoHeight,
                             detectMs: Self.milliseconds(detected - start),
                             embedMs: embeddings ? Self.milliseconds(embedded - detected) : 0)

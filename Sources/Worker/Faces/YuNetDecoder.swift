@@ -1,5 +1,6 @@
 import Inference
 import Foundation
+import Shared
 
 /// Turns YuNet's twelve output tensors into faces, as OpenCV's `cv::FaceDetectorYN` does:
 /// per stride (8, 16, 32) one prior per grid cell, score = sqrt(clamp(cls) × clamp(obj)),

@@ -8,7 +8,8 @@ struct ClassifyHandler: JobHandler {
     let classifier: ImageClassifier
     /// Pixel limit checked from the header before decoding.
     let maxPixels: Int
-    let kind = "classify"
+    /// Serves `classify`.
+    let jobKind = JobKind.classify
 
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }

@@ -8,18 +8,15 @@ import Shared
 struct FacesHandler: JobHandler {
     /// The shared analyzer (models loaded once per process).
     let analyzer: FaceAnalyzer
-    /// The job kind served.
-    let kind = "faces"
+    /// Serves `faces`.
+    let jobKind = JobKind.faces
 
     /// Analyses the job's photo; `ImageError` (bad photo) and `bad_params` are permanent.
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }
-        let embeddings: Bool
-        switch job.params["embedding"] {
-        case nil, .null?: embeddings = false
-        case .bool(let flag)?: embeddings = flag
-        default: throw JobError.permanent("bad_params", "'embedding' must be true or false")
+        guard let params = FacesParams(json: job.params) else {
+            throw JobError.permanent(JobErrorCode.badParams, "'\(FacesJob.embeddingParameter)' must be true or false")
         }
-        return try analyzer.analyze(jpeg: bytes, embeddings: embeddings).json
+        return try analyzer.analyze(jpeg: bytes, embeddings: params.embedding).json
     }
 }

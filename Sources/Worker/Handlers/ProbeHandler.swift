@@ -9,7 +9,8 @@ import Shared
 struct ProbeHandler: JobHandler {
     /// Pixel limit checked from the header before decoding.
     let maxPixels: Int
-    let kind = "probe"
+    /// Serves `probe`.
+    let jobKind = JobKind.probe
 
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }
@@ -28,6 +29,7 @@ struct ProbeHandler: JobHandler {
 
 /// `noop`: does nothing and succeeds — used by the queue benchmark to measure the queue alone.
 struct NoopHandler: JobHandler {
-    let kind = "noop"
+    /// Serves `noop`.
+    let jobKind = JobKind.noop
     func run(_ job: RunningJob) throws -> JSON { ["ok": true] }
 }

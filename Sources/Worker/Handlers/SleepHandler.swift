@@ -5,7 +5,8 @@ import Shared
 /// A diagnostic kind for testing recovery, keep-alive and draining; run only when named in
 /// `ROOST_WORKER_KINDS`, and not accepted by the gateway's public job API.
 struct SleepHandler: JobHandler {
-    let kind = "sleep"
+    /// Serves `sleep`.
+    let jobKind = JobKind.sleep
 
     func run(_ job: RunningJob) throws -> JSON {
         let ms = min(600_000, max(0, job.params["ms"]?.intValue ?? 1000))

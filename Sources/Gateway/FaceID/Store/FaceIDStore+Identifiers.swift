@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Access identifiers and their enrolled faces.
 extension FaceIDStore {
@@ -41,10 +42,13 @@ extension FaceIDStore {
         }
     }
 
-    /// Deletes the identifier and (by cascade) its face; false when there was none.
+    /// Deletes the identifier and (by cascade) its face, leaving no copy of the face's
+    /// descriptor in the database files; false when there was none.
     func deleteIdentifier(uid: Int) throws -> Bool {
         try withConnection { db in
-            try db.run("DELETE FROM access_identifiers WHERE uid = ?", [.integer(Int64(uid))]) > 0
+            let deleted = try db.run("DELETE FROM access_identifiers WHERE uid = ?", [.integer(Int64(uid))]) > 0
+            if deleted { forgetDeletedFaces(db) }
+            return deleted
         }
     }
 
@@ -61,7 +65,7 @@ extension FaceIDStore {
                         (identifier_uid, embedding, box_x, box_y, box_width, box_height, score, job_id, image_sha256, enrolled_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, [.integer(Int64(uid)), .blob(embedding.bytes), .real(face.box[0]), .real(face.box[1]), .real(face.box[2]),
-                          .real(face.box[3]), .real(face.score), .text(jobID), .text(imageSHA256), .real(now)])
+                          .real(face.box[3]), .real(face.roundedScore), .text(jobID), .text(imageSHA256), .real(now)])
                 _ = try db.run("UPDATE access_identifiers SET updated_at = ? WHERE uid = ?", [.real(now), .integer(Int64(uid))])
                 return true
             }

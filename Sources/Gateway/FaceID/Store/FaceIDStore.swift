@@ -20,6 +20,15 @@ final class FaceIDStore: @unchecked Sendable {
     init(path: String) throws {
         connection = try SQLiteConnection(path: path)
         try Migrator.migrate(connection, to: JobStore.migrations)
+        // Deleted faces are overwritten with zeros, not left in free pages (issue 7 #2).
+        try connection.execute("PRAGMA secure_delete=ON")
+    }
+
+    /// Copies the write-ahead log into the database and empties it, so that a deleted face's
+    /// old page versions do not linger in the `-wal` file; best effort (a busy reader leaves
+    /// the log as it is, to be emptied at a later checkpoint).
+    func forgetDeletedFaces(_ db: SQLiteConnection) {
+        try? db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     /// Closes the connection; later calls throw `sqlite_closed`.
