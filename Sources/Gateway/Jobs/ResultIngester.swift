@@ -62,13 +62,11 @@ final class ResultIngester: @unchecked Sendable {
         }
     }
 
-    private func record(_ events: [JobEvent]) throws {
+    /// Records a batch of events in one SQLite transaction (all or none; the batch is acknowledged after).
+    func record(_ events: [JobEvent]) throws {
         let now = Clock.now()
-        for event in events where !event.record.id.isEmpty {
-            // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
-            let row = JobRow(record: event.record, updatedAt: now)
-            _ = try store.applyUpdate(row)
-        }
+        // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
+        _ = try store.applyUpdates(events.filter { !$0.record.id.isEmpty }.map { JobRow(record: $0.record, updatedAt: now) })
     }
 
     private func connected() throws -> JobQueue {
