@@ -9,7 +9,7 @@ struct GatewayConfiguration: Sendable {
     var queue = QueueSettings()
     /// HTTP server settings (`ROOST_HTTP_*`).
     var http = HTTPServerConfiguration()
-    /// Directory of the SQLite database (`ROOST_DATA_DIR`, default `.roost/data`).
+    /// Directory of the SQLite database and the kept uploads, `originals/` (`ROOST_DATA_DIR`, default `.roost/data`).
     var dataDirectory = URL(fileURLWithPath: ".roost/data")
     /// Largest upload accepted by upload routes (`ROOST_MAX_UPLOAD_BYTES`, default 10 MiB).
     var maxUploadBytes = 10 << 20
@@ -24,6 +24,11 @@ struct GatewayConfiguration: Sendable {
 
     /// Days finished jobs are kept in SQLite (`ROOST_STORE_RETENTION_DAYS`, default 30).
     var retentionDays = 30.0
+    /// Seconds between store janitor rounds (`ROOST_JANITOR_INTERVAL`, default 60).
+    var janitorInterval = 60.0
+    /// Seconds an unfinished job may go without news before the janitor checks it against Redis and,
+    /// when Redis lost it, queues it again from its original (`ROOST_STALE_AFTER`, default 120).
+    var staleAfter = 120.0
 
     /// Defaults (tests override fields).
     init() {}
@@ -41,6 +46,8 @@ struct GatewayConfiguration: Sendable {
         maxWait = env.seconds("ROOST_MAX_WAIT", default: maxWait)
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
         retentionDays = env.seconds("ROOST_STORE_RETENTION_DAYS", default: retentionDays)
+        janitorInterval = env.seconds("ROOST_JANITOR_INTERVAL", default: janitorInterval)
+        staleAfter = env.seconds("ROOST_STALE_AFTER", default: staleAfter)
         faceID = FaceIDSettings(environment: env)
     }
 }
