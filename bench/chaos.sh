@@ -88,6 +88,8 @@ succeeded=$(awk -F'\t' '$2 == "succeeded"' "$work/out/final.tsv" | wc -l)
 db="$work/data/roost.sqlite"
 rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM jobs WHERE idempotency_key LIKE 'chaos-%'")
 dup_rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM (SELECT idempotency_key FROM jobs WHERE idempotency_key LIKE 'chaos-%' GROUP BY idempotency_key HAVING COUNT(*) > 1)")
+last_finish=$(sqlite3 "$db" "SELECT MAX(finished_at) FROM jobs WHERE idempotency_key LIKE 'chaos-%'")
+last_fault_s=$(awk -v t="$last_fault" 'BEGIN { printf "%.3f", t }')
 requeued=$(grep -c 're-enqueued from its original' "$work/gateway.log" || true)
 echo "accepted:     $accepted (SQLite rows $rows; client retries $retries)"
 echo "terminal:     $terminal"
@@ -95,4 +97,5 @@ echo "succeeded:    $succeeded"
 echo "lost:         $(( accepted - terminal ))"
 echo "duplicated:   $(( mismatched + dup_rows + flipped )) (keys with two ids $mismatched, keys with two rows $dup_rows, results changed after terminal $flipped)"
 echo "re-enqueued:  $requeued (jobs Redis lost, queued again from their originals)"
-echo "elapsed:      $(elapsed "$t0" "$done_at") s (uploads $(elapsed "$t0" "$uploaded") s; all terminal $(elapsed "$last_fault" "$done_at") s after the last fault)"
+echo "elapsed:      $(elapsed "$t0" "$done_at") s (uploads $(elapsed "$t0" "$uploaded") s; clients saw every job terminal $(elapsed "$last_fault" "$done_at") s after the last fault)"
+echo "last finish:  $(elapsed "$last_fault_s" "$last_finish") s after the last fault (SQLite MAX(finished_at))"
