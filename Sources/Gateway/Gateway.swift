@@ -31,14 +31,17 @@ final class Gateway: @unchecked Sendable {
         let pool = RedisPool(endpoint: configuration.redis, settings: configuration.queue)
         let waiters = JobWaiters(limit: configuration.maxLongPolls)
         self.waiters = waiters
-        let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, kinds: Gateway.jobKinds)
+        let originals = try OriginalStore(directory: configuration.dataDirectory.appendingPathComponent("originals"))
+        let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, originals: originals,
+                              kinds: Gateway.jobKinds)
         let metrics = GatewayMetrics()
         let router = Router()
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store, access: OpsAccess(token: configuration.opsToken), waiters: waiters).register(on: router)
         try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
-        janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, retentionDays: configuration.retentionDays, log: log)
+        janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, originals: originals, retentionDays: configuration.retentionDays,
+                               interval: configuration.janitorInterval, staleAfter: configuration.staleAfter, log: log)
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
                                   consumer: "gateway", log: log)
     }

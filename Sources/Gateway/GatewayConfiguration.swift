@@ -9,7 +9,7 @@ struct GatewayConfiguration: Sendable {
     var queue = QueueSettings()
     /// HTTP server settings (`ROOST_HTTP_*`).
     var http = HTTPServerConfiguration()
-    /// Directory of the SQLite database (`ROOST_DATA_DIR`, default `.roost/data`).
+    /// Directory of the SQLite database and the kept uploads, `originals/` (`ROOST_DATA_DIR`, default `.roost/data`).
     var dataDirectory = URL(fileURLWithPath: ".roost/data")
     /// Largest upload accepted by upload routes (`ROOST_MAX_UPLOAD_BYTES`, default 10 MiB).
     var maxUploadBytes = 10 << 20
@@ -29,6 +29,11 @@ struct GatewayConfiguration: Sendable {
 
     /// Days finished jobs are kept in SQLite (`ROOST_STORE_RETENTION_DAYS`, default 30).
     var retentionDays = 30.0
+    /// Seconds between store janitor rounds (`ROOST_JANITOR_INTERVAL`, default 60).
+    var janitorInterval = 60.0
+    /// Seconds an unfinished job may go without news before the janitor checks it against Redis and,
+    /// when Redis lost it, queues it again from its original (`ROOST_STALE_AFTER`, default 120).
+    var staleAfter = 120.0
 
     /// Defaults (tests override fields).
     init() {}
@@ -47,6 +52,8 @@ struct GatewayConfiguration: Sendable {
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
         maxLongPolls = env.int("ROOST_MAX_LONG_POLLS", default: maxLongPolls, range: 0...100_000)
         retentionDays = env.seconds("ROOST_STORE_RETENTION_DAYS", default: retentionDays)
+        janitorInterval = env.seconds("ROOST_JANITOR_INTERVAL", default: janitorInterval)
+        staleAfter = env.seconds("ROOST_STALE_AFTER", default: staleAfter)
         faceID = FaceIDSettings(environment: env)
         opsToken = env.values["ROOST_OPS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }

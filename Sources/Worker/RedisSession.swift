@@ -32,9 +32,18 @@ final class RedisSession {
             log.warning("redis unavailable", [("error", .string(error.description)), ("retry_in_s", .double(delay))])
             stop.sleep(delay)
             return nil
+        } catch let error where error.isMissingGroup {
+            // Redis lost its data (FLUSHALL, or a restart without persistence): the streams and their
+            // groups are gone. Reconnecting creates them again (`ensureGroups`).
+            queue?.connection.close()
+            queue = nil
+            log.warning("redis lost the consumer groups; creating them again", [("error", .string(error.description))])
+            stop.sleep(backoff.nextDelay())
+            return nil
         }
     }
 
+    /// Lost consumer groups are recreated on reconnect (see `use`).
     private func connected() throws(RedisError) -> JobQueue {
         if let queue, queue.connection.isOpen { return queue }
         let fresh = try JobQueue(endpoint: configuration.redis, settings: configuration.queue, ioTimeout: 10)

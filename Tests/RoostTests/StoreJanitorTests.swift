@@ -29,8 +29,9 @@ import Testing
         let freshID = JobID.make()
         try store.recordAccepted(JobRow(id: freshID, kind: "probe", lane: "batch", createdAt: Clock.now()))
 
+        let originals = try OriginalStore(directory: directory.appendingPathComponent("originals"))
         let janitor = StoreJanitor(store: store, pool: RedisPool(endpoint: redis.endpoint, settings: settings), waiters: JobWaiters(),
-                                   retentionDays: 30, staleAfter: 120, log: Log(component: "test", minimumLevel: .error))
+                                   originals: originals, retentionDays: 30, staleAfter: 120, log: Log(component: "test", minimumLevel: .error))
         #expect(try janitor.reconcile(now: Clock.now()) == 2)
         let done = try #require(try store.job(id: doneID))
         #expect(done.state == "succeeded")

@@ -14,6 +14,9 @@ enum GatewayError {
         if let sqlite = error as? SQLiteError, sqlite.code == "sqlite_busy" {
             return .serviceUnavailable(retryAfter: 1, message: "the job store is busy; try again shortly")
         }
+        if error is OriginalStoreError {
+            return .serviceUnavailable(retryAfter: 5, message: "the gateway cannot store uploads right now; try again later")
+        }
         if let image = error as? ImageError {
             switch image.code {
             case "image_too_large": return HTTPError(status: 413, code: image.code, message: image.message)

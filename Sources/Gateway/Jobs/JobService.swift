@@ -8,12 +8,14 @@ final class JobService: Sendable {
     private let pool: RedisPool
     private let waiters: JobWaiters
     private let settings: QueueSettings
+    private let originals: OriginalStore
     /// Job kinds clients may submit.
     let kinds: Set<String>
 
     /// Creates the service.
-    init(store: JobStore, pool: RedisPool, waiters: JobWaiters, settings: QueueSettings, kinds: Set<String>) {
+    init(store: JobStore, pool: RedisPool, waiters: JobWaiters, settings: QueueSettings, originals: OriginalStore, kinds: Set<String>) {
         self.store = store
+        self.originals = originals
         self.pool = pool
         self.waiters = waiters
         self.settings = settings
@@ -30,22 +32,49 @@ final class JobService: Sendable {
         }
         let request = EnqueueRequest(kind: kind, lane: lane, blob: image.bytes, blobSHA256: image.sha256, params: params,
                                      owner: owner, idempotencyKey: idempotencyKey)
-        switch try pool.with({ try $0.enqueue(request) }) {
+        // Durable first: the upload's bytes on disk and the job with its parameters in SQLite. From
+        // here on the janitor can queue the job again whatever happens to Redis or to this process.
+        // The pin keeps the janitor from removing this photo's file between the save and the commit.
+        originals.pin(image.sha256)
+        let accepted: (row: JobRow, inserted: Bool)
+        do {
+            defer { originals.unpin(image.sha256) }
+            try originals.save(image.bytes, sha256: image.sha256)
+            accepted = try store.acceptWithInputs(JobRow(id: request.id, kind: kind, lane: lane.rawValue, owner: owner,
+                                                         idempotencyKey: idempotencyKey, imageSHA256: image.sha256,
+                                                         imageBytes: image.bytes.count, createdAt: request.createdAt),
+                                                  params: params.serialized())
+        }
+        if !accepted.inserted { return (try current(accepted.row), false) }
+        let queued = JobRecord(id: request.id, kind: kind, lane: lane, state: .queued, createdAt: request.createdAt, owner: owner)
+        let outcome: EnqueueOutcome
+        do {
+            outcome = try pool.with { try $0.enqueue(request) }
+        } catch let error as RedisError where error.isConnectionFailure {
+            // Accepted and durable, not yet (or not knowingly) queued: the janitor queues it once Redis answers.
+            return (queued, true)
+        }
+        switch outcome {
         case let .busy(depth):
+            try forget(request.id, sha256: image.sha256)
             throw HTTPError.serviceUnavailable(retryAfter: lane == .interactive ? 1 : 10,
                                                message: "the \(lane.rawValue) lane is full (\(depth) jobs waiting); try again later")
         case let .existing(id):
-            // The request that created it may still be between Redis and SQLite: Redis answers then.
+            // Another gateway took this key first. The request that created it may still be between Redis and SQLite: Redis answers then.
+            try forget(request.id, sha256: image.sha256)
             if try store.job(id: id) == nil, let live = try pool.with({ try $0.record(lane: lane, id: id) }) {
                 return (live, false)
             }
             return (try find(id: id, requester: owner), false)
-        case let .created(id):
-            try store.recordAccepted(JobRow(id: id, kind: kind, lane: lane.rawValue, owner: owner, idempotencyKey: idempotencyKey,
-                                            imageSHA256: image.sha256, imageBytes: image.bytes.count, createdAt: request.createdAt))
-            let record = JobRecord(id: id, kind: kind, lane: lane, state: .queued, createdAt: request.createdAt, owner: owner)
-            return (record, true)
+        case .created:
+            return (queued, true)
         }
+    }
+
+    /// Undoes an acceptance that was not queued: the row, and the original if no other job uses it.
+    private func forget(_ id: String, sha256: String) throws {
+        try store.forgetAccepted(id: id)
+        _ = try originals.removeIfUnpinned(sha256) { try !store.isReferenced(sha256: sha256) }
     }
 
     /// The job's current state: live from Redis while it has a record there, else from SQLite.

@@ -62,18 +62,21 @@ final class ResultIngester: @unchecked Sendable {
         }
     }
 
-    private func record(_ events: [JobEvent]) throws {
+    /// Records a batch of events in one SQLite transaction (all or none; the batch is acknowledged after).
+    func record(_ events: [JobEvent]) throws {
         let now = Clock.now()
+        // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
+        var rows: [JobRow] = []
         for event in events where !event.record.id.isEmpty {
-            // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
             var row = JobRow(record: event.record, updatedAt: now)
             // Panel face descriptors never reach SQLite: they live only in the panel store (issue 7 #2).
             if let text = row.resultJSON, text.contains("\"\(FacesJob.embeddingMember)\""),
                let stripped = FacesJob.resultWithoutEmbeddings(text), try isPanelJob(row) {
                 row.resultJSON = stripped
             }
-            _ = try store.applyUpdate(row)
+            rows.append(row)
         }
+        _ = try store.applyUpdates(rows)
     }
 
     /// True when the job belongs to the face-identifier panel (its owner, recorded at acceptance).

@@ -29,6 +29,7 @@ extension JobStore {
                 WHERE idempotency_key IS NOT NULL;
             """),
         FaceIDStore.migration,
+        JobStore.inputsMigration,
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

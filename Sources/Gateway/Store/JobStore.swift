@@ -31,7 +31,8 @@ final class JobStore: @unchecked Sendable {
     /// Closes the database; later calls throw `sqlite_closed`.
     func close() { withConnection { $0.close() } }
 
-    private func withConnection<T>(_ body: (SQLiteConnection) throws -> T) rethrows -> T {
+    /// Runs `body` with the connection, under the store's lock (for the store's extensions).
+    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) rethrows -> T {
         try lock.withLock { try body(connection) }
     }
 
@@ -110,8 +111,13 @@ final class JobStore: @unchecked Sendable {
     /// Identity fields (kind, lane, owner, idempotency key, image, created_at) are kept from acceptance.
     func applyUpdate(_ row: JobRow) throws -> Bool {
         try withConnection { db in
-            try db.run("""
-                \(Self.insertSQL)
+            try db.run(Self.applyUpdateSQL, row.values) > 0
+        }
+    }
+
+    /// The upsert behind `applyUpdate` (and `applyUpdates`): see `applyUpdate` for its rules.
+    static let applyUpdateSQL = """
+                \(JobStore.insertSQL)
                 ON CONFLICT (id) DO UPDATE SET
                     state = excluded.state,
                     attempts = excluded.attempts,
@@ -122,7 +128,7 @@ final class JobStore: @unchecked Sendable {
                     error_code = excluded.error_code,
                     error_message = excluded.error_message,
                     updated_at = excluded.updated_at
-                WHERE jobs.state NOT IN (\(Self.terminalList))
+                WHERE jobs.state NOT IN (\(JobStore.terminalList))
                   AND excluded.attempts >= jobs.attempts
                   AND (jobs.state IS NOT excluded.state
                        OR jobs.attempts IS NOT excluded.attempts
@@ -132,9 +138,7 @@ final class JobStore: @unchecked Sendable {
                        OR jobs.result_json IS NOT excluded.result_json
                        OR jobs.error_code IS NOT excluded.error_code
                        OR jobs.error_message IS NOT excluded.error_message)
-                """, row.values) > 0
-        }
-    }
+                """
 
     /// Moves a job that has not finished to `cancelled`; false if it is unknown or already terminal.
     func markCancelled(id: String, at time: Double = Date().timeIntervalSince1970) throws -> Bool {

@@ -1,0 +1,33 @@
+/// The store side of the gateway's background work: keyset pages for the janitor, batches for the ingester.
+extension JobStore {
+    /// Where the janitor's walk over unfinished jobs has got to: the last (created_at, id) it saw.
+    struct UnfinishedCursor: Sendable, Equatable {
+        /// `created_at` of the last row returned.
+        var createdAt: Double
+        /// `id` of the last row returned (breaks ties between equal times).
+        var id: String
+    }
+
+    /// Up to `limit` queued or running jobs after `cursor` (from the start when nil), ordered by
+    /// (created_at, id), and not updated since `updatedBefore`. Served by the `jobs_unfinished`
+    /// partial index, so each page costs the same however far the walk has gone.
+    func unfinishedJobs(after cursor: UnfinishedCursor?, updatedBefore: Double, limit: Int) throws -> [JobRow] {
+        try withConnection { db in
+            try db.query("""
+                SELECT \(Self.columns) FROM jobs
+                WHERE state IN ('queued', 'running') AND (created_at, id) > (?, ?) AND updated_at < ?
+                ORDER BY created_at, id LIMIT ?
+                """, [.real(cursor?.createdAt ?? -Double.greatestFiniteMagnitude), .text(cursor?.id ?? ""),
+                      .real(updatedBefore), .integer(Int64(limit))]) { JobRow(statement: $0) }
+        }
+    }
+
+    /// `applyUpdate` for a batch, in one transaction: all rows are recorded or (on an error) none.
+    /// Returns, per row, whether it changed.
+    func applyUpdates(_ rows: [JobRow]) throws -> [Bool] {
+        guard !rows.isEmpty else { return [] }
+        return try withConnection { db in
+            try db.transaction { try rows.map { try db.run(Self.applyUpdateSQL, $0.values) > 0 } }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import Gateway
+@testable import Shared
+
+/// The ingester writes each batch of events in one transaction: all of it or none of it.
+@Suite struct IngesterTests {
+    static func row(_ id: String, _ state: String, attempts: Int = 1) -> JobRow {
+        JobRow(id: id, kind: "probe", lane: "batch", state: state, attempts: attempts, owner: nil, idempotencyKey: nil,
+               imageSHA256: nil, imageBytes: nil, createdAt: 100, startedAt: 101, finishedAt: state == "succeeded" ? 102 : nil,
+               worker: "w", resultJSON: state == "succeeded" ? #"{"id":"\#(id)"}"# : nil, errorCode: nil, errorMessage: nil,
+               updatedAt: 103)
+    }
+
+    @Test func aBatchIsAppliedAtomically() throws {
+        try withStoreDirectory { directory in
+            let store = try JobStore(path: directory.appendingPathComponent("roost.sqlite").path)
+            for id in ["a", "b", "c"] { try store.recordAccepted(JobRow(id: id, kind: "probe", lane: "batch", createdAt: 100)) }
+            // The last update breaks the state CHECK: the whole batch is rolled back, the first two included.
+            #expect(throws: SQLiteError.self) {
+                try store.applyUpdates([Self.row("a", "succeeded"), Self.row("b", "running"), Self.row("c", "exploded")])
+            }
+            #expect(try store.job(id: "a")?.state == "queued")
+            #expect(try store.job(id: "b")?.state == "queued")
+            #expect(try store.applyUpdates([Self.row("a", "succeeded"), Self.row("b", "running")]) == [true, true])
+            // The same events again (at-least-once delivery) change nothing: one result per job.
+            #expect(try store.applyUpdates([Self.row("a", "succeeded"), Self.row("a", "running", attempts: 2)]) == [false, false])
+            #expect(try store.job(id: "a")?.resultJSON == #"{"id":"a"}"#)
+        }
+    }
+
+    @Test func theIngesterRecordsAReadBatchTogether() throws {
+        try withStoreDirectory { directory in
+            let store = try JobStore(path: directory.appendingPathComponent("roost.sqlite").path)
+            let ingester = ResultIngester(store: store, waiters: JobWaiters(), endpoint: RedisEndpoint(), settings: QueueSettings(),
+                                          consumer: "test", log: Log(component: "test", minimumLevel: .error))
+            let events = (0..<50).map { i in
+                JobEvent(lane: .batch, messageID: "1-\(i)",
+                         record: JobRecord(id: "job-\(i)", kind: "probe", lane: .batch, state: .succeeded, attempts: 1,
+                                           createdAt: 100, finishedAt: 101, resultJSON: "{}"))
+            }
+            try ingester.record(events)
+            #expect(try store.counts() == ["succeeded": 50])
+            try ingester.record(events)  // redelivered after a crash before the acknowledgement
+            #expect(try store.counts() == ["succeeded": 50])
+        }
+    }
+}
