@@ -43,7 +43,8 @@ final class JobService: Sendable {
             accepted = try store.acceptWithInputs(JobRow(id: request.id, kind: kind, lane: lane.rawValue, owner: owner,
                                                          idempotencyKey: idempotencyKey, imageSHA256: image.sha256,
                                                          imageBytes: image.bytes.count, createdAt: request.createdAt),
-                                                  params: params.serialized())
+                                                  params: params.serialized(),
+                                                  idempotencyNotBefore: Clock.now() - Double(settings.idempotencyTTL))
         }
         if !accepted.inserted { return (try current(accepted.row), false) }
         let queued = JobRecord(id: request.id, kind: kind, lane: lane, state: .queued, createdAt: request.createdAt, owner: owner)

@@ -16,14 +16,17 @@ extension JobStore {
         """)
 
     /// Durable acceptance: like `acceptOrFindExisting`, and records the job's parameters in the same
-    /// transaction, so a job SQLite knows can always be enqueued again.
-    func acceptWithInputs(_ row: JobRow, params: String) throws -> (row: JobRow, inserted: Bool) {
+    /// transaction, so a job SQLite knows can always be enqueued again. An existing job created
+    /// before `idempotencyNotBefore` no longer holds its idempotency key.
+    func acceptWithInputs(_ row: JobRow, params: String, idempotencyNotBefore: Double = 0) throws -> (row: JobRow, inserted: Bool) {
         try withConnection { db in
             try db.transaction {
                 if let key = row.idempotencyKey,
                    let existing = try db.query(Self.selectByIdempotencyKeySQL,
                                                [SQLiteValue(row.owner), .text(key)], row: { JobRow(statement: $0) }).first {
-                    return (existing, false)
+                    // A key past its lifetime (ROOST_IDEMPOTENCY_TTL) is given up by its old job.
+                    guard existing.createdAt < idempotencyNotBefore else { return (existing, false) }
+                    _ = try db.run("UPDATE jobs SET idempotency_key = NULL WHERE id = ?", [.text(existing.id)])
                 }
                 _ = try db.run(Self.insertSQL, row.values)
                 _ = try db.run("INSERT INTO job_inputs (job_id, params_json) VALUES (?, ?)", [.text(row.id), .text(params)])

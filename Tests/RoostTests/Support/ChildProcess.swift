@@ -79,3 +79,27 @@ final class ChildProcess: @unchecked Sendable {
         return nil
     }
 }
+
+extension ChildProcess {
+    /// True when this process itself holds a listening TCP socket on `port` (read from /proc: the
+    /// socket inodes of its descriptors against the kernel's table of listeners). Tells our own
+    /// server from another test's that happens to answer on the same port.
+    func isListening(port: Int) -> Bool {
+        var inodes = Set<String>()
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard fields.count > 9, fields[3] == "0A",  // LISTEN
+                      let local = fields[1].split(separator: ":").last, Int(local, radix: 16) == port else { continue }
+                inodes.insert(String(fields[9]))
+            }
+        }
+        guard !inodes.isEmpty, let descriptors = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd") else { return false }
+        for fd in descriptors {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)"),
+               target.hasPrefix("socket:["), inodes.contains(String(target.dropFirst(8).dropLast())) { return true }
+        }
+        return false
+    }
+}

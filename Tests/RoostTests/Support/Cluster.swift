@@ -55,10 +55,10 @@ final class Cluster: @unchecked Sendable {
         return path
     }
 
-    /// Starts the gateway and waits until it says it listens. The port was free when picked, but
-    /// another test may bind it first: then the gateway exits on `EADDRINUSE` and is started again
-    /// on a new port. Readiness is read from this gateway's own log, never from whatever answers
-    /// on the port.
+    /// Starts the gateway and waits until it listens and answers. The port was free when picked,
+    /// but another test may bind it first: then the gateway exits on `EADDRINUSE` and is started
+    /// again on a new port. Readiness means *this* process holds the listening socket (from /proc),
+    /// never just that something answers on the port.
     func startGateway(_ extra: [String: String] = [:]) throws {
         for _ in 0..<5 {
             var env = baseEnvironment
@@ -69,8 +69,11 @@ final class Cluster: @unchecked Sendable {
                                            logFile: logFile)
             gateway = process
             let newLog = { String(self.log("gateway.log").utf8.dropFirst(logStart)) ?? "" }
-            let up = waitUntil(timeout: 15) { newLog().contains("\"gateway listening\"") || process.hasExited }
-            if up, !process.hasExited { return }
+            let port = httpPort
+            let up = waitUntil(timeout: 30) { process.hasExited || process.isListening(port: port) }
+            if up, !process.hasExited,
+               waitUntil(timeout: 30, { (try? TestClient(port: port).get("/heartbeat").status) == 200 || process.hasExited }),
+               !process.hasExited { return }
             process.wait(timeout: 5)
             guard newLog().contains("in use") else { throw ChildProcess.SpawnError(description: "gateway did not start: \(newLog())") }
             httpPort = try FreePort.find()
