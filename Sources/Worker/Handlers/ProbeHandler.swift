@@ -18,12 +18,9 @@ struct ProbeHandler: JobHandler {
         let decoded = try JPEGDecoder.decode(bytes, options: DecodeOptions(maxPixels: maxPixels))
         let decodeMs = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         let mean = decoded.image.meanRGB()
-        func round2(_ v: Double) -> JSON { .double((v * 100).rounded() / 100) }
-        return [
-            "width": .int(decoded.header.orientedWidth), "height": .int(decoded.header.orientedHeight),
-            "orientation": .int(decoded.header.orientation), "components": .int(decoded.header.components),
-            "mean_rgb": [round2(mean.r), round2(mean.g), round2(mean.b)], "decode_ms": round2(decodeMs),
-        ]
+        return ProbeResult(width: decoded.header.orientedWidth, height: decoded.header.orientedHeight,
+                           orientation: decoded.header.orientation, components: decoded.header.components,
+                           meanRGB: [mean.r, mean.g, mean.b], decodeMs: decodeMs).json
     }
 }
 
