@@ -30,7 +30,7 @@ bench: deps build
 # libFuzzer targets for the parsers of untrusted input, each run FUZZ_SECONDS (default 60) under nice -n 19;
 # built by swiftc outside SwiftPM, so `make test` never fuzzes. Corpora and crashes: ~/.cache/roost/fuzz/.
 FUZZ_SECONDS ?= 60
-fuzz: fixtures models
+fuzz: fixtures
 	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 clean:

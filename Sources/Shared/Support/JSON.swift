@@ -221,11 +221,17 @@ private struct JSONParser {
     }
 
     mutating func parseHex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        // Exactly four hex digits: UInt32(_:radix:) alone would also take a sign ("\\u+041").
+        guard index + 4 <= bytes.count, bytes[index..<index + 4].allSatisfy(JSONParser.isHexDigit),
+              let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
             throw fail("bad \\u escape")
         }
         index += 4
         return v
+    }
+
+    static func isHexDigit(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b)
     }
 
     mutating func parseString() throws -> String {
@@ -271,20 +277,30 @@ private struct JSONParser {
         throw fail("unterminated string")
     }
 
+    /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; Swift's `Int(_:)` and
+    /// `Double(_:)` alone would also take `+1`, `01`, `1.` and `.5`.
     mutating func parseNumber() throws -> JSON {
         let start = index
         var isInteger = true
-        while index < bytes.count {
-            let b = bytes[index]
-            if (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") {
-                index += 1
-            } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
-                isInteger = false
-                index += 1
-            } else { break }
+        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= 0x30 && bytes[at] <= 0x39 }
+        func digits() throws {
+            guard isDigit(index) else { throw fail(index == start ? "unexpected character" : "bad number") }
+            while isDigit(index) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "0") { index += 1 } else { try digits() }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            try digits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            try digits()
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard !text.isEmpty else { throw fail("unexpected character") }
         if isInteger, let i = Int(text) { return .int(i) }
         guard let d = Double(text) else { throw fail("bad number") }
         return .double(d)
