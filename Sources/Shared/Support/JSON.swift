@@ -277,30 +277,20 @@ private struct JSONParser {
         throw fail("unterminated string")
     }
 
-    /// RFC 8259 §6: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; Swift's `Int(_:)` and
-    /// `Double(_:)` alone would also take `+1`, `01`, `1.` and `.5`.
     mutating func parseNumber() throws -> JSON {
         let start = index
         var isInteger = true
-        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= 0x30 && bytes[at] <= 0x39 }
-        func digits() throws {
-            guard isDigit(index) else { throw fail(index == start ? "unexpected character" : "bad number") }
-            while isDigit(index) { index += 1 }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "0") { index += 1 } else { try digits() }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            isInteger = false
-            index += 1
-            try digits()
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            isInteger = false
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            try digits()
+        while index < bytes.count {
+            let b = bytes[index]
+            if (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: "+") {
+                index += 1
+            } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+                isInteger = false
+                index += 1
+            } else { break }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard !text.isEmpty else { throw fail("unexpected character") }
         if isInteger, let i = Int(text) { return .int(i) }
         guard let d = Double(text) else { throw fail("bad number") }
         return .double(d)
