@@ -2,7 +2,7 @@
 # One build plan for everything (binaries and tests, release, testable): `swift test` after a plain
 # `swift build` would compile every module a second time.
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
-.PHONY: up test deps fixtures models build bench clean
+.PHONY: up test deps fixtures models build bench fuzz clean
 
 up: deps models build
 	scripts/up.sh
@@ -26,6 +26,12 @@ build:
 
 bench: deps build
 	bench/queue.sh
+
+# libFuzzer targets for the parsers of untrusted input, each run FUZZ_SECONDS (default 60) under nice -n 19;
+# built by swiftc outside SwiftPM, so `make test` never fuzzes. Corpora and crashes: ~/.cache/roost/fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz: fixtures
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 clean:
 	rm -rf .build .roost

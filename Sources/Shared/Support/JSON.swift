@@ -221,11 +221,17 @@ private struct JSONParser {
     }
 
     mutating func parseHex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+        // Exactly four hex digits: UInt32(_:radix:) alone would also take a sign ("\\u+041").
+        guard index + 4 <= bytes.count, bytes[index..<index + 4].allSatisfy(JSONParser.isHexDigit),
+              let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
             throw fail("bad \\u escape")
         }
         index += 4
         return v
+    }
+
+    static func isHexDigit(_ b: UInt8) -> Bool {
+        (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b)
     }
 
     mutating func parseString() throws -> String {
