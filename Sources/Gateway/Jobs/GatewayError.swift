@@ -8,7 +8,7 @@ enum GatewayError {
     static func httpError(for error: any Error) -> HTTPError? {
         if let http = error as? HTTPError { return http }
         if let redis = error as? RedisError {
-            if redis.isConnectionFailure { return .serviceUnavailable(retryAfter: 1, message: "the job queue is unavailable; try again shortly") }
+            if redis.isConnectionFailure || redis.isLoading { return .serviceUnavailable(retryAfter: 1, message: "the job queue is unavailable; try again shortly") }
             if redis.isOutOfMemory { return .serviceUnavailable(retryAfter: 5, message: "the job queue is full; try again later") }
         }
         if let sqlite = error as? SQLiteError, sqlite.code == "sqlite_busy" {

@@ -51,9 +51,14 @@ final class JobService: Sendable {
         let outcome: EnqueueOutcome
         do {
             outcome = try pool.with { try $0.enqueue(request) }
-        } catch let error as RedisError where error.isConnectionFailure {
-            // Accepted and durable, not yet (or not knowingly) queued: the janitor queues it once Redis answers.
+        } catch let error as RedisError where error.isConnectionFailure || error.isLoading {
+            // Accepted and durable, not yet (or not knowingly) queued — Redis is down or restarting:
+            // the janitor queues it once Redis answers.
             return (queued, true)
+        } catch {
+            // Refused (Redis full, or another error reply): nothing was queued, so nothing is kept.
+            try forget(request.id, sha256: image.sha256)
+            throw error
         }
         switch outcome {
         case let .busy(depth):

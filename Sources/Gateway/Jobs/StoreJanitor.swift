@@ -127,7 +127,7 @@ final class StoreJanitor: @unchecked Sendable {
                                      idempotencyKey: nil, id: row.id, createdAt: row.createdAt)
         switch try pool.with({ try $0.enqueue(request) }) {
         case .created:
-            log.info("job re-enqueued from its original", [("job", .string(row.id)), ("kind", .string(row.kind))])
+            log.warning("job re-enqueued from its original", [("job", .string(row.id)), ("kind", .string(row.kind))])
             return try store.markRequeued(id: row.id, now: now)
         case .busy, .existing:
             return false  // the lane is full: the next round tries again

@@ -20,3 +20,8 @@ extension RedisError {
     /// (a flush, or a restart without persistence), so the groups must be created again.
     public var isMissingGroup: Bool { code == "reply" && message.hasPrefix("NOGROUP") }
 }
+
+extension RedisError {
+    /// True while a restarted Redis is still reading its data from disk (`LOADING`): try again shortly.
+    public var isLoading: Bool { code == "reply" && message.hasPrefix("LOADING") }
+}
