@@ -37,12 +37,12 @@ struct ImageUpload: Sendable {
         return try validate(bytes, filename: filename, maxPixels: maxPixels)
     }
 
-    /// Checks `bytes` are a JPEG within `maxPixels` and hashes them.
+    /// Checks `bytes` are a JPEG or PNG within `maxPixels` and hashes them.
     static func validate(_ bytes: [UInt8], filename: String?, maxPixels: Int) throws -> ImageUpload {
-        guard JPEGDecoder.isJPEG(bytes) else {
-            throw HTTPError(status: 415, code: "not_jpeg", message: "only JPEG images are accepted")
+        guard ImageDecoder.isSupported(bytes) else {
+            throw HTTPError(status: 415, code: "not_jpeg", message: "only JPEG and PNG images are accepted")
         }
-        let header = try JPEGDecoder.readHeader(bytes, maxPixels: maxPixels)
+        let header = try ImageDecoder.readHeader(bytes, maxPixels: maxPixels)
         return ImageUpload(bytes: bytes, filename: filename, header: header, sha256: SHA256.hexDigest(bytes))
     }
 }

@@ -14,6 +14,7 @@ public enum JobErrorCode {
     /// The gateway found the job accepted in SQLite but gone from Redis (janitor).
     public static let lostInQueue = "lost_in_queue"
 
-    /// Codes of the JPEG decoder (`ImageError`): the file itself is bad, never the service.
-    public static let imageErrors: Set<String> = ["not_jpeg", "truncated_jpeg", "corrupt_jpeg", "unsupported_jpeg", "image_too_large"]
+    /// Codes of the image decoders (`ImageError`): the file itself is bad, never the service.
+    public static let imageErrors: Set<String> = ["not_jpeg", "truncated_jpeg", "corrupt_jpeg", "unsupported_jpeg", "image_too_large",
+                                                  "jpeg_memory_limit", "not_png", "truncated_png", "corrupt_png"]
 }

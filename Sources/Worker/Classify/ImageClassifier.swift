@@ -85,7 +85,7 @@ public final class ImageClassifier: Sendable {
     /// The model input for a JPEG, with the decode and preprocessing times in milliseconds.
     public func input(jpeg bytes: [UInt8]) throws -> (tensor: Tensor, decodeMs: Double, preprocessMs: Double) {
         let start = ContinuousClock.now
-        let decoded = try JPEGDecoder.decode(bytes, options: Self.decodeOptions)
+        let decoded = try ImageDecoder.decode(bytes, options: Self.decodeOptions)
         let decodedAt = ContinuousClock.now
         let tensor = preprocessor.tensor(from: decoded.image)
         return (tensor, Self.milliseconds(from: start, to: decodedAt), Self.milliseconds(since: decodedAt))

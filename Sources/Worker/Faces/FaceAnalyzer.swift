@@ -64,13 +64,13 @@ public final class FaceAnalyzer: Sendable {
 
     /// The upright detector-sized image of a JPEG, with the photo's upright size.
     public func detectorInput(jpeg bytes: [UInt8]) throws -> (image: RGBImage, width: Int, height: Int) {
-        let header = try JPEGDecoder.readHeader(bytes, maxPixels: maxPixels)
+        let header = try ImageDecoder.readHeader(bytes, maxPixels: maxPixels)
         let width = header.orientedWidth, height = header.orientedHeight
         let target = Self.detectorSize(width: width, height: height, maxSide: maxSide)
         let options = DecodeOptions(maxPixels: maxPixels,
                                     minimumShortSide: Self.decodeShortSide(width: width, height: height, target: target),
                                     applyOrientation: true)
-        let decoded = try JPEGDecoder.decode(bytes, options: options).image
+        let decoded = try ImageDecoder.decode(bytes, options: options).image
         return (decoded.resized(width: target.width, height: target.height), width, height)
     }
 

@@ -14,7 +14,7 @@ struct ClassifyHandler: JobHandler {
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }
         // This worker's pixel limit may be stricter than the classifier's default decode limit.
-        _ = try JPEGDecoder.readHeader(bytes, maxPixels: maxPixels)
+        _ = try ImageDecoder.readHeader(bytes, maxPixels: maxPixels)
         return try classifier.classify(jpeg: bytes).json
     }
 }

@@ -15,7 +15,7 @@ struct ProbeHandler: JobHandler {
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }
         let started = DispatchTime.now().uptimeNanoseconds
-        let decoded = try JPEGDecoder.decode(bytes, options: DecodeOptions(maxPixels: maxPixels))
+        let decoded = try ImageDecoder.decode(bytes, options: DecodeOptions(maxPixels: maxPixels))
         let decodeMs = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         let mean = decoded.image.meanRGB()
         return ProbeResult(width: decoded.header.orientedWidth, height: decoded.header.orientedHeight,
