@@ -19,14 +19,14 @@ final class Processor {
     private let interactiveCheckInterval = 0.005
 
     /// Creates a processor; `run()` does the work.
-    init(configuration: WorkerConfiguration, handlers: [String: any JobHandler], state: WorkerState, stop: StopFlag, log: Log) {
+    init(configuration: WorkerConfiguration, handlers: [String: any JobHandler], kinds: [JobKind], state: WorkerState, stop: StopFlag, log: Log) {
         self.configuration = configuration
         self.handlers = handlers
         self.state = state
         self.stop = stop
         self.log = log
         self.session = RedisSession(configuration: configuration, log: log, stop: stop)
-        self.kinds = handlers.keys.map { JobKind(rawValue: $0) }
+        self.kinds = kinds
     }
 
     /// The thread body: returns once the process is stopping and everything fetched is done.

@@ -9,6 +9,8 @@ import Shared
 final class WorkerProcess {
     private let configuration: WorkerConfiguration
     private let handlers: [String: any JobHandler]
+    /// The kinds of `handlers`: the only streams this worker reads or recovers from.
+    private let kinds: [JobKind]
     private let log: Log
     private let state = WorkerState()
     private let stopAnalysis = StopFlag()
@@ -18,6 +20,7 @@ final class WorkerProcess {
     init(configuration: WorkerConfiguration, handlers: [any JobHandler], log: Log) {
         self.configuration = configuration
         self.handlers = Dictionary(handlers.map { ($0.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.kinds = self.handlers.keys.map { JobKind(rawValue: $0) }
         self.log = log
     }
 
@@ -28,7 +31,7 @@ final class WorkerProcess {
         let stopSignal = StopSignal(log: log) { [stopAnalysis] in stopAnalysis.stop() }
         let tasks: [any PeriodicTask] = [
             Heartbeat(configuration: configuration, state: state),
-            Recoverer(configuration: configuration, kinds: handlers.keys.map { JobKind(rawValue: $0) }, state: state, log: log),
+            Recoverer(configuration: configuration, kinds: kinds, state: state, log: log),
             Scheduler(),
         ]
         for task in tasks {
@@ -37,9 +40,9 @@ final class WorkerProcess {
             }
         }
         for index in 0..<configuration.threads {
-            startThread(name: "roost-analysis-\(index)", group: analysis) { [configuration, handlers, state, stopAnalysis, log] in
+            startThread(name: "roost-analysis-\(index)", group: analysis) { [configuration, handlers, kinds, state, stopAnalysis, log] in
                 // Each processor (and its Redis connection) lives on its own thread only.
-                Processor(configuration: configuration, handlers: handlers, state: state, stop: stopAnalysis, log: log).run()
+                Processor(configuration: configuration, handlers: handlers, kinds: kinds, state: state, stop: stopAnalysis, log: log).run()
             }
         }
         log.info("worker started", [("worker", .string(configuration.workerID)), ("threads", .int(configuration.threads)),

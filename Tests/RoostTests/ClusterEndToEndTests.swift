@@ -7,16 +7,6 @@ import Testing
 /// what a client and an operator see.
 @Suite(.serialized) struct ClusterEndToEndTests {
     /// Polls a job until it is terminal, using the long-poll the API offers.
-    func finished(_ client: TestClient, _ id: String, timeout: Double = 20) throws -> JSON {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last: JSON = .null
-        while Date() < deadline {
-            last = try client.get("/jobs/\(id)?wait=5").jsonBody
-            if let state = last["state"]?.stringValue, JobState(rawValue: state)?.isTerminal == true { return last }
-        }
-        return last
-    }
-
     @Test func probeJobRunsEndToEndAndStatusOutlivesTheRedisRecord() throws {
         let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_WORKER_KINDS": "probe"])
         defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
@@ -27,7 +17,7 @@ import Testing
         #expect(accepted.status == 202)
         let id = try #require(accepted.jsonBody["id"]?.stringValue)
         #expect(accepted.jsonBody["links"]?["status"]?.stringValue == "/jobs/\(id)")
-        let done = try finished(client, id)
+        let done = try client.terminalStatus(of: id)
         #expect(done["state"]?.stringValue == "succeeded", "\(done) \(cluster.log("test-worker-1.log"))")
         #expect(done["result"]?["width"]?.intValue == 773)
         #expect(done["result"]?["height"]?.intValue == 512)
@@ -104,7 +94,7 @@ import Testing
         // A truncated JPEG passes the header check; the worker fails it permanently, at once.
         let truncated = try client.upload("/jobs/probe", file: Array(eagle[..<(eagle.count / 2)]))
         #expect(truncated.status == 202)
-        let failed = try finished(client, try #require(truncated.jsonBody["id"]?.stringValue))
+        let failed = try client.terminalStatus(of: try #require(truncated.jsonBody["id"]?.stringValue))
         #expect(failed["state"]?.stringValue == "failed")
         #expect(failed["error"]?["code"]?.stringValue == "truncated_jpeg")
         #expect(failed["attempts"]?.intValue == 1)
@@ -112,7 +102,7 @@ import Testing
         #expect(try client.get("/jobs/not-a-job").status == 404)
         #expect(try client.get("/heartbeat").jsonBody["health"]?.stringValue == "ok")
         let good = try client.upload("/jobs/probe", file: eagle)
-        #expect(try finished(client, try #require(good.jsonBody["id"]?.stringValue))["state"]?.stringValue == "succeeded")
+        #expect(try client.terminalStatus(of: try #require(good.jsonBody["id"]?.stringValue))["state"]?.stringValue == "succeeded")
     }
 
     @Test func fullLaneAnswers503WithRetryAfter() throws {
@@ -139,7 +129,7 @@ import Testing
         #expect(cancelled.jsonBody["state"]?.stringValue == "cancelled")
         try cluster.startWorker()
         let other = try #require(try client.upload("/jobs/probe", file: try Fixtures.bytes("dog")).jsonBody["id"]?.stringValue)
-        #expect(try finished(client, other)["state"]?.stringValue == "succeeded")
+        #expect(try client.terminalStatus(of: other)["state"]?.stringValue == "succeeded")
         let status = try client.get("/jobs/\(id)").jsonBody
         #expect(status["state"]?.stringValue == "cancelled")
         #expect(status["attempts"]?.intValue == 0)
@@ -153,13 +143,13 @@ import Testing
         let client = try TestClient(port: cluster.httpPort)
         let eagle = try client.upload("/jobs/classify", file: try Fixtures.bytes("eagle"))
         let chelsea = try client.upload("/jobs/classify", file: try Fixtures.bytes("chelsea"), headers: [("X-Roost-Lane", "batch")])
-        let bird = try finished(client, try #require(eagle.jsonBody["id"]?.stringValue), timeout: 60)
+        let bird = try client.terminalStatus(of: try #require(eagle.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(bird["state"]?.stringValue == "succeeded", "\(bird) \(cluster.log("test-worker-1.log"))")
         #expect(bird["result"]?["top"]?[0]?["label"]?.stringValue == "bald eagle")
         #expect(bird["result"]?["top"]?.arrayValue?.count == 5)
         #expect(bird["result"]?["category"]?.stringValue == "bird")
         #expect(bird["result"]?["model"]?.stringValue?.contains("mobilenet_v2") == true)
-        let cat = try finished(client, try #require(chelsea.jsonBody["id"]?.stringValue), timeout: 60)
+        let cat = try client.terminalStatus(of: try #require(chelsea.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(cat["result"]?["category"]?.stringValue == "cat")
         #expect(cat["lane"]?.stringValue == "batch")
     }
@@ -208,7 +198,7 @@ import Testing
         let plain = try client.upload("/jobs/faces", file: try Fixtures.bytes("grace_hopper_512x512"))
         let withEmbedding = try client.upload("/jobs/faces?embedding=true", file: try Fixtures.bytes("grace_hopper_512x512"))
         let eagle = try client.upload("/jobs/faces", file: try Fixtures.bytes("eagle"))
-        let one = try finished(client, try #require(plain.jsonBody["id"]?.stringValue), timeout: 60)
+        let one = try client.terminalStatus(of: try #require(plain.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(one["state"]?.stringValue == "succeeded", "\(one) \(cluster.log("test-worker-1.log"))")
         let faces = one["result"]?["faces"]?.arrayValue ?? []
         #expect(faces.count == 1)
@@ -216,9 +206,9 @@ import Testing
         #expect(faces.first?["landmarks"]?.arrayValue?.count == 5)
         #expect(faces.first?["embedding"] == nil)
         #expect(one["result"]?["image"]?["width"]?.intValue == 512)
-        let embedded = try finished(client, try #require(withEmbedding.jsonBody["id"]?.stringValue), timeout: 60)
+        let embedded = try client.terminalStatus(of: try #require(withEmbedding.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(embedded["result"]?["faces"]?[0]?["embedding"]?.arrayValue?.count == 128)
-        let none = try finished(client, try #require(eagle.jsonBody["id"]?.stringValue), timeout: 60)
+        let none = try client.terminalStatus(of: try #require(eagle.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(none["result"]?["faces"]?.arrayValue?.isEmpty == true)
         #expect(try client.upload("/jobs/faces?embedding=maybe", file: try Fixtures.bytes("eagle")).status == 400)
     }

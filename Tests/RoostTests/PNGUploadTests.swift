@@ -4,15 +4,6 @@ import Testing
 
 /// PNG uploads through the job API: accepted by the gateway, decoded by the workers' own decoder.
 @Suite(.serialized) struct PNGUploadTests {
-    func finished(_ client: TestClient, _ id: String) throws -> JSON {
-        var last: JSON = .null
-        _ = waitUntil(timeout: 60, interval: 0.05) {
-            last = (try? client.get("/jobs/\(id)?wait=5").jsonBody) ?? .null
-            return last["state"]?.stringValue.flatMap(JobState.init(rawValue:))?.isTerminal == true
-        }
-        return last
-    }
-
     @Test func aPNGIsProbedAndClassifiedLikeAJPEG() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "probe,classify", "ROOST_WORKER_THREADS": "1"])
         defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
@@ -22,7 +13,7 @@ import Testing
         let png = [UInt8](try Data(contentsOf: PNGDecoderTests.pngDirectory.appendingPathComponent("chelsea-palette-trns-adam7.png")))
         let probe = try client.upload("/jobs/probe", file: png, filename: "cat.png")
         #expect(probe.status == 202, "\(probe.text)")
-        let probed = try finished(client, try #require(probe.jsonBody["id"]?.stringValue))
+        let probed = try client.terminalStatus(of: try #require(probe.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(probed["state"]?.stringValue == "succeeded", "\(probed)")
         #expect(probed["result"]?["width"]?.intValue == 451)
         #expect(probed["result"]?["height"]?.intValue == 300)
@@ -34,13 +25,13 @@ import Testing
 
         let real = [UInt8](try Data(contentsOf: PNGDecoderTests.pngDirectory.appendingPathComponent("chelsea.png")))
         let classify = try client.upload("/jobs/classify", file: real, filename: "chelsea.png")
-        let classified = try finished(client, try #require(classify.jsonBody["id"]?.stringValue))
+        let classified = try client.terminalStatus(of: try #require(classify.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(classified["result"]?["category"]?.stringValue == "cat", "\(classified)")
 
         var broken = real
         broken.removeLast(broken.count / 2)
         let truncated = try client.upload("/jobs/probe", file: broken, filename: "half.png")
-        let failed = try finished(client, try #require(truncated.jsonBody["id"]?.stringValue))
+        let failed = try client.terminalStatus(of: try #require(truncated.jsonBody["id"]?.stringValue), timeout: 60)
         #expect(failed["state"]?.stringValue == "failed")
         #expect(failed["error"]?["code"]?.stringValue == "truncated_png")
     }

@@ -43,11 +43,7 @@ struct PanelAuth: Sendable {
 
     /// The session of `Authorization: Bearer <token>`; `Log In` when missing, unknown or expired.
     func session(_ request: HTTPRequest) throws -> PanelSession {
-        guard let header = request.headers["authorization"] else { throw FaceIDError.logIn }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw FaceIDError.logIn }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, let session = try store.session(tokenSHA256: SHA256.hexDigest(Array(token.utf8))) else {
+        guard let token = request.bearerToken, let session = try store.session(tokenSHA256: SHA256.hexDigest(Array(token.utf8))) else {
             throw FaceIDError.logIn
         }
         return session

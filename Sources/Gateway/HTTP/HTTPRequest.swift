@@ -40,4 +40,14 @@ struct HTTPRequest: Sendable {
 
     /// The query parameter `name`, or nil.
     func queryValue(_ name: String) -> String? { query[name] }
+
+    /// The token of `Authorization: Bearer <token>` (scheme case-insensitive, surrounding blanks
+    /// dropped), or nil when the header is missing, of another scheme, or empty.
+    var bearerToken: String? {
+        guard let header = headers["authorization"] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
 }

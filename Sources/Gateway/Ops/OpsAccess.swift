@@ -17,9 +17,7 @@ struct OpsAccess: Sendable {
     /// Throws `401` (token set, missing or wrong) or `403` (no token set, remote client).
     func check(_ request: HTTPRequest) throws {
         if let tokenDigest {
-            let header = request.headers["authorization"] ?? ""
-            let parts = header.split(separator: " ", maxSplits: 1)
-            let given = parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : ""
+            let given = request.bearerToken ?? ""
             guard SecretHash.constantTimeEquals(SHA256.hash(Array(given.utf8)), tokenDigest) else {
                 throw HTTPError(status: 401, code: "ops_token_required", message: "this endpoint needs Authorization: Bearer <ROOST_OPS_TOKEN>",
                                 headers: [("WWW-Authenticate", "Bearer realm=\"roost-ops\"")])

@@ -46,25 +46,16 @@ final class JobStore: @unchecked Sendable {
 
     /// Records a job the gateway just queued in Redis. A worker may already have reported on it
     /// (the ingester then inserted it from the event), so this fills in the identity fields of
-    /// an existing row and keeps its state. When `row` reuses an idempotency key whose earlier job
-    /// is past the key's lifetime, the earlier job gives the key up (in the same transaction).
+    /// an existing row and keeps its state.
     func recordAccepted(_ row: JobRow) throws {
         try withConnection { db in
-            try db.transaction {
-                if let key = row.idempotencyKey {
-                    _ = try db.run("""
-                        UPDATE jobs SET idempotency_key = NULL
-                        WHERE COALESCE(owner, '') = COALESCE(?, '') AND idempotency_key = ? AND id != ?
-                        """, [SQLiteValue(row.owner), .text(key), .text(row.id)])
-                }
-                _ = try db.run("""
-                    \(Self.insertSQL)
-                    ON CONFLICT (id) DO UPDATE SET
-                        kind = excluded.kind, lane = excluded.lane, owner = excluded.owner,
-                        idempotency_key = excluded.idempotency_key, image_sha256 = excluded.image_sha256,
-                        image_bytes = excluded.image_bytes, created_at = excluded.created_at
-                    """, row.values)
-            }
+            _ = try db.run("""
+                \(Self.insertSQL)
+                ON CONFLICT (id) DO UPDATE SET
+                    kind = excluded.kind, lane = excluded.lane, owner = excluded.owner,
+                    idempotency_key = excluded.idempotency_key, image_sha256 = excluded.image_sha256,
+                    image_bytes = excluded.image_bytes, created_at = excluded.created_at
+                """, row.values)
         }
     }
 

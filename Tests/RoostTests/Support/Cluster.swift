@@ -139,6 +139,19 @@ struct TestClient {
     }
 }
 
+extension TestClient {
+    /// Long-polls `GET /jobs/{id}` until the job is terminal or `timeout` seconds pass; returns the last status read.
+    func terminalStatus(of id: String, headers: [(String, String)] = [], timeout: Double = 20) throws -> JSON {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last: JSON = .null
+        while Date() < deadline {
+            last = try get("/jobs/\(id)?wait=5", headers: headers).jsonBody
+            if let state = last["state"]?.stringValue, JobState(rawValue: state)?.isTerminal == true { return last }
+        }
+        return last
+    }
+}
+
 extension RawHTTPResponse {
     /// The body parsed as JSON (`.null` when it is not JSON).
     var jsonBody: JSON { (try? JSON.parse(body)) ?? .null }
