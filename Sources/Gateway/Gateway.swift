@@ -33,10 +33,11 @@ final class Gateway: @unchecked Sendable {
         self.waiters = waiters
         let originals = try OriginalStore(directory: configuration.dataDirectory.appendingPathComponent("originals"))
         let jobs = JobService(store: store, pool: pool, waiters: waiters, settings: configuration.queue, originals: originals,
-                              kinds: Gateway.jobKinds)
+                              kinds: Gateway.jobKinds, cache: ResultCache(scope: configuration.resultCache, pool: pool))
         let metrics = GatewayMetrics()
         let router = Router()
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
+        BirdRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store, access: OpsAccess(token: configuration.opsToken), waiters: waiters).register(on: router)
         try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })

@@ -34,6 +34,8 @@ struct GatewayConfiguration: Sendable {
     /// Seconds an unfinished job may go without news before the janitor checks it against Redis and,
     /// when Redis lost it, queues it again from its original (`ROOST_STALE_AFTER`, default 120).
     var staleAfter = 120.0
+    /// Whose results a job may reuse (`ROOST_RESULT_CACHE`: `owner`, `shared` or `off`; see `ResultCache`).
+    var resultCache = ResultCache.Scope.owner
 
     /// Defaults (tests override fields).
     init() {}
@@ -55,6 +57,11 @@ struct GatewayConfiguration: Sendable {
         janitorInterval = env.seconds("ROOST_JANITOR_INTERVAL", default: janitorInterval)
         staleAfter = env.seconds("ROOST_STALE_AFTER", default: staleAfter)
         faceID = FaceIDSettings(environment: env)
+        let cacheScope = env.string("ROOST_RESULT_CACHE", default: resultCache.rawValue)
+        guard let scope = ResultCache.Scope(rawValue: cacheScope) else {
+            Environment.fatal("ROOST_RESULT_CACHE must be owner, shared or off (got '\(cacheScope)')")
+        }
+        resultCache = scope
         opsToken = env.values["ROOST_OPS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import Shared
 
-/// Builds the handlers this worker runs (`ROOST_WORKER_KINDS`, default `probe,classify,faces,noop`),
-/// loading each model once. A kind whose model cannot load stops the worker at start-up with a
-/// clear message: a worker that took such jobs could only fail them.
+/// Builds the handlers this worker runs (`ROOST_WORKER_KINDS`, default every kind but `sleep`… see
+/// `WorkerConfiguration`), loading each model once and sharing it between the kinds that use it
+/// (`classify` and `birds` share MobileNetV2; `faces` and `birds` share YuNet). A kind whose model
+/// cannot load stops the worker at start-up with a clear message: a worker that took such jobs
+/// could only fail them.
 enum HandlerRegistry {
     /// The handlers for the configured kinds.
     static func load(configuration: WorkerConfiguration, log: Log) -> [any JobHandler] {
+        let models = ModelShelf(configuration: configuration, log: log)
         var handlers: [any JobHandler] = []
         for name in configuration.kinds {
             switch JobKind(rawValue: name) {
@@ -14,31 +17,78 @@ enum HandlerRegistry {
             case .noop: handlers.append(NoopHandler())
             case .sleep: handlers.append(SleepHandler())
             case .classify:
-                do {
-                    let started = Clock.now()
-                    let classifier = try ImageClassifier(modelsDirectory: configuration.modelsDirectory, threads: 1)
-                    handlers.append(ClassifyHandler(classifier: classifier, maxPixels: configuration.maxImagePixels))
-                    log.info("model loaded", [("kind", .string(JobKind.classify.rawValue)), ("model", .string(ImageClassifier.modelName)),
-                                              ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
-                } catch {
-                    Environment.fatal("cannot load the classification model from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'classify' out of ROOST_WORKER_KINDS")
-                }
+                let (classifier, fingerprint) = models.classifier()
+                handlers.append(ClassifyHandler(classifier: classifier, maxPixels: configuration.maxImagePixels,
+                                                resultVersion: "classify/1 \(fingerprint)"))
             case .faces:
-                do {
-                    let started = Clock.now()
-                    let analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory, threads: 1,
-                                                    maxPixels: configuration.maxImagePixels,
-                                                    maxSide: configuration.faceMaxSide)
-                    handlers.append(FacesHandler(analyzer: analyzer))
-                    log.info("model loaded", [("kind", .string(JobKind.faces.rawValue)), ("model", .string("yunet 2023mar int8bq + sface 2021dec int8bq")),
-                                              ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
-                } catch {
-                    Environment.fatal("cannot load the face models from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'faces' out of ROOST_WORKER_KINDS")
-                }
+                let (analyzer, fingerprint) = models.faceAnalyzer()
+                handlers.append(FacesHandler(analyzer: analyzer, resultVersion: "faces/1 \(fingerprint)"))
+            case .birds:
+                let (classifier, classifierPrint) = models.classifier()
+                let (analyzer, facesPrint) = models.faceAnalyzer()
+                handlers.append(BirdsHandler(classifier: classifier, faces: analyzer, maxPixels: configuration.maxImagePixels,
+                                             resultVersion: "birds/1 \(classifierPrint) \(facesPrint)"))
             default:
                 Environment.fatal("ROOST_WORKER_KINDS names unknown kind '\(name)'")
             }
         }
         return handlers
+    }
+}
+
+/// Loads each model at most once per process and fingerprints its files (the first 16 hex digits
+/// of their SHA-256), so a result can name exactly what computed it.
+final class ModelShelf {
+    private let configuration: WorkerConfiguration
+    private let log: Log
+    private var loadedClassifier: (ImageClassifier, String)?
+    private var loadedAnalyzer: (FaceAnalyzer, String)?
+
+    /// A shelf reading from `configuration.modelsDirectory`.
+    init(configuration: WorkerConfiguration, log: Log) {
+        self.configuration = configuration
+        self.log = log
+    }
+
+    /// MobileNetV2 and its fingerprint; stops the worker when it cannot load.
+    func classifier() -> (ImageClassifier, String) {
+        if let loadedClassifier { return loadedClassifier }
+        do {
+            let started = Clock.now()
+            let classifier = try ImageClassifier(modelsDirectory: configuration.modelsDirectory, threads: 1)
+            let loaded = (classifier, try fingerprint([ImageClassifier.modelFile, ImageClassifier.labelsFile]))
+            log.info("model loaded", [("model", .string(ImageClassifier.modelName)), ("fingerprint", .string(loaded.1)),
+                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
+            loadedClassifier = loaded
+            return loaded
+        } catch {
+            Environment.fatal("cannot load the classification model from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'classify' and 'birds' out of ROOST_WORKER_KINDS")
+        }
+    }
+
+    /// YuNet + SFace and their fingerprint; stops the worker when they cannot load.
+    func faceAnalyzer() -> (FaceAnalyzer, String) {
+        if let loadedAnalyzer { return loadedAnalyzer }
+        do {
+            let started = Clock.now()
+            let analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory, threads: 1,
+                                            maxPixels: configuration.maxImagePixels, maxSide: configuration.faceMaxSide)
+            let loaded = (analyzer, try fingerprint([FaceDetector.modelFile, FaceEmbedder.modelFile]) + " side\(configuration.faceMaxSide)")
+            log.info("model loaded", [("model", .string("yunet 2023mar int8bq + sface 2021dec int8bq")), ("fingerprint", .string(loaded.1)),
+                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
+            loadedAnalyzer = loaded
+            return loaded
+        } catch {
+            Environment.fatal("cannot load the face models from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'faces' and 'birds' out of ROOST_WORKER_KINDS")
+        }
+    }
+
+    /// The first 16 hex digits of the SHA-256 of `files` (in the models directory) read in order.
+    private func fingerprint(_ files: [String]) throws -> String {
+        var bytes: [UInt8] = []
+        for file in files {
+            bytes += Array(try Data(contentsOf: configuration.modelsDirectory.appendingPathComponent(file)))
+        }
+        return String(SHA256.hexDigest(bytes).prefix(16))
     }
 }

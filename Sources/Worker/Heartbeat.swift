@@ -1,19 +1,22 @@
 import Foundation
 import Shared
 
-/// Announces this worker to the fleet (an expiring key with host, pid, version, kinds, the number
+/// Announces this worker to the fleet (an expiring key with host, pid, version, kinds, result versions, the number
 /// of jobs in flight and counters; never job ids, which are their owners' business) and keeps its
 /// in-flight jobs' claims alive, so a slow job is never recovered by another worker while this one lives.
 final class Heartbeat: PeriodicTask, Sendable {
     private let configuration: WorkerConfiguration
     private let state: WorkerState
+    /// Each cacheable kind's result version (`JobHandler.resultVersion`), published as `results`.
+    private let resultVersions: [String: String]
     let name = "heartbeat"
     var interval: Double { configuration.heartbeatInterval }
 
     /// Creates the heartbeat.
-    init(configuration: WorkerConfiguration, state: WorkerState) {
+    init(configuration: WorkerConfiguration, state: WorkerState, resultVersions: [String: String] = [:]) {
         self.configuration = configuration
         self.state = state
+        self.resultVersions = resultVersions
     }
 
     func tick(_ queue: JobQueue) throws(RedisError) {
@@ -25,6 +28,7 @@ final class Heartbeat: PeriodicTask, Sendable {
             "pid": .int(Int(getpid())), "version": .string(RoostVersion.string), "threads": .int(configuration.threads),
             "started_at": .string(Clock.iso8601(state.startedAt)), "seen_at": .string(Clock.iso8601(Clock.now())),
             "kinds": .array(configuration.kinds.map { .string($0) }), "in_flight": .int(inFlight.count),
+            "results": .object(resultVersions.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }),
             "processed": .int(counters.processed), "failed": .int(counters.failed), "retried": .int(counters.retried),
         ]
         let ttl = String(max(2, Int((interval * 3).rounded(.up))))

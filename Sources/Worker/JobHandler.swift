@@ -8,9 +8,16 @@ protocol JobHandler: Sendable {
     /// Runs the analysis on `job`'s bytes and returns the result document.
     /// Throws `JobError` (or `ImageError`, which is permanent); anything else is retried.
     func run(_ job: RunningJob) throws -> JSON
+    /// What the result depends on besides the photo and the params — the handler's logic version
+    /// and its models' fingerprints — or nil when results must never be reused (`noop`, `sleep`).
+    /// Published in the heartbeat; the gateway's result cache keys on it (`ResultCache`).
+    var resultVersion: String? { get }
 }
 
 extension JobHandler {
+    /// Not cacheable unless a handler says otherwise.
+    var resultVersion: String? { nil }
+
     /// The wire name of the kind it serves (what jobs carry).
     var kind: String { jobKind.rawValue }
 }

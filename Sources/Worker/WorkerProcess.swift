@@ -30,7 +30,8 @@ final class WorkerProcess {
         let duties = DispatchGroup()
         let stopSignal = StopSignal(log: log) { [stopAnalysis] in stopAnalysis.stop() }
         let tasks: [any PeriodicTask] = [
-            Heartbeat(configuration: configuration, state: state),
+            Heartbeat(configuration: configuration, state: state,
+                      resultVersions: handlers.compactMapValues(\.resultVersion)),
             Recoverer(configuration: configuration, kinds: kinds, state: state, log: log),
             Scheduler(),
         ]

@@ -7,7 +7,7 @@ import Testing
 /// parameter, and hostile photos.
 @Suite("Face handler")
 struct FaceHandlerTests {
-    private func handler() throws -> FacesHandler { FacesHandler(analyzer: try FaceFixture.analyzer()) }
+    private func handler() throws -> FacesHandler { FacesHandler(analyzer: try FaceFixture.analyzer(), resultVersion: nil) }
 
     @Test("the result has faces, image, detect_ms and embed_ms, and no embeddings unless asked")
     func result() throws {

@@ -37,10 +37,10 @@ struct JobPrivacyTests {
         let panel = try FaceIDTestGateway()
         var settings = QueueSettings()
         settings.layout = panel.gateway.configuration.queue.layout
-        let service = JobService(store: panel.gateway.store, pool: RedisPool(endpoint: panel.redis.endpoint, settings: settings),
-                                 waiters: JobWaiters(), settings: settings,
+        let pool = RedisPool(endpoint: panel.redis.endpoint, settings: settings)
+        let service = JobService(store: panel.gateway.store, pool: pool, waiters: JobWaiters(), settings: settings,
                                  originals: try OriginalStore(directory: panel.dataDirectory.appendingPathComponent("originals")),
-                                 kinds: ["faces"])
+                                 kinds: ["faces"], cache: ResultCache(scope: .shared, pool: pool))
         let photo = try ImageUpload.validate(try Fixtures.bytes("eagle"), filename: "p.jpg", maxPixels: 40_000_000)
         let (record, _) = try service.submit(kind: "faces", lane: .interactive, image: photo, owner: "panel:admin", idempotencyKey: nil)
         let client = try TestClient(port: panel.port)

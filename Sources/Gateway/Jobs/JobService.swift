@@ -9,12 +9,15 @@ final class JobService: Sendable {
     private let waiters: JobWaiters
     private let settings: QueueSettings
     private let originals: OriginalStore
+    private let cache: ResultCache
     /// Job kinds clients may submit.
     let kinds: Set<String>
 
     /// Creates the service.
-    init(store: JobStore, pool: RedisPool, waiters: JobWaiters, settings: QueueSettings, originals: OriginalStore, kinds: Set<String>) {
+    init(store: JobStore, pool: RedisPool, waiters: JobWaiters, settings: QueueSettings, originals: OriginalStore, kinds: Set<String>,
+         cache: ResultCache) {
         self.store = store
+        self.cache = cache
         self.originals = originals
         self.pool = pool
         self.waiters = waiters
@@ -23,7 +26,9 @@ final class JobService: Sendable {
     }
 
     /// Queues an analysis of `image`. Returns the job's record and whether it is new (false: the
-    /// idempotency key was used before by the same owner, and this is that job).
+    /// idempotency key was used before by the same owner, and this is that job). When the same
+    /// analysis of the same photo already succeeded (`ResultCache`), the job is created finished,
+    /// with that result and `cached: true`, and no worker runs it.
     func submit(kind: String, lane: Lane, image: ImageUpload, params: JSON = .object([]), owner: String,
                 idempotencyKey: String?) throws -> (record: JobRecord, created: Bool) {
         if let key = idempotencyKey,
@@ -32,6 +37,8 @@ final class JobService: Sendable {
         }
         let request = EnqueueRequest(kind: kind, lane: lane, blob: image.bytes, blobSHA256: image.sha256, params: params,
                                      owner: owner, idempotencyKey: idempotencyKey)
+        let cacheKey = cache.key(kind: kind, params: params, imageSHA256: image.sha256, owner: owner)
+        let cachedResult = try cacheKey.flatMap { try store.cachedResult(key: $0) }
         // Durable first: the upload's bytes on disk and the job with its parameters in SQLite. From
         // here on the janitor can queue the job again whatever happens to Redis or to this process.
         // The pin keeps the janitor from removing this photo's file between the save and the commit.
@@ -40,13 +47,23 @@ final class JobService: Sendable {
         do {
             defer { originals.unpin(image.sha256) }
             try originals.save(image.bytes, sha256: image.sha256)
-            accepted = try store.acceptWithInputs(JobRow(id: request.id, kind: kind, lane: lane.rawValue, owner: owner,
-                                                         idempotencyKey: idempotencyKey, imageSHA256: image.sha256,
-                                                         imageBytes: image.bytes.count, createdAt: request.createdAt),
-                                                  params: params.serialized(),
-                                                  idempotencyNotBefore: Clock.now() - Double(settings.idempotencyTTL))
+            var row = JobRow(id: request.id, kind: kind, lane: lane.rawValue, owner: owner, idempotencyKey: idempotencyKey,
+                             imageSHA256: image.sha256, imageBytes: image.bytes.count, createdAt: request.createdAt)
+            if let cachedResult {
+                row.state = JobState.succeeded.rawValue
+                row.resultJSON = cachedResult
+                row.finishedAt = Clock.now()
+            }
+            accepted = try store.acceptWithInputs(row, params: params.serialized(),
+                                                  idempotencyNotBefore: Clock.now() - Double(settings.idempotencyTTL),
+                                                  cacheKey: cacheKey, cacheHit: cachedResult != nil)
         }
         if !accepted.inserted { return (try current(accepted.row), false) }
+        if cachedResult != nil {
+            var record = JobRecord(row: accepted.row)
+            record.cached = true
+            return (record, true)
+        }
         let queued = JobRecord(id: request.id, kind: kind, lane: lane, state: .queued, createdAt: request.createdAt, owner: owner)
         let outcome: EnqueueOutcome
         do {
@@ -172,6 +189,8 @@ final class JobService: Sendable {
             live.owner = row.owner
             return live
         }
-        return JobRecord(row: row)
+        var record = JobRecord(row: row)
+        if row.state == JobState.succeeded.rawValue { record.cached = try store.wasCacheHit(id: row.id) }
+        return record
     }
 }

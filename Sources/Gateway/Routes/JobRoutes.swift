@@ -30,8 +30,16 @@ struct JobRoutes {
     }
 
     /// Analysis options from the query: `faces` takes `embedding=true` to include each face's
-    /// 128-D embedding in the result (left out by default: most clients do not need it).
+    /// 128-D embedding in the result (left out by default: most clients do not need it); `birds`
+    /// takes `mode=species|checked|persona` (`BirdsMode`, default `species`).
     private func params(kind: String, _ request: HTTPRequest) throws -> JSON {
+        if kind == JobKind.birds.rawValue {
+            let name = request.queryValue("mode") ?? BirdsMode.species.rawValue
+            guard let mode = BirdsMode(rawValue: name) else {
+                throw HTTPError.badRequest("mode must be one of \(BirdsMode.allCases.map(\.rawValue).joined(separator: ", "))", code: "bad_mode")
+            }
+            return mode.params
+        }
         guard kind == "faces", let value = request.queryValue("embedding") else { return .object([]) }
         switch value.lowercased() {
         case "true", "1": return ["embedding": true]

@@ -17,8 +17,10 @@ extension JobStore {
 
     /// Durable acceptance: like `acceptOrFindExisting`, and records the job's parameters in the same
     /// transaction, so a job SQLite knows can always be enqueued again. An existing job created
-    /// before `idempotencyNotBefore` no longer holds its idempotency key.
-    func acceptWithInputs(_ row: JobRow, params: String, idempotencyNotBefore: Double = 0) throws -> (row: JobRow, inserted: Bool) {
+    /// before `idempotencyNotBefore` no longer holds its idempotency key. With a `cacheKey` the job
+    /// is recorded in `job_cache` too, as a cache hit when `cacheHit` (then `row` is already succeeded).
+    func acceptWithInputs(_ row: JobRow, params: String, idempotencyNotBefore: Double = 0,
+                          cacheKey: String? = nil, cacheHit: Bool = false) throws -> (row: JobRow, inserted: Bool) {
         try withConnection { db in
             try db.transaction {
                 if let key = row.idempotencyKey,
@@ -30,6 +32,10 @@ extension JobStore {
                 }
                 _ = try db.run(Self.insertSQL, row.values)
                 _ = try db.run("INSERT INTO job_inputs (job_id, params_json) VALUES (?, ?)", [.text(row.id), .text(params)])
+                if let cacheKey {
+                    _ = try db.run("INSERT INTO job_cache (job_id, cache_key, hit) VALUES (?, ?, ?)",
+                                   [.text(row.id), .text(cacheKey), .integer(cacheHit ? 1 : 0)])
+                }
                 return (row, true)
             }
         }

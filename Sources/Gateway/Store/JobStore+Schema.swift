@@ -30,6 +30,8 @@ extension JobStore {
             """),
         FaceIDStore.migration,
         JobStore.inputsMigration,
+        JobStore.cacheMigration,
+        // 5: BirdWeather (branch birdweather).
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

@@ -28,15 +28,17 @@ public struct JobRecord: Sendable, Equatable {
     public var errorMessage: String?
     /// Who submitted it (an account or client identity), if known.
     public var owner: String?
+    /// True when the result was reused from an earlier identical job (the gateway's result cache) and no worker ran it.
+    public var cached: Bool
 
     /// Creates a record.
     public init(id: String, kind: String, lane: Lane, state: JobState, attempts: Int = 0, createdAt: Double? = nil,
                 startedAt: Double? = nil, finishedAt: Double? = nil, retryAt: Double? = nil, worker: String? = nil,
-                resultJSON: String? = nil, errorCode: String? = nil, errorMessage: String? = nil, owner: String? = nil) {
+                resultJSON: String? = nil, errorCode: String? = nil, errorMessage: String? = nil, owner: String? = nil, cached: Bool = false) {
         self.id = id; self.kind = kind; self.lane = lane; self.state = state; self.attempts = attempts
         self.createdAt = createdAt; self.startedAt = startedAt; self.finishedAt = finishedAt; self.retryAt = retryAt
         self.worker = worker; self.resultJSON = resultJSON; self.errorCode = errorCode; self.errorMessage = errorMessage
-        self.owner = owner
+        self.owner = owner; self.cached = cached
     }
 
     /// Parses a job hash (`HGETALL`) or an event entry's fields; nil when required fields are missing.
@@ -52,13 +54,13 @@ public struct JobRecord: Sendable, Equatable {
     }
 
     /// The status document clients poll: `{id, kind, lane, state, attempts, created_at, started_at,
-    /// finished_at, worker, result | error}` with ISO-8601 times (null until known).
+    /// finished_at, worker, cached, result | error}` with ISO-8601 times (null until known).
     public var statusJSON: JSON {
         func time(_ t: Double?) -> JSON { t.map { .string(Clock.iso8601($0)) } ?? .null }
         var members: [(String, JSON)] = [
             ("id", .string(id)), ("kind", .string(kind)), ("lane", .string(lane.rawValue)), ("state", .string(state.rawValue)),
             ("attempts", .int(attempts)), ("created_at", time(createdAt)), ("started_at", time(startedAt)),
-            ("finished_at", time(finishedAt)), ("worker", worker.map { .string($0) } ?? .null),
+            ("finished_at", time(finishedAt)), ("worker", worker.map { .string($0) } ?? .null), ("cached", .bool(cached)),
         ]
         if state == .succeeded, let text = resultJSON, let result = try? JSON.parse(text) {
             members.append(("result", result))

@@ -8,6 +8,8 @@ struct ClassifyHandler: JobHandler {
     let classifier: ImageClassifier
     /// Pixel limit checked from the header before decoding.
     let maxPixels: Int
+    /// Logic version and model fingerprint (see `JobHandler.resultVersion`).
+    let resultVersion: String?
     /// Serves `classify`.
     let jobKind = JobKind.classify
 

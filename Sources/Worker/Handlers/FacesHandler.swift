@@ -8,6 +8,8 @@ import Shared
 struct FacesHandler: JobHandler {
     /// The shared analyzer (models loaded once per process).
     let analyzer: FaceAnalyzer
+    /// Logic version and model fingerprint (see `JobHandler.resultVersion`).
+    let resultVersion: String?
     /// Serves `faces`.
     let jobKind = JobKind.faces
 

@@ -11,6 +11,8 @@ struct ProbeHandler: JobHandler {
     let maxPixels: Int
     /// Serves `probe`.
     let jobKind = JobKind.probe
+    /// The decoder is the only model: bump when the result changes.
+    let resultVersion: String? = "probe/1"
 
     func run(_ job: RunningJob) throws -> JSON {
         guard let bytes = job.blob else { throw JobError.blobMissing }
