@@ -1,8 +1,7 @@
 import Foundation
 import Shared
 
-/// Builds the handlers this worker runs (`ROOST_WORKER_KINDS`, default every kind but `sleep`… see
-/// `WorkerConfiguration`), loading each model once and sharing it between the kinds that use it
+/// Builds the handlers this worker runs (`ROOST_WORKER_KINDS`, default every kind), loading each model once and sharing it between the kinds that use it
 /// (`classify` and `birds` share MobileNetV2; `faces` and `birds` share YuNet). A kind whose model
 /// cannot load stops the worker at start-up with a clear message: a worker that took such jobs
 /// could only fail them.

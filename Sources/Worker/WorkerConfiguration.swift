@@ -19,7 +19,7 @@ struct WorkerConfiguration: Sendable {
     var heartbeatInterval = 5.0
     /// Seconds SIGTERM waits for in-flight jobs (`ROOST_DRAIN_TIMEOUT`, default 60).
     var drainTimeout = 60.0
-    /// Job kinds this worker runs (`ROOST_WORKER_KINDS`, comma-separated, default `probe,classify,faces,noop`).
+    /// Job kinds this worker runs (`ROOST_WORKER_KINDS`, comma-separated, default every kind of `JobKind.all`).
     var kinds = JobKind.all.map(\.rawValue)
     /// Largest image a job may decode, in pixels (`ROOST_MAX_IMAGE_PIXELS`, default 40000000).
     var maxImagePixels = 40_000_000

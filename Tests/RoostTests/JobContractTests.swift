@@ -38,8 +38,19 @@ struct JobContractTests {
     @Test("kinds and states are listed once")
     func kindsAndStates() {
         // Every kind has its streams (so `sleep`, a diagnostic kind, is listed too); clients submit only real analyses.
-        #expect(JobKind.all.map(\.rawValue) == ["probe", "classify", "faces", "noop", "sleep"])
-        #expect(JobKind.submittable == [.probe, .classify, .faces])
+        #expect(JobKind.all.map(\.rawValue) == ["probe", "classify", "faces", "birds", "noop", "sleep"])
+        #expect(JobKind.submittable == [.probe, .classify, .faces, .birds])
         #expect(JobState.allCases.filter(\.isTerminal).map(\.rawValue) == ["succeeded", "failed", "dead", "cancelled"])
+    }
+
+    @Test("a birds result round-trips, and unknown modes are refused")
+    func birdsRoundTrip() throws {
+        let text = #"{"mode":"checked","shows":"person","label":"person","probability":0.91,"class_index":null,"bird_probability":0.002,"faces":2,"method":"m","model":"x","inference_ms":7.5}"#
+        let result = try #require(BirdsResult(json: try JSON.parse(text)))
+        #expect(result.json.serialized() == text)
+        #expect(BirdsMode(params: .object([])) == .species)
+        #expect(BirdsMode(params: BirdsMode.persona.params) == .persona)
+        #expect(BirdsMode(params: ["mode": "v3"]) == nil)
+        #expect(BirdsMode(params: ["mode": 2]) == nil)
     }
 }

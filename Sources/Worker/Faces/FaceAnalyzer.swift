@@ -55,18 +55,20 @@ public final class FaceAnalyzer: Sendable {
     /// Decodes `bytes` and returns the faces in it (with descriptors when `embeddings`).
     /// - Throws: `ImageError` for photos that cannot be decoded (permanent), `InferenceError` or
     ///   `FaceError` for engine or model problems.
-    public func analyze(jpeg bytes: [UInt8], embeddings: Bool = false) throws -> FacesResult {
+    /// `maxSide` overrides the analyzer's detector size for this call (smaller is faster and finds
+    /// only larger faces).
+    public func analyze(jpeg bytes: [UInt8], embeddings: Bool = false, maxSide: Int? = nil) throws -> FacesResult {
         let start = ContinuousClock.now
-        let (input, width, height) = try detectorInput(jpeg: bytes)
+        let (input, width, height) = try detectorInput(jpeg: bytes, maxSide: maxSide)
         return try analyze(detectorInput: input, photoWidth: width, photoHeight: height,
                            embeddings: embeddings, start: start)
     }
 
     /// The upright detector-sized image of a JPEG, with the photo's upright size.
-    public func detectorInput(jpeg bytes: [UInt8]) throws -> (image: RGBImage, width: Int, height: Int) {
+    public func detectorInput(jpeg bytes: [UInt8], maxSide: Int? = nil) throws -> (image: RGBImage, width: Int, height: Int) {
         let header = try ImageDecoder.readHeader(bytes, maxPixels: maxPixels)
         let width = header.orientedWidth, height = header.orientedHeight
-        let target = Self.detectorSize(width: width, height: height, maxSide: maxSide)
+        let target = Self.detectorSize(width: width, height: height, maxSide: max(1, maxSide ?? self.maxSide))
         let options = DecodeOptions(maxPixels: maxPixels,
                                     minimumShortSide: Self.decodeShortSide(width: width, height: height, target: target),
                                     applyOrientation: true)
