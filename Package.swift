@@ -19,6 +19,7 @@ let package = Package(
     products: [
         .executable(name: "roost-gateway", targets: ["Gateway"]),
         .executable(name: "roost-worker", targets: ["Worker"]),
+        .executable(name: "roost", targets: ["CLI"]),
     ],
     targets: [
         // Thin C targets: system libraries found through pkg-config, plus the libjpeg shim.
@@ -43,7 +44,10 @@ let package = Package(
         .executableTarget(name: "Worker", dependencies: ["Shared", "Inference"], path: "Sources/Worker", exclude: ["Inference"],
                           swiftSettings: [.unsafeFlags(workerCPUFlags, .when(configuration: .release))]),
 
-        .testTarget(name: "RoostTests", dependencies: ["Shared", "Gateway", "Worker", "Inference"], path: "Tests/RoostTests"),
+        // `roost`: the command-line tool (batch importer); an HTTP client of the gateway, nothing more.
+        .executableTarget(name: "CLI", dependencies: ["Shared"], path: "Sources/CLI"),
+
+        .testTarget(name: "RoostTests", dependencies: ["Shared", "Gateway", "Worker", "Inference", "CLI"], path: "Tests/RoostTests"),
     ],
     swiftLanguageModes: [.v6]
 )
