@@ -35,6 +35,8 @@ final class ImportLedger: @unchecked Sendable {
     private let journal: UnsafeMutablePointer<FILE>
     /// Files already in the results file.
     let finished: Set<String>
+    /// How many of them failed (their state is neither `succeeded` nor `skipped`).
+    let finishedFailures: Int
     private var submissions: [String: (sha256: String, jobID: String)]
 
     /// Opens (creating or resuming) the results file `out` and its journal.
@@ -42,7 +44,9 @@ final class ImportLedger: @unchecked Sendable {
         self.csv = csv
         let journalPath = out + ".journal"
         let previous = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        finished = Self.paths(inResults: previous, csv: csv)
+        let earlier = Self.entries(inResults: previous, csv: csv)
+        finished = Set(earlier.map(\.path))
+        finishedFailures = earlier.filter { $0.state != "succeeded" && $0.state != "skipped" }.count
         var submissions: [String: (String, String)] = [:]
         for line in ((try? String(contentsOfFile: journalPath, encoding: .utf8)) ?? "").split(separator: "\n") {
             guard let entry = try? JSON.parse(Array(line.utf8)), let path = entry["path"]?.stringValue,
@@ -110,22 +114,32 @@ final class ImportLedger: @unchecked Sendable {
 
     /// The paths of complete lines of a results file.
     static func paths(inResults text: String, csv: Bool) -> Set<String> {
-        var paths = Set<String>()
+        Set(entries(inResults: text, csv: csv).map(\.path))
+    }
+
+    /// The path and state of each complete line of a results file.
+    static func entries(inResults text: String, csv: Bool) -> [(path: String, state: String)] {
+        var entries: [(String, String)] = []
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         if !text.hasSuffix("\n"), !lines.isEmpty { lines.removeLast() }  // cut short by a kill
         for line in lines {
             if csv {
-                if let path = csvFirstField(String(line)), path != "path" { paths.insert(path) }
+                guard let (path, rest) = csvFirstField(String(line)), path != "path" else { continue }
+                entries.append((path, rest.split(separator: ",", omittingEmptySubsequences: false).dropFirst().first.map(String.init) ?? ""))
             } else if let entry = try? JSON.parse(Array(line.utf8)), let path = entry["path"]?.stringValue {
-                paths.insert(path)
+                entries.append((path, entry["state"]?.stringValue ?? ""))
             }
         }
-        return paths
+        return entries
     }
 
-    /// The first field of a CSV line (quoted or not); nil when a quoted field is not closed on it.
-    static func csvFirstField(_ line: String) -> String? {
-        guard line.hasPrefix("\"") else { return line.split(separator: ",", omittingEmptySubsequences: false).first.map(String.init) }
+    /// The first field of a CSV line (quoted or not) and the rest of the line after its comma;
+    /// nil when a quoted field is not closed on it.
+    static func csvFirstField(_ line: String) -> (field: String, rest: Substring)? {
+        guard line.hasPrefix("\"") else {
+            guard let comma = line.firstIndex(of: ",") else { return (line, "") }
+            return (String(line[..<comma]), line[line.index(after: comma)...])
+        }
         var field = ""
         var index = line.index(after: line.startIndex)
         while index < line.endIndex {
@@ -133,7 +147,7 @@ final class ImportLedger: @unchecked Sendable {
             index = line.index(after: index)
             if character == "\"" {
                 if index < line.endIndex, line[index] == "\"" { field.append("\""); index = line.index(after: index); continue }
-                return field
+                return (field, index < line.endIndex ? line[line.index(after: index)...] : "")
             }
             field.append(character)
         }

@@ -14,11 +14,14 @@ final class ImportProgress: @unchecked Sendable {
     private(set) var succeeded = 0, failed = 0, skipped = 0
     /// Files found already finished in the results file.
     let alreadyDone: Int
+    /// How many of those failed.
+    let earlierFailures: Int
 
-    /// Progress over `total` files of which `alreadyDone` were finished by an earlier run.
-    init(total: Int, alreadyDone: Int, plainInterval: Double = 5) {
+    /// Progress over `total` files of which `alreadyDone` (`earlierFailures` of them failed) were finished by an earlier run.
+    init(total: Int, alreadyDone: Int, earlierFailures: Int = 0, plainInterval: Double = 5) {
         self.total = total
         self.alreadyDone = alreadyDone
+        self.earlierFailures = earlierFailures
         self.plainInterval = plainInterval
     }
 
@@ -43,7 +46,7 @@ final class ImportProgress: @unchecked Sendable {
         let left = total - done
         let eta = rate > 0 ? Self.duration(Double(left) / rate) : "--:--"
         let percent = total == 0 ? 100 : done * 100 / total
-        let figures = "\(done)/\(total) \(percent)%  \(String(format: "%.1f", rate)) files/s  ETA \(eta)  failed \(failed)  skipped \(skipped)"
+        let figures = "\(done)/\(total) \(percent)%  \(String(format: "%.1f", rate)) files/s  ETA \(eta)  failed \(failed + earlierFailures)  skipped \(skipped)"
         if isTerminal {
             let width = 30, filled = total == 0 ? width : done * width / total
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
@@ -60,7 +63,7 @@ final class ImportProgress: @unchecked Sendable {
             if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
             let elapsed = Date().timeIntervalSince(started)
             return "roost import: \(total) files: \(succeeded) succeeded, \(failed) failed, \(skipped) skipped (not images)"
-                + (alreadyDone > 0 ? ", \(alreadyDone) done by an earlier run" : "")
+                + (alreadyDone > 0 ? ", \(alreadyDone) done by an earlier run (\(earlierFailures) failed)" : "")
                 + " in \(Self.duration(elapsed)); results in \(out)"
         }
     }

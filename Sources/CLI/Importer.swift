@@ -27,11 +27,12 @@ final class Importer: @unchecked Sendable {
         self.ledger = ledger
         let pending = files.filter { !ledger.finished.contains($0) }
         self.files = pending
-        progress = ImportProgress(total: files.count, alreadyDone: files.count - pending.count)
+        progress = ImportProgress(total: files.count, alreadyDone: files.count - pending.count, earlierFailures: ledger.finishedFailures)
         self.maxOutage = maxOutage
     }
 
-    /// Imports every pending file; returns the exit status (0 all succeeded or skipped, 1 some failed, 3 stopped early).
+    /// Imports every pending file; returns the exit status (0 all succeeded or skipped, 1 some failed
+    /// in this run or an earlier one of the same import, 3 stopped early).
     func run() -> Int32 {
         let group = DispatchGroup()
         for index in 0..<min(options.concurrency, max(files.count, 1)) {
@@ -56,7 +57,7 @@ final class Importer: @unchecked Sendable {
             FileHandle.standardError.write(Data("roost import: stopped: \(fatal)\nrun the same command again to resume\n".utf8))
             return 3
         }
-        return progress.failed > 0 ? 1 : 0
+        return progress.failed + progress.earlierFailures > 0 ? 1 : 0
     }
 
     private func take() -> String? {
