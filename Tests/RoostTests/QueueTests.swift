@@ -214,3 +214,98 @@ import Testing
         #expect(probeSaw.isEmpty)
     }
 }
+
+/// The fair batch lane: owners take turns, whatever they queued before.
+@Suite(.serialized) struct FairBatchLaneTests {
+    let redis: RedisServer
+
+    init() throws { redis = try RedisServer() }
+
+    private func queue(window: Int) throws -> JobQueue {
+        var settings = QueueSettings()
+        settings.layout = QueueLayout(prefix: "f")
+        settings.batchWindow = window
+        let q = JobQueue(connection: try redis.connect(), settings: settings)
+        try q.ensureGroups()
+        return q
+    }
+
+    private func enqueue(_ q: JobQueue, owner: String, count: Int) throws -> [String] {
+        try (0..<count).map { index in
+            let request = EnqueueRequest(kind: "probe", lane: .batch, blob: [1], blobSHA256: "b", owner: owner, idempotencyKey: nil)
+            guard case let .created(id) = try q.enqueue(request) else { throw RedisError.unexpected("not created") }
+            return id
+        }
+    }
+
+    /// Runs every job one at a time, as a single worker would, and returns the ids in run order.
+    private func drain(_ q: JobQueue) throws -> [String] {
+        var order: [String] = []
+        while true {
+            let deliveries = try q.fetch(consumer: "w", kinds: [.probe], lanes: [.batch], count: 1, blockMillis: nil)
+            guard !deliveries.isEmpty else { return order }
+            let jobs = try q.start(deliveries, worker: "w")
+            _ = try q.finish(jobs.map { ($0, JobOutcome.succeeded(["ok": true])) }, worker: "w")
+            order += deliveries.map(\.jobID)
+        }
+    }
+
+    @Test func aSmallImportIsNotHeldBackByALargeOne() throws {
+        let q = try queue(window: 4)
+        let large = try enqueue(q, owner: "key:large", count: 200)
+        let small = try enqueue(q, owner: "key:small", count: 10)
+        // Depth counts held jobs too.
+        #expect(try QueueInspectorDepth.batchDepth(q) == 210)
+        let order = try drain(q)
+        #expect(order.count == 210)
+        #expect(Set(order) == Set(large + small))
+        // The small import's jobs alternate with the large one's once they were queued: its last job
+        // runs within the window plus twice its size, not after the 200.
+        let lastSmall = try #require(order.lastIndex { small.contains($0) })
+        #expect(lastSmall < 4 + 2 * small.count + 1, "small import finished at position \(lastSmall)")
+        // Each owner's own jobs keep their order.
+        #expect(order.filter { large.contains($0) } == large)
+        #expect(order.filter { small.contains($0) } == small)
+    }
+
+    @Test func withoutAWindowTheLaneIsFirstComeFirstServed() throws {
+        let q = try queue(window: 0)
+        let large = try enqueue(q, owner: "key:large", count: 30)
+        let small = try enqueue(q, owner: "key:small", count: 5)
+        #expect(try drain(q) == large + small)
+    }
+
+    @Test func theWindowNeverLimitsHowManyJobsRunAtOnce() throws {
+        let q = try queue(window: 2)
+        let ids = try enqueue(q, owner: "key:a", count: 7)
+        // Seven workers each take one job and keep it: jobs in flight do not count against the window.
+        var taken: [String] = []
+        for worker in 0..<7 {
+            let deliveries = try q.fetch(consumer: "w\(worker)", kinds: [.probe], lanes: [.batch], count: 1, blockMillis: nil)
+            taken += deliveries.map(\.jobID)
+        }
+        #expect(taken == ids)
+    }
+
+    @Test func aCancelledHeldJobLeavesTheQueue() throws {
+        let q = try queue(window: 2)
+        let ids = try enqueue(q, owner: "key:a", count: 6)
+        #expect(try QueueInspectorDepth.batchDepth(q) == 6)
+        guard case .cancelled = try q.cancel(lane: .batch, id: ids[5]) else { Issue.record("not cancelled"); return }
+        #expect(try QueueInspectorDepth.batchDepth(q) == 5)
+        #expect(try drain(q) == Array(ids.prefix(5)))
+        // The clock forgets owners with nothing held.
+        let clock = try q.connection.call(["HGETALL", .text(q.layout.fairClock(.batch, .probe))]).fieldMap
+        #expect(clock["key:a"] == nil)
+    }
+}
+
+/// The batch lane's depth as the gateway counts it (streams plus held sets).
+enum QueueInspectorDepth {
+    static func batchDepth(_ q: JobQueue) throws -> Int {
+        var total = 0
+        for key in q.layout.streams(.batch) { total += try q.connection.call(["XLEN", .text(key)]).int ?? 0 }
+        for key in q.layout.helds(.batch) { total += try q.connection.call(["ZCARD", .text(key)]).int ?? 0 }
+        return total
+    }
+}

@@ -35,6 +35,7 @@ struct QueueInspector {
                 commands.append(["XPENDING", .text(stream), .text(QueueLayout.workerGroup)])
                 commands.append(["XRANGE", .text(stream), "-", "+", "COUNT", "1"])
             }
+            for held in layout.helds(lane) { commands.append(["ZCARD", .text(held)]) }
             commands.append(["ZCARD", .text(layout.delayed(lane))])
             commands.append(["XLEN", .text(layout.dead(lane))])
             commands.append(["HGETALL", .text(layout.stats(lane))])
@@ -51,6 +52,8 @@ struct QueueInspector {
                     oldest = max(oldest, now - ms / 1000)
                 }
             }
+            // Jobs held back by the fair batch lane are waiting too (their age is not in `oldest`).
+            for _ in layout.helds(lane) { depth += replies.first?.int ?? 0; replies = replies.dropFirst() }
             let r = Array(replies.prefix(3)); replies = replies.dropFirst(3)
             var stats: [String: Int] = [:]
             var sums: [String: Double] = [:]

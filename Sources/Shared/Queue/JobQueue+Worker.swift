@@ -58,6 +58,7 @@ extension JobQueue {
     /// one has work. A worker passes only the kinds it runs, so it never receives another kind.
     public func fetch(consumer: String, kinds: [JobKind], lanes: [Lane] = Lane.allCases, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
         for lane in lanes.sorted() {
+            if settings.window(lane) > 0 { try releaseHeld(lane: lane, kinds: kinds) }
             let found = try read(QueueStream.all(kinds: kinds, lanes: [lane]), consumer: consumer, count: count, blockMillis: nil)
             if !found.isEmpty { return found }
         }
@@ -65,6 +66,14 @@ extension JobQueue {
         let found = try read(QueueStream.all(kinds: kinds, lanes: lanes), consumer: consumer, count: count, blockMillis: blockMillis)
         // Several lanes may answer at once: interactive first.
         return found.sorted { $0.lane < $1.lane }
+    }
+
+    /// Lets held jobs of a fair lane into the streams of `kinds`, up to the window (see `QueueScripts.release`).
+    @discardableResult
+    public func releaseHeld(lane: Lane, kinds: [JobKind]) throws(RedisError) -> Int {
+        guard !kinds.isEmpty else { return 0 }
+        let keys = kinds.flatMap { [layout.held(lane, $0), layout.stream(lane, $0), layout.fairClock(lane, $0)] }
+        return try connection.eval(QueueScripts.release, keys: keys, arguments: [.text(String(settings.window(lane)))]).int ?? 0
     }
 
     private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {

@@ -88,14 +88,16 @@ public final class JobQueue {
     public func enqueue(_ request: EnqueueRequest) throws(RedisError) -> EnqueueOutcome {
         let lane = request.lane
         let idemKey = request.idempotencyKey.map { layout.idempotency(lane, owner: request.owner, key: $0) } ?? layout.noIdempotency(lane)
+        let kind = JobKind(rawValue: request.kind)
         let reply = try connection.eval(QueueScripts.enqueue,
-            keys: [layout.stream(lane, JobKind(rawValue: request.kind)), layout.job(lane, request.id),
-                   layout.blob(lane, sha256: request.blobSHA256), idemKey, layout.stats(lane)] + layout.streams(lane),
+            keys: [layout.stream(lane, kind), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey,
+                   layout.stats(lane), layout.held(lane, kind), layout.fairClock(lane, kind)] + layout.streams(lane) + layout.helds(lane),
             arguments: [.text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
                         .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
                         .text(request.blobSHA256), .bytes(request.blob), .text(String(settings.blobTTL)),
                         .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
-                        .text(String(settings.maxDepth(lane)))])
+                        .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))),
+                        .text(String(JobKind.all.count))])
         guard let items = reply.array, items.count == 2, let tag = items[0].text, let value = items[1].text else {
             throw .unexpected("enqueue returned \(reply)")
         }
@@ -117,7 +119,8 @@ public final class JobQueue {
     public func cancel(lane: Lane, id: String) throws(RedisError) -> CancelOutcome {
         let reply = try connection.eval(QueueScripts.cancel,
             keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane)],
-            arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))])
+            arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
+                        .text(layout.heldPrefix(lane))])
         let items = reply.array ?? []
         switch items.first?.text {
         case "cancelled": return .cancelled(previous: items.count > 1 ? JobState(rawValue: items[1].text ?? "") ?? .queued : .queued)

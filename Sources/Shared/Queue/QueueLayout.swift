@@ -6,6 +6,8 @@
 /// | key | type | holds |
 /// |---|---|---|
 /// | `P:{P:lane}:jobs:<kind>` | stream, group `workers` | one entry `id=<job id>` per run request of that kind; entries are deleted once acknowledged, so the sum of `XLEN` over the lane's kinds is its depth. A stream per kind means a worker reads only the kinds it runs (a mixed fleet never hands a `classify` job to a probe-only worker) |
+/// | `P:{P:batch}:held:<kind>` | sorted set | batch jobs not yet let into their stream (fair lane): members `<id> <owner>`, scored by the owner's virtual time; let in round-robin, at most `batchWindow` in the stream at once |
+/// | `P:{P:batch}:fair:<kind>` | hash | the fair clock: each waiting owner's last virtual time and `~released` |
 /// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`); expires `finishedTTL` after it ends |
 /// | `P:{P:lane}:blob:<sha256>` | string | the uploaded bytes, shared by identical uploads; expires after `blobTTL` |
 /// | `P:{P:lane}:idem:<owner>:<key>` | string | the job id an `Idempotency-Key` created; expires after `idempotencyTTL` |
@@ -43,6 +45,16 @@ public struct QueueLayout: Sendable {
     public func job(_ lane: Lane, _ id: String) -> String { jobPrefix(lane) + id }
     /// Prefix of the lane's blob keys (scripts append the SHA-256).
     public func blobPrefix(_ lane: Lane) -> String { base(lane) + ":blob:" }
+    /// The sorted set of a kind's jobs held back for fairness (batch lane): members `<id> <owner>`,
+    /// scored by the owner's virtual time (see `QueueScripts.fairRelease`).
+    public func held(_ lane: Lane, _ kind: JobKind) -> String { heldPrefix(lane) + kind.rawValue }
+    /// Prefix of the held sets (scripts append the kind).
+    public func heldPrefix(_ lane: Lane) -> String { base(lane) + ":held:" }
+    /// Every kind's held set of a lane, in `JobKind.all` order.
+    public func helds(_ lane: Lane) -> [String] { JobKind.all.map { held(lane, $0) } }
+    /// A kind's fair clock (hash): each owner's last virtual time, and `~released`, the virtual
+    /// time of the last job let into the stream.
+    public func fairClock(_ lane: Lane, _ kind: JobKind) -> String { base(lane) + ":fair:" + kind.rawValue }
     /// The blob holding bytes with this SHA-256 (hex).
     public func blob(_ lane: Lane, sha256: String) -> String { blobPrefix(lane) + sha256 }
     /// The idempotency record of `key` sent by `owner`.

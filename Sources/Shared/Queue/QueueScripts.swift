@@ -4,24 +4,57 @@
 /// millisecond decimals. Every script that changes a job's state appends the change to the
 /// lane's event stream (`XADD … MAXLEN ~ n`) so the gateway can record it and wake long-polls.
 public enum QueueScripts {
-    /// Enqueue one job: blob, record, stream entry and idempotency key in one step.
+    /// Lua: `release(held, stream, clock, window)` lets held jobs into `stream`, lowest virtual
+    /// time first, until `window` entries wait there undelivered (jobs in flight do not count, so the
+    /// window never limits how many workers run the lane); returns how many.
+    ///
+    /// Fairness by virtual time: an owner's next job is scored `max(owner's last score, the score
+    /// last released) + 1`, so owners with jobs waiting take turns one job each, whatever they queued
+    /// before — an import of 100,000 photos and one of 100 started later interleave from then on.
+    /// An owner's entry in the clock is removed when its last held job is released, and the whole
+    /// clock when nothing is held any more (so cancelled jobs leave nothing behind).
+    static let fairRelease = """
+    local function release(held, stream, clock, window)
+      local pending = redis.pcall('XPENDING', stream, '\(QueueLayout.workerGroup)')
+      local delivered = (type(pending) == 'table' and tonumber(pending[1])) or 0
+      local room = window - (redis.call('XLEN', stream) - delivered)
+      if room <= 0 then return 0 end
+      local popped = redis.call('ZPOPMIN', held, room)
+      for i = 1, #popped, 2 do
+        local member, score = popped[i], popped[i + 1]
+        local space = string.find(member, ' ', 1, true)
+        local owner = string.sub(member, space + 1)
+        redis.call('XADD', stream, '*', 'id', string.sub(member, 1, space - 1))
+        redis.call('HSET', clock, '~released', score)
+        if tonumber(redis.call('HGET', clock, owner) or '-1') == tonumber(score) then redis.call('HDEL', clock, owner) end
+      end
+      if #popped > 0 and redis.call('ZCARD', held) == 0 then redis.call('DEL', clock) end
+      return #popped / 2
+    end
+    """
+
+    /// Enqueue one job: blob, record, stream entry (or, on a fair lane, a place in the held set)
+    /// and idempotency key in one step.
     ///
     /// KEYS: 1 the kind's stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats,
-    /// then every kind stream of the lane (their lengths add up to the lane's depth).
+    /// 6 the kind's held set, 7 its fair clock, then the lane's n kind streams and n held sets
+    /// (their sizes add up to the lane's depth).
     /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
     /// 8 blob sha256, 9 blob bytes, 10 blob TTL s, 11 idempotency TTL s (0: no key),
-    /// 12 max lane depth (0: unlimited).
+    /// 12 max lane depth (0: unlimited), 13 fairness window (0: straight into the stream), 14 n.
     /// Returns `{"created", id}`, `{"existing", id}` (same idempotency key) or `{"busy", depth}`.
-    public static let enqueue = RedisScript(name: "enqueue", source: """
+    public static let enqueue = RedisScript(name: "enqueue", source: fairRelease + "\n" + """
     local idemTTL = tonumber(ARGV[11])
     if idemTTL > 0 then
       local existing = redis.call('GET', KEYS[4])
       if existing then return {'existing', existing} end
     end
     local maxDepth = tonumber(ARGV[12])
+    local n = tonumber(ARGV[14])
     if maxDepth > 0 then
       local depth = 0
-      for i = 6, #KEYS do depth = depth + redis.call('XLEN', KEYS[i]) end
+      for i = 8, 7 + n do depth = depth + redis.call('XLEN', KEYS[i]) end
+      for i = 8 + n, 7 + 2 * n do depth = depth + redis.call('ZCARD', KEYS[i]) end
       if depth >= maxDepth then return {'busy', tostring(depth)} end
     end
     if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -33,7 +66,17 @@ public enum QueueScripts {
       'attempts', 0, 'max_attempts', ARGV[7], 'created_at', ARGV[4], 'owner', ARGV[5],
       'params', ARGV[6], 'blob', ARGV[8])
     if idemTTL > 0 then redis.call('SET', KEYS[4], ARGV[1], 'EX', idemTTL) end
-    redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+    local window = tonumber(ARGV[13])
+    if window > 0 then
+      local clock = KEYS[7]
+      local score = math.max(tonumber(redis.call('HGET', clock, ARGV[5]) or '0'),
+                             tonumber(redis.call('HGET', clock, '~released') or '0')) + 1
+      redis.call('HSET', clock, ARGV[5], score)
+      redis.call('ZADD', KEYS[6], score, ARGV[1] .. ' ' .. ARGV[5])
+      release(KEYS[6], KEYS[1], clock, window)
+    else
+      redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+    end
     redis.call('HINCRBY', KEYS[5], 'enqueued:' .. ARGV[2], 1)
     return {'created', ARGV[1]}
     """)
@@ -198,15 +241,27 @@ public enum QueueScripts {
     return moved
     """)
 
-    /// Cancels a job that has not finished. A queued job never runs; a running one's result is discarded.
+    /// Lets held jobs of a fair lane into their streams (workers call it before reading the lane).
+    ///
+    /// KEYS: triples of (held set, stream, fair clock), one per kind. ARGV: 1 window.
+    /// Returns how many jobs were let in.
+    public static let release = RedisScript(name: "release", source: fairRelease + "\n" + """
+    local moved = 0
+    for i = 1, #KEYS, 3 do moved = moved + release(KEYS[i], KEYS[i + 1], KEYS[i + 2], tonumber(ARGV[1])) end
+    return moved
+    """)
+
+    /// Cancels a job that has not finished. A queued job never runs (a held one leaves its held
+    /// set); a running one's result is discarded.
     ///
     /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats.
-    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap.
+    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap, 5 held-set key prefix (same slot).
     /// Returns `{"cancelled", previous state}`, `{"final", state}` or `{"missing"}`.
     public static let cancel = RedisScript(name: "cancel", source: """
-    local cur = redis.call('HMGET', KEYS[1], 'state', 'kind', 'attempts')
+    local cur = redis.call('HMGET', KEYS[1], 'state', 'kind', 'attempts', 'owner')
     if not cur[1] then return {'missing'} end
     if cur[1] ~= 'queued' and cur[1] ~= 'running' then return {'final', cur[1]} end
+    if cur[1] == 'queued' and cur[2] then redis.call('ZREM', ARGV[5] .. cur[2], ARGV[1] .. ' ' .. (cur[4] or '')) end
     redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finished_at', ARGV[2], 'error_code', 'cancelled', 'error_message', 'cancelled by the client')
     redis.call('HDEL', KEYS[1], 'retry_at')
     redis.call('ZREM', KEYS[2], ARGV[1])
@@ -218,5 +273,5 @@ public enum QueueScripts {
     """)
 
     /// Every script, for loading at start-up.
-    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel]
+    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release]
 }

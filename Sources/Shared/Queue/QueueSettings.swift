@@ -23,8 +23,17 @@ public struct QueueSettings: Sendable {
     /// Longest retry delay in seconds (`ROOST_RETRY_MAX`, default 300).
     public var retryMax = 300.0
 
+    /// Jobs of one kind waiting undelivered in the batch lane's stream at most (jobs in flight do not
+    /// count; `ROOST_BATCH_WINDOW`, default 64; 0 turns fairness off). The rest wait in a held set and are
+    /// let in round-robin between owners, so a large import cannot hold back a small one for
+    /// longer than this window (docs/QUEUE.md, *Fair batch lane*). Gateway and workers must agree.
+    public var batchWindow = 64
+
     /// Defaults.
     public init() {}
+
+    /// The fairness window of `lane` (the interactive lane is first come, first served).
+    public func window(_ lane: Lane) -> Int { lane == .batch ? batchWindow : 0 }
 
     /// Reads every `ROOST_*` queue setting.
     public init(environment env: Environment) {
@@ -39,6 +48,7 @@ public struct QueueSettings: Sendable {
         visibilityTimeout = env.seconds("ROOST_VISIBILITY_TIMEOUT", default: visibilityTimeout)
         retryBase = env.seconds("ROOST_RETRY_BASE", default: retryBase)
         retryMax = env.seconds("ROOST_RETRY_MAX", default: retryMax)
+        batchWindow = env.int("ROOST_BATCH_WINDOW", default: batchWindow, range: 0...1_000_000)
     }
 
     /// The configured depth limit of `lane` (0: unlimited).
