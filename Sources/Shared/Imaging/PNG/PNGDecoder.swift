@@ -12,6 +12,15 @@ public enum PNGDecoder {
     /// True when `bytes` start with the PNG signature.
     public static func isPNG(_ bytes: [UInt8]) -> Bool { bytes.starts(with: PNGHeader.signature) }
 
+    /// The concatenated IDAT data (a zlib stream) and the exact size it must inflate to, with the
+    /// header and chunks validated as `decode` does; for benchmarks of the inflate alone.
+    public static func compressedImageData(_ bytes: [UInt8], maxPixels: Int = DecodeOptions.defaultMaxPixels)
+        throws(ImageError) -> (data: [UInt8], inflatedSize: Int) {
+        let header = try PNGHeader.read(bytes, maxPixels: maxPixels)
+        let chunks = try PNGChunks(bytes, header: header)
+        return (chunks.imageData, header.inflatedSize)
+    }
+
     /// Decodes `bytes` into 8-bit RGB plus, when the image has any transparency, 8-bit alpha.
     public static func decode(_ bytes: [UInt8], maxPixels: Int = DecodeOptions.defaultMaxPixels) throws(ImageError) -> DecodedPNG {
         let header = try PNGHeader.read(bytes, maxPixels: maxPixels)
