@@ -26,9 +26,9 @@ public enum PNGDecoder {
         let header = try PNGHeader.read(bytes, maxPixels: maxPixels)
         let chunks = try PNGChunks(bytes, header: header)
         let expected = header.inflatedSize
-        let raw: [UInt8]
+        var raw: [UInt8]
         do {
-            raw = try Zlib.decompress(chunks.imageData, maxOutput: expected)
+            raw = try Zlib.decompress(chunks.imageData, maxOutput: expected, preallocate: true)
         } catch .truncated {
             throw .truncatedPNG("PNG image data ends early")
         } catch .outputLimit {
@@ -38,25 +38,47 @@ public enum PNGDecoder {
         }
         guard raw.count == expected else { throw .truncatedPNG("PNG image data holds \(raw.count) of \(expected) bytes") }
         let samples = try PNGSamples(header: header, palette: chunks.palette, transparency: chunks.transparency)
-        var rgb = [UInt8](repeating: 0, count: header.width * header.height * 3)
-        var alpha = samples.hasAlpha ? [UInt8](repeating: 255, count: header.width * header.height) : nil
-        if header.isInterlaced {
-            var offset = 0
-            for (pass, size) in Adam7.passes(width: header.width, height: header.height).enumerated() where size.width > 0 && size.height > 0 {
-                let layout = Adam7.layout[pass]
-                let rows = try PNGFilter.unfilter(raw, at: offset, rows: size.height, rowBytes: header.rowBytes(width: size.width),
-                                                  stride: header.filterStride)
-                offset += size.height * (1 + header.rowBytes(width: size.width))
-                try samples.place(rows, width: size.width, height: size.height, into: &rgb, alpha: &alpha, imageWidth: header.width,
-                                  x0: layout.x, y0: layout.y, dx: layout.dx, dy: layout.dy)
+        let width = header.width, height = header.height
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        var alpha = [UInt8](repeating: 255, count: samples.hasAlpha ? width * height : 0)
+        let passes: [(width: Int, height: Int, x: Int, y: Int, dx: Int, dy: Int)] = header.isInterlaced
+            ? zip(Adam7.passes(width: width, height: height), Adam7.layout).map { ($0.width, $0.height, $1.x, $1.y, $1.dx, $1.dy) }
+            : [(width, height, 0, 0, 1, 1)]
+        var failure: ImageError?
+        raw.withUnsafeMutableBufferPointer { raw in
+            rgb.withUnsafeMutableBufferPointer { rgb in
+                alpha.withUnsafeMutableBufferPointer { alpha in
+                    let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
+                    defer { scratch.deallocate() }
+                    // A pointer for images without alpha too (never written through then).
+                    let alphaBase = alpha.baseAddress ?? scratch
+                    var offset = 0
+                    for pass in passes where pass.width > 0 && pass.height > 0 {
+                        let rowBytes = header.rowBytes(width: pass.width)
+                        for y in 0..<pass.height {
+                            let line = raw.baseAddress! + offset + y * (rowBytes + 1)
+                            let filter = line[0]
+                            let row = line + 1
+                            let previous: UnsafePointer<UInt8>? = y > 0 ? UnsafePointer(row - (rowBytes + 1)) : nil
+                            guard PNGFilter.unfilter(row, previous: previous, count: rowBytes, stride: header.filterStride, filter: filter) else {
+                                failure = .corruptPNG("unknown filter type \(filter) in row \(y)")
+                                return
+                            }
+                            let target = (pass.y + y * pass.dy) * width + pass.x
+                            guard samples.convert(row: row, width: pass.width, rgb: rgb.baseAddress! + target * 3,
+                                                  alpha: alphaBase + (alpha.isEmpty ? 0 : target), step: pass.dx, scratch: scratch) else {
+                                failure = .corruptPNG("palette index out of range in row \(y)")
+                                return
+                            }
+                        }
+                        offset += pass.height * (rowBytes + 1)
+                    }
+                }
             }
-        } else {
-            let rows = try PNGFilter.unfilter(raw, at: 0, rows: header.height, rowBytes: header.rowBytes(width: header.width),
-                                              stride: header.filterStride)
-            try samples.place(rows, width: header.width, height: header.height, into: &rgb, alpha: &alpha, imageWidth: header.width,
-                              x0: 0, y0: 0, dx: 1, dy: 1)
         }
-        return DecodedPNG(header: header, image: RGBImage(width: header.width, height: header.height, pixels: rgb), alpha: alpha)
+        if let failure { throw failure }
+        return DecodedPNG(header: header, image: RGBImage(width: width, height: height, pixels: rgb),
+                          alpha: samples.hasAlpha ? alpha : nil)
     }
 }
 
@@ -70,45 +92,91 @@ public struct DecodedPNG: Sendable {
     public let alpha: [UInt8]?
 }
 
-/// PNG's five row filters (RFC 2083 §6), undone in place.
+/// PNG's five row filters (RFC 2083 §6), undone in place, one specialised loop per filter.
 enum PNGFilter {
-    /// Unfilters `rows` rows of `rowBytes` bytes (each after its filter-type byte) starting at
-    /// `offset` of `data`; returns the rows back to back without filter bytes.
-    static func unfilter(_ data: [UInt8], at offset: Int, rows: Int, rowBytes: Int, stride: Int) throws(ImageError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: rows * rowBytes)
-        var failure: ImageError?
-        out.withUnsafeMutableBufferPointer { out in
-            data.withUnsafeBufferPointer { data in
-                for row in 0..<rows {
-                    let source = offset + row * (rowBytes + 1)
-                    let filter = data[source]
-                    let line = row * rowBytes
-                    let previous = line - rowBytes  // valid only when row > 0
-                    for i in 0..<rowBytes {
-                        let x = Int(data[source + 1 + i])
-                        let a = i >= stride ? Int(out[line + i - stride]) : 0
-                        let b = row > 0 ? Int(out[previous + i]) : 0
-                        let value: Int
-                        switch filter {
-                        case 0: value = x
-                        case 1: value = x + a
-                        case 2: value = x + b
-                        case 3: value = x + (a + b) / 2
-                        case 4:
-                            let c = row > 0 && i >= stride ? Int(out[previous + i - stride]) : 0
-                            let p = a + b - c
-                            let pa = abs(p - a), pb = abs(p - b), pc = abs(p - c)
-                            value = x + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)
-                        default:
-                            failure = .corruptPNG("unknown filter type \(filter) in row \(row)")
-                            return
-                        }
-                        out[line + i] = UInt8(truncatingIfNeeded: value)
-                    }
+    /// Unfilters one row of `count` bytes in place; `previous` is the row above, already
+    /// unfiltered (nil for a pass's first row, which the filters see as zeros). False for an
+    /// unknown filter type.
+    @inline(__always)
+    static func unfilter(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>?, count: Int, stride: Int,
+                         filter: UInt8) -> Bool {
+        switch filter {
+        case 0:
+            return true
+        case 1:
+            sub(row, count: count, stride: stride)
+        case 2:
+            if let previous { up(row, previous: previous, count: count) }
+        case 3:
+            if let previous { average(row, previous: previous, count: count, stride: stride) } else {
+                var i = stride
+                while i < count {
+                    row[i] &+= row[i - stride] >> 1
+                    i += 1
                 }
             }
+        case 4:
+            if let previous { paeth(row, previous: previous, count: count, stride: stride) } else { sub(row, count: count, stride: stride) }
+        default:
+            return false
         }
-        if let failure { throw failure }
-        return out
+        return true
+    }
+
+    static func sub(_ row: UnsafeMutablePointer<UInt8>, count: Int, stride: Int) {
+        var i = stride
+        while i < count {
+            row[i] &+= row[i &- stride]
+            i &+= 1
+        }
+    }
+
+    static func up(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count: Int) {
+        var i = 0
+        while i &+ 16 <= count {
+            let sum = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                &+ UnsafeRawPointer(previous + i).loadUnaligned(as: SIMD16<UInt8>.self)
+            UnsafeMutableRawPointer(row + i).storeBytes(of: sum, as: SIMD16<UInt8>.self)
+            i &+= 16
+        }
+        while i < count {
+            row[i] &+= previous[i]
+            i &+= 1
+        }
+    }
+
+    static func average(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count: Int, stride: Int) {
+        var i = 0
+        while i < stride && i < count {
+            row[i] &+= previous[i] >> 1
+            i &+= 1
+        }
+        while i < count {
+            row[i] &+= UInt8(truncatingIfNeeded: (UInt16(row[i &- stride]) &+ UInt16(previous[i])) >> 1)
+            i &+= 1
+        }
+    }
+
+    static func paeth(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count: Int, stride: Int) {
+        var i = 0
+        while i < stride && i < count {
+            row[i] &+= previous[i]  // a = c = 0: the predictor is b
+            i &+= 1
+        }
+        while i < count {
+            let a = Int(row[i &- stride]), b = Int(previous[i]), c = Int(previous[i &- stride])
+            // libpng's selection, equivalent to RFC 2083's (ties prefer a, then b), without branches.
+            let pa = magnitude(b &- c), pb = magnitude(a &- c), pc = magnitude(a &+ b &- c &- c)
+            var predictor = a, smallest = pa
+            if pb < smallest { predictor = b; smallest = pb }
+            if pc < smallest { predictor = c }
+            row[i] &+= UInt8(truncatingIfNeeded: predictor)
+            i &+= 1
+        }
+    }
+
+    @inline(__always) static func magnitude(_ x: Int) -> Int {
+        let sign = x >> 63
+        return (x ^ sign) &- sign
     }
 }
