@@ -119,6 +119,19 @@ enum HuffmanAlphabet {
     static let distanceExtra: [Int] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
                                        11, 11, 12, 12, 13, 13]
 
+    /// Each symbol's entry without its bit count (built once).
+    static let literalLengthTemplates: [UInt32] = (0..<288).map { HuffmanAlphabet.literalLength.entry($0, bits: 0) }
+    static let distanceTemplates: [UInt32] = (0..<32).map { HuffmanAlphabet.distance.entry($0, bits: 0) }
+    static let codeLengthTemplates: [UInt32] = (0..<19).map { HuffmanAlphabet.codeLength.entry($0, bits: 0) }
+
+    var templates: [UInt32] {
+        switch self {
+        case .literalLength: Self.literalLengthTemplates
+        case .distance: Self.distanceTemplates
+        case .codeLength: Self.codeLengthTemplates
+        }
+    }
+
     /// The entry for `symbol` with a code of `bits` bits (relative to its table level).
     func entry(_ symbol: Int, bits: Int) -> UInt32 {
         switch self {
@@ -199,13 +212,14 @@ enum HuffmanTableBuilder {
             offsets[length] += 1
             next[length] += 1
         }
+        let templates = alphabet.templates
         let rootSize = 1 << rootBits
         var used = rootSize
         var currentPrefix = -1, subOffset = 0, subBits = 0
         for index in 0..<coded {
             let symbol = sortedSymbol[index], length = sortedLength[index], code = sortedCode[index]
             if length <= rootBits {
-                let entry = alphabet.entry(symbol, bits: length)
+                let entry = templates[symbol] | UInt32(length)
                 var slot = reverse(code, length)
                 while slot < rootSize {
                     table[slot] = entry
@@ -229,7 +243,7 @@ enum HuffmanTableBuilder {
                                                                      value: subOffset)
             }
             let rest = length - rootBits
-            let entry = alphabet.entry(symbol, bits: rest)
+            let entry = templates[symbol] | UInt32(rest)
             var slot = reverse(code & ((1 << rest) - 1), rest)
             while slot < 1 << subBits {
                 table[subOffset + slot] = entry
@@ -377,7 +391,8 @@ struct InflateDecoder {
     }
 
     /// Decodes one entry with every read checked (the entry's bits are consumed).
-    private mutating func decodeCarefully(_ table: UnsafeMutablePointer<UInt32>, rootBits: Int) throws(InflateError) -> UInt32 {
+    private mutating func decodeCarefully(_ table: UnsafeMutablePointer<UInt32>, rootBits: Int,
+                                          invalid: @autoclosure () -> String = "invalid Huffman code") throws(InflateError) -> UInt32 {
         if bitCount < 15 { refillCarefully() }
         let available = validBits
         var entry = table[Int(truncatingIfNeeded: available) & ((1 << rootBits) - 1)]
@@ -389,7 +404,7 @@ struct InflateDecoder {
         }
         if entry & HuffmanEntry.kindMask == HuffmanEntry.invalid {
             if bitCount < 15, input == inputEnd { throw .truncated }
-            throw .corrupt("invalid Huffman code")
+            throw .corrupt(invalid())
         }
         consumed += Int(entry & 31)
         guard consumed <= bitCount else { throw .truncated }
@@ -490,7 +505,7 @@ struct InflateDecoder {
         if growable, capacity - produced < InflateDecoder.fastOutput, capacity < maxOutput {
             try reserve(min(maxOutput - produced, InflateDecoder.fastOutput))
         }
-        let entry = try decodeCarefully(literals, rootBits: HuffmanTableBuilder.literalRootBits)
+        let entry = try decodeCarefully(literals, rootBits: HuffmanTableBuilder.literalRootBits, invalid: "invalid literal/length code")
         switch entry & HuffmanEntry.kindMask {
         case HuffmanEntry.literal:
             try reserve(1)
@@ -503,7 +518,7 @@ struct InflateDecoder {
             break
         }
         let length = Int(entry >> 16) + (try bits(Int((entry >> 8) & 15)))
-        let distanceEntry = try decodeCarefully(distances, rootBits: HuffmanTableBuilder.distanceRootBits)
+        let distanceEntry = try decodeCarefully(distances, rootBits: HuffmanTableBuilder.distanceRootBits, invalid: "invalid distance code")
         guard distanceEntry & HuffmanEntry.kindMask == HuffmanEntry.base else { throw .corrupt("invalid distance code") }
         let distance = Int(distanceEntry >> 16) + (try bits(Int((distanceEntry >> 8) & 15)))
         guard distance <= produced else { throw .corrupt("distance beyond the start of the data") }

@@ -35,17 +35,23 @@ public enum Adler32 {
             let n = min(left, 5552)
             left -= n
             var i = n
-            // 8 bytes per step: b gains 8·a plus the bytes weighted 8…1, a gains their sum.
-            while i >= 8 {
-                let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self).littleEndian
-                let b0 = UInt32(truncatingIfNeeded: word) & 0xFF, b1 = UInt32(truncatingIfNeeded: word >> 8) & 0xFF
-                let b2 = UInt32(truncatingIfNeeded: word >> 16) & 0xFF, b3 = UInt32(truncatingIfNeeded: word >> 24) & 0xFF
-                let b4 = UInt32(truncatingIfNeeded: word >> 32) & 0xFF, b5 = UInt32(truncatingIfNeeded: word >> 40) & 0xFF
-                let b6 = UInt32(truncatingIfNeeded: word >> 48) & 0xFF, b7 = UInt32(truncatingIfNeeded: word >> 56)
-                b &+= a &* 8 &+ b0 &* 8 &+ b1 &* 7 &+ b2 &* 6 &+ b3 &* 5 &+ b4 &* 4 &+ b5 &* 3 &+ b6 &* 2 &+ b7
-                a &+= b0 &+ b1 &+ b2 &+ b3 &+ b4 &+ b5 &+ b6 &+ b7
-                p += 8
-                i -= 8
+            // 16 bytes per step in vector lanes: s1 sums each lane's bytes, s2 sums s1 after each
+            // step, so the chunk adds Σ s1 to a and L·a₀ + 16·Σ s2 − Σ j·s1[j] to b (L = its length).
+            if i >= 16 {
+                let vectors = i / 16
+                var s1 = SIMD16<UInt32>(), s2 = SIMD16<UInt32>()
+                for _ in 0..<vectors {
+                    s1 &+= SIMD16<UInt32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD16<UInt8>.self))
+                    s2 &+= s1
+                    p += 16
+                }
+                let length = UInt64(vectors * 16)
+                let lanes = SIMD16<UInt32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+                let weighted = UInt64((s1 &* lanes).wrappedSum())
+                let bSum = UInt64(b) + length * UInt64(a) + 16 * UInt64(s2.wrappedSum()) - weighted
+                a = UInt32((UInt64(a) + UInt64(s1.wrappedSum())) % 65521)
+                b = UInt32(bSum % 65521)
+                i -= vectors * 16
             }
             while i > 0 {
                 a &+= UInt32(p.pointee)
