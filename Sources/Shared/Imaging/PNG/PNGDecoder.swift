@@ -124,6 +124,15 @@ enum PNGFilter {
     }
 
     static func sub(_ row: UnsafeMutablePointer<UInt8>, count: Int, stride: Int) {
+        if stride == 1, count > 0 {
+            // The byte to the left stays in a register: no store-to-load round trip per byte.
+            var a = row[0]
+            for i in 1..<count {
+                a &+= row[i]
+                row[i] = a
+            }
+            return
+        }
         var i = stride
         while i < count {
             row[i] &+= row[i &- stride]
@@ -146,6 +155,15 @@ enum PNGFilter {
     }
 
     static func average(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count: Int, stride: Int) {
+        if stride == 1, count > 0 {
+            var a = row[0] &+ previous[0] >> 1
+            row[0] = a
+            for i in 1..<count {
+                a = row[i] &+ UInt8(truncatingIfNeeded: (UInt16(a) &+ UInt16(previous[i])) >> 1)
+                row[i] = a
+            }
+            return
+        }
         var i = 0
         while i < stride && i < count {
             row[i] &+= previous[i] >> 1
@@ -158,6 +176,22 @@ enum PNGFilter {
     }
 
     static func paeth(_ row: UnsafeMutablePointer<UInt8>, previous: UnsafePointer<UInt8>, count: Int, stride: Int) {
+        if stride == 1, count > 0 {
+            var a = Int(row[0] &+ previous[0])
+            row[0] = UInt8(truncatingIfNeeded: a)
+            var c = Int(previous[0])
+            for i in 1..<count {
+                let b = Int(previous[i])
+                let pa = magnitude(b &- c), pb = magnitude(a &- c), pc = magnitude(a &+ b &- c &- c)
+                var predictor = a, smallest = pa
+                if pb < smallest { predictor = b; smallest = pb }
+                if pc < smallest { predictor = c }
+                a = Int(row[i] &+ UInt8(truncatingIfNeeded: predictor))
+                row[i] = UInt8(truncatingIfNeeded: a)
+                c = b
+            }
+            return
+        }
         var i = 0
         while i < stride && i < count {
             row[i] &+= previous[i]  // a = c = 0: the predictor is b

@@ -8,6 +8,8 @@ struct PNGSamples {
     /// The palette as 256 RGB triples (zeros past `paletteCount`), and one alpha per entry (255 beyond `tRNS`).
     private let palette: [UInt8]
     private let paletteAlpha: [UInt8]
+    /// The palette as one little-endian word per entry (R, G, B, 0), for 4-byte stores.
+    private let paletteWords: [UInt32]
     /// The `tRNS` colour key of gray or RGB images, as samples of the image's depth.
     private let key: (Int, Int, Int)?
     /// Gray samples of depth 1, 2, 4 or 8 as 0…255 (scaled like Pillow: v·255 / (2^depth − 1)).
@@ -39,6 +41,8 @@ struct PNGSamples {
             }
         }
         paletteAlpha = alphas
+        let padded = self.palette
+        paletteWords = (0..<256).map { UInt32(padded[3 * $0]) | UInt32(padded[3 * $0 + 1]) << 8 | UInt32(padded[3 * $0 + 2]) << 16 }
         self.key = key
         let depth = header.bitDepth
         grayLevels = (0..<256).map { v in depth >= 8 ? UInt8(v) : UInt8(truncatingIfNeeded: (v & ((1 << depth) - 1)) * 255 / ((1 << depth) - 1)) }
@@ -58,6 +62,29 @@ struct PNGSamples {
         }
         let rgbStep = step * 3
         switch (header.colorType, depth) {
+        case (3, _) where step == 1 && width > 1:
+            return paletteWords.withUnsafeBufferPointer { words in
+                paletteAlpha.withUnsafeBufferPointer { paletteAlpha in
+                    let count = paletteCount
+                    let words = words.baseAddress!, alphas = paletteAlpha.baseAddress!
+                    var out = UnsafeMutableRawPointer(rgb)
+                    for x in 0..<width {
+                        let entry = Int(samples[x])
+                        guard entry < count else { return false }
+                        let word = words[entry]
+                        if x < width - 1 {
+                            out.storeBytes(of: word, as: UInt32.self)  // the fourth byte: the next pixel's red
+                        } else {
+                            out.storeBytes(of: UInt8(truncatingIfNeeded: word), as: UInt8.self)
+                            (out + 1).storeBytes(of: UInt8(truncatingIfNeeded: word >> 8), as: UInt8.self)
+                            (out + 2).storeBytes(of: UInt8(truncatingIfNeeded: word >> 16), as: UInt8.self)
+                        }
+                        out += 3
+                        if hasAlpha { alpha[x] = alphas[entry] }
+                    }
+                    return true
+                }
+            }
         case (3, _):
             return palette.withUnsafeBufferPointer { palette in
                 paletteAlpha.withUnsafeBufferPointer { paletteAlpha in
@@ -95,6 +122,19 @@ struct PNGSamples {
         case (0, _):
             grayLevels.withUnsafeBufferPointer { levels in
                 let levels = levels.baseAddress!
+                if key == nil, step == 1, width > 1 {
+                    // Four bytes a pixel, the fourth overwritten by the next pixel (the last one apart).
+                    var out = UnsafeMutableRawPointer(rgb)
+                    for x in 0..<(width - 1) {
+                        out.storeBytes(of: UInt32(levels[Int(samples[x])]) &* 0x0001_0101, as: UInt32.self)
+                        out += 3
+                    }
+                    let gray = levels[Int(samples[width - 1])]
+                    out.storeBytes(of: gray, as: UInt8.self)
+                    (out + 1).storeBytes(of: gray, as: UInt8.self)
+                    (out + 2).storeBytes(of: gray, as: UInt8.self)
+                    return
+                }
                 var out = rgb, a = alpha
                 for x in 0..<width {
                     let sample = samples[x]
@@ -171,6 +211,51 @@ struct PNGSamples {
 
     /// Unpacks `width` samples of 1, 2 or 4 bits (most significant first) into one byte each.
     static func unpack(_ row: UnsafePointer<UInt8>, width: Int, depth: Int, into out: UnsafeMutablePointer<UInt8>) {
+        // Whole bytes through a table (8, 4 or 2 samples at once), the last partial byte bit by bit.
+        let perByte = 8 / depth
+        let whole = width / perByte
+        unpacked.withUnsafeBufferPointer { table in
+            let table = table.baseAddress! + (depth == 1 ? 0 : depth == 2 ? 256 : 512)
+            var to = UnsafeMutableRawPointer(out)
+            switch depth {
+            case 1:
+                for i in 0..<whole {
+                    to.storeBytes(of: table[Int(row[i])], as: UInt64.self)
+                    to += 8
+                }
+            case 2:
+                for i in 0..<whole {
+                    to.storeBytes(of: UInt32(truncatingIfNeeded: table[Int(row[i])]), as: UInt32.self)
+                    to += 4
+                }
+            default:
+                for i in 0..<whole {
+                    to.storeBytes(of: UInt16(truncatingIfNeeded: table[Int(row[i])]), as: UInt16.self)
+                    to += 2
+                }
+            }
+        }
+        let done = whole * perByte
+        guard done < width else { return }
+        let mask = (1 << depth) - 1
+        let byte = Int(row[whole])
+        var shift = 8 - depth
+        for x in done..<width {
+            out[x] = UInt8(truncatingIfNeeded: (byte >> shift) & mask)
+            shift -= depth
+        }
+    }
+
+    /// For depths 1, 2 and 4 (at 0, 256, 512): each byte's samples, one per byte, little-endian.
+    private static let unpacked: [UInt64] = [1, 2, 4].flatMap { depth in
+        (0..<256).map { byte -> UInt64 in
+            var word: UInt64 = 0
+            for k in 0..<(8 / depth) { word |= UInt64((byte >> (8 - depth * (k + 1))) & ((1 << depth) - 1)) << (8 * k) }
+            return word
+        }
+    }
+
+    static func unpackBitByBit(_ row: UnsafePointer<UInt8>, width: Int, depth: Int, into out: UnsafeMutablePointer<UInt8>) {
         let perByte = 8 / depth
         let mask = (1 << depth) - 1
         var x = 0, index = 0
