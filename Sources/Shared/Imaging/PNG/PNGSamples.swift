@@ -42,10 +42,18 @@ struct PNGSamples {
         }
         paletteAlpha = alphas
         let padded = self.palette
-        paletteWords = (0..<256).map { UInt32(padded[3 * $0]) | UInt32(padded[3 * $0 + 1]) << 8 | UInt32(padded[3 * $0 + 2]) << 16 }
+        paletteWords = (0..<256).map { (i: Int) -> UInt32 in
+            let red = UInt32(padded[3 * i]), green = UInt32(padded[3 * i + 1]), blue = UInt32(padded[3 * i + 2])
+            return red | green << 8 | blue << 16
+        }
         self.key = key
         let depth = header.bitDepth
-        grayLevels = (0..<256).map { v in depth >= 8 ? UInt8(v) : UInt8(truncatingIfNeeded: (v & ((1 << depth) - 1)) * 255 / ((1 << depth) - 1)) }
+        let top = (1 << depth) - 1
+        grayLevels = (0..<256).map { (v: Int) -> UInt8 in
+            if depth >= 8 { return UInt8(v) }
+            let level: Int = (v & top) * 255 / top
+            return UInt8(truncatingIfNeeded: level)
+        }
         hasAlpha = header.colorType == 4 || header.colorType == 6 || transparency != nil
     }
 
