@@ -296,8 +296,8 @@ final class FixedHuffmanTables: @unchecked Sendable {
 struct InflateDecoder {
     /// The fast loop runs while this much input remains (two 8-byte refills per iteration) …
     static let fastInput = 16
-    /// … and this much output space: one literal, a longest match (258), and 16 bytes of overcopy.
-    static let fastOutput = 1 + 258 + 16
+    /// … and this much output space: two literals, a longest match (258), and 16 bytes of overcopy.
+    static let fastOutput = 2 + 258 + 16
 
     private var input: UnsafePointer<UInt8>
     private let inputStart: UnsafePointer<UInt8>
@@ -587,10 +587,23 @@ struct InflateDecoder {
                 if entry & HuffmanEntry.kindMask == HuffmanEntry.literal {
                     output[position] = UInt8(truncatingIfNeeded: entry >> 16)
                     position &+= 1
-                    continue
+                    // A third (≥ 26 bits left).
+                    entry = literals[Int(truncatingIfNeeded: buffer & literalMask)]
+                    if entry & HuffmanEntry.kindMask == HuffmanEntry.subtable {
+                        buffer &>>= UInt64(HuffmanTableBuilder.literalRootBits)
+                        count &-= HuffmanTableBuilder.literalRootBits
+                        entry = literals[Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< UInt64((entry >> 8) & 15)) &- 1))]
+                    }
+                    buffer &>>= UInt64(entry & 31)
+                    count &-= Int(entry & 31)
+                    if entry & HuffmanEntry.kindMask == HuffmanEntry.literal {
+                        output[position] = UInt8(truncatingIfNeeded: entry >> 16)
+                        position &+= 1
+                        continue
+                    }
                 }
             }
-            // ≥ 26 bits left here.
+            // ≥ 11 bits left here: enough for a length's extra bits (≤ 5).
             if entry & HuffmanEntry.kindMask != HuffmanEntry.base {
                 if entry & HuffmanEntry.kindMask == HuffmanEntry.endOfBlock {
                     endOfBlock = true
