@@ -10,6 +10,10 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "classify" {
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench-queue" {
     exit(runBenchQueueCommand(Array(CommandLine.arguments.dropFirst(2))))
 }
+// `roost-worker bench-png file.png…` times the PNG decoder and its inflate in-process (bench/png.sh).
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench-png" {
+    exit(runBenchPNGCommand(Array(CommandLine.arguments.dropFirst(2))))
+}
 
 let log = Log(component: "worker")
 let configuration = WorkerConfiguration(environment: Environment())

@@ -4,16 +4,68 @@
 /// Built for hostile input: the caller states the most output it will accept, and the stream
 /// stops with `InflateError.outputLimit` the moment it would exceed it (a decompression bomb costs
 /// the limit, never more); every length and distance is checked against what was decoded.
+/// Huffman codes are checked as zlib checks them (over-subscribed and incomplete codes are refused,
+/// except the single one-bit code RFC 1951 allows), so Roost accepts exactly the streams zlib does.
 ///
 ///     let pixels = try Inflate.decompress(idat, maxOutput: expectedBytes)
+///
+/// How it is fast (docs/PERFORMANCE.md, "PNG decoding"): table-driven Huffman decoding (a 10-bit
+/// root table for literals/lengths, 8-bit for distances, second-level tables for longer codes, each
+/// entry holding the symbol's kind, base value, extra-bit count and code length); a 64-bit bit
+/// buffer refilled 8 bytes at a time; a fast loop without bounds checks that runs only while at
+/// least `fastInput` bytes of input and `fastOutput` bytes of output space remain (so no read or
+/// write in it can leave the buffers), falling back to a careful symbol-at-a-time path near the
+/// ends; match copies 8 or 16 bytes at a time where the distance allows; output into one buffer
+/// allocated up front (the exact size when the caller knows it, as the PNG decoder does).
 public enum Inflate {
     /// Decompresses a raw DEFLATE stream; `consumed` (when given) receives the bytes read.
-    public static func decompress(_ input: [UInt8], from start: Int = 0, maxOutput: Int,
+    /// `preallocate`: the caller expects about `maxOutput` bytes (a PNG's size from its header),
+    /// so the whole buffer is allocated at once; otherwise it grows from a guess up to `maxOutput`.
+    public static func decompress(_ input: [UInt8], from start: Int = 0, maxOutput: Int, preallocate: Bool = false,
                                   consumed: UnsafeMutablePointer<Int>? = nil) throws(InflateError) -> [UInt8] {
-        var state = InflateState(input: input, position: start, maxOutput: maxOutput)
-        try state.run()
-        consumed?.pointee = state.bits.bytePosition - start
-        return state.output
+        guard start >= 0, start < input.count else { throw .truncated }
+        let limit = max(0, maxOutput)
+        var failure: InflateError?
+        var used = 0
+        let output: [UInt8] = input.withUnsafeBufferPointer { inputBuffer in
+            let base = inputBuffer.baseAddress!  // non-empty: start < count
+            let begin = base + start, end = base + inputBuffer.count
+            let guess = (end - begin) &* 4 + 4096
+            if preallocate || limit <= guess {
+                // One buffer of the whole limit: written in place, never grown, never copied.
+                return [UInt8](unsafeUninitializedCapacity: max(limit, 1)) { buffer, count in
+                    var decoder = InflateDecoder(input: begin, end: end, output: buffer.baseAddress!, capacity: limit,
+                                                 maxOutput: limit, growable: false)
+                    do throws(InflateError) {
+                        try decoder.run()
+                        count = decoder.produced
+                        used = decoder.consumed
+                    } catch {
+                        failure = error
+                        count = 0
+                    }
+                    decoder.releaseTables()
+                }
+            }
+            let capacity = min(limit, guess)
+            var decoder = InflateDecoder(input: begin, end: end, output: .allocate(capacity: capacity), capacity: capacity,
+                                         maxOutput: limit, growable: true)
+            defer {
+                decoder.output.deallocate()
+                decoder.releaseTables()
+            }
+            do throws(InflateError) {
+                try decoder.run()
+                used = decoder.consumed
+                return Array(UnsafeBufferPointer(start: decoder.output, count: decoder.produced))
+            } catch {
+                failure = error
+                return []
+            }
+        }
+        if let failure { throw failure }
+        consumed?.pointee = used
+        return output
     }
 }
 
@@ -39,92 +91,95 @@ public enum InflateError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Reads bits least-significant first, as DEFLATE stores them.
-struct InflateBitReader {
-    private let input: [UInt8]
-    private var position: Int
-    private var buffer: UInt64 = 0
-    private var count = 0
+/// Decoding-table entries (UInt32): bits 0–4 the bits to consume, 5–7 the kind, 8–11 the extra
+/// bits of a length or distance (or a subtable's index bits), 16–31 the value (literal byte,
+/// base length or distance, or a subtable's offset).
+enum HuffmanEntry {
+    static let literal: UInt32 = 0 << 5
+    static let base: UInt32 = 1 << 5
+    static let endOfBlock: UInt32 = 2 << 5
+    static let subtable: UInt32 = 3 << 5
+    static let invalid: UInt32 = 4 << 5
+    static let kindMask: UInt32 = 7 << 5
 
-    init(input: [UInt8], position: Int) {
-        self.input = input
-        self.position = position
-    }
-
-    /// The index of the next whole byte not yet taken into the bit buffer, less the whole bytes
-    /// still buffered (after `alignToByte`, the byte after the stream's last).
-    var bytePosition: Int { position - count / 8 }
-
-    /// Ensures at least `n` (≤ 57) bits are buffered when the input has them.
-    @inline(__always) private mutating func fill(_ n: Int) {
-        while count < n, position < input.count {
-            buffer |= UInt64(input[position]) << UInt64(count)
-            position += 1
-            count += 8
-        }
-    }
-
-    /// Looks at up to `n` bits without consuming them (missing bits read as 0).
-    @inline(__always) mutating func peek(_ n: Int) -> Int {
-        fill(n)
-        return Int(buffer & ((1 << UInt64(n)) - 1))
-    }
-
-    /// Bits available right now (after a `peek`).
-    var available: Int { count }
-
-    /// Drops `n` bits already peeked.
-    @inline(__always) mutating func skip(_ n: Int) throws(InflateError) {
-        guard n <= count else { throw .truncated }
-        buffer >>= UInt64(n)
-        count -= n
-    }
-
-    /// Reads `n` (≤ 32) bits.
-    @inline(__always) mutating func read(_ n: Int) throws(InflateError) -> Int {
-        guard n > 0 else { return 0 }
-        let value = peek(n)
-        try skip(n)
-        return value
-    }
-
-    /// Drops the bits left in the current byte.
-    mutating func alignToByte() {
-        let drop = count % 8
-        buffer >>= UInt64(drop)
-        count -= drop
-    }
-
-    /// Reads `n` whole bytes after `alignToByte`.
-    mutating func readBytes(_ n: Int, into output: inout [UInt8]) throws(InflateError) {
-        var left = n
-        while left > 0, count >= 8 {
-            output.append(UInt8(truncatingIfNeeded: buffer))
-            buffer >>= 8
-            count -= 8
-            left -= 1
-        }
-        guard left <= input.count - position else { throw .truncated }
-        output.append(contentsOf: input[position..<position + left])
-        position += left
+    @inline(__always) static func make(_ kind: UInt32, bits: Int, extra: Int = 0, value: Int) -> UInt32 {
+        UInt32(bits) | kind | UInt32(extra) << 8 | UInt32(value) << 16
     }
 }
 
-/// A canonical Huffman code as DEFLATE builds it from code lengths, decoded through a table of
-/// the first `fastBits` bits with a bit-by-bit walk for longer codes.
-struct HuffmanTable {
-    private static let fastBits = 9
-    /// For each `fastBits`-bit prefix: symbol << 4 | length, or 0 when the code is longer.
-    private var fast: [UInt16]
-    /// Per length 1...15: how many codes, and the symbols in canonical order.
-    private var counts: [Int]
-    private var symbols: [UInt16]
+/// Which alphabet a table decodes (how symbols become entries).
+enum HuffmanAlphabet {
+    case literalLength, distance, codeLength
 
-    /// Builds the table; throws for over-subscribed codes (incomplete ones are allowed, as zlib does
-    /// for a single distance code).
-    init(lengths: ArraySlice<UInt8>) throws(InflateError) {
-        counts = [Int](repeating: 0, count: 16)
-        for length in lengths { counts[Int(length)] += 1 }
+    static let lengthBase: [Int] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+                                    67, 83, 99, 115, 131, 163, 195, 227, 258]
+    static let lengthExtra: [Int] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    static let distanceBase: [Int] = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
+                                      1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
+    static let distanceExtra: [Int] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
+                                       11, 11, 12, 12, 13, 13]
+
+    /// Each symbol's entry without its bit count (built once).
+    static let literalLengthTemplates: [UInt32] = (0..<288).map { HuffmanAlphabet.literalLength.entry($0, bits: 0) }
+    static let distanceTemplates: [UInt32] = (0..<32).map { HuffmanAlphabet.distance.entry($0, bits: 0) }
+    static let codeLengthTemplates: [UInt32] = (0..<19).map { HuffmanAlphabet.codeLength.entry($0, bits: 0) }
+
+    var templates: [UInt32] {
+        switch self {
+        case .literalLength: Self.literalLengthTemplates
+        case .distance: Self.distanceTemplates
+        case .codeLength: Self.codeLengthTemplates
+        }
+    }
+
+    /// The entry for `symbol` with a code of `bits` bits (relative to its table level).
+    func entry(_ symbol: Int, bits: Int) -> UInt32 {
+        switch self {
+        case .codeLength: return HuffmanEntry.make(HuffmanEntry.literal, bits: bits, value: symbol)
+        case .literalLength:
+            if symbol < 256 { return HuffmanEntry.make(HuffmanEntry.literal, bits: bits, value: symbol) }
+            if symbol == 256 { return HuffmanEntry.make(HuffmanEntry.endOfBlock, bits: bits, value: 0) }
+            if symbol <= 285 {
+                return HuffmanEntry.make(HuffmanEntry.base, bits: bits, extra: Self.lengthExtra[symbol - 257],
+                                         value: Self.lengthBase[symbol - 257])
+            }
+            return HuffmanEntry.make(HuffmanEntry.invalid, bits: bits, value: 0)
+        case .distance:
+            if symbol < 30 {
+                return HuffmanEntry.make(HuffmanEntry.base, bits: bits, extra: Self.distanceExtra[symbol], value: Self.distanceBase[symbol])
+            }
+            return HuffmanEntry.make(HuffmanEntry.invalid, bits: bits, value: 0)
+        }
+    }
+}
+
+/// Builds two-level decoding tables for canonical Huffman codes.
+enum HuffmanTableBuilder {
+    /// Root index bits per alphabet and the most entries a table can need (root plus at most one
+    /// subtable of 2^(15 − root) entries per code longer than the root).
+    static let literalRootBits = 10, distanceRootBits = 8, codeLengthRootBits = 7
+    static let literalCapacity = (1 << 10) + 288 << 5
+    static let distanceCapacity = (1 << 8) + 32 << 7
+    static let codeLengthCapacity = 1 << 7
+
+    /// Scratch space `build` needs (counts, offsets and next codes per length, symbols in canonical order).
+    static let scratchCapacity = 48 + 3 * 320
+
+    /// Fills `table` (room for `capacity` entries) from `count` (≤ 320) code lengths. Refuses
+    /// over-subscribed codes, and incomplete ones unless `allowIncomplete` and the code is one code
+    /// of one bit (or none at all), as zlib does.
+    static func build(lengths: UnsafePointer<UInt8>, count: Int, alphabet: HuffmanAlphabet, rootBits: Int,
+                      table: UnsafeMutablePointer<UInt32>, capacity: Int, allowIncomplete: Bool,
+                      scratch: UnsafeMutablePointer<Int>) throws(InflateError) {
+        let counts = scratch, offsets = scratch + 16, next = scratch + 32
+        let sortedSymbol = scratch + 48, sortedLength = scratch + 48 + 320, sortedCode = scratch + 48 + 640
+        scratch.update(repeating: 0, count: 48)
+        var maxLength = 0
+        for i in 0..<count {
+            let length = Int(lengths[i])
+            counts[length] += 1
+            if length > maxLength { maxLength = length }
+        }
         counts[0] = 0
         var left = 1
         for length in 1...15 {
@@ -132,158 +187,505 @@ struct HuffmanTable {
             left -= counts[length]
             guard left >= 0 else { throw .corrupt("over-subscribed Huffman code") }
         }
-        var offsets = [Int](repeating: 0, count: 16)
-        for length in 1..<15 { offsets[length + 1] = offsets[length] + counts[length] }
-        symbols = [UInt16](repeating: 0, count: lengths.count)
-        for (symbol, length) in lengths.enumerated() where length != 0 {
-            symbols[offsets[Int(length)]] = UInt16(symbol)
-            offsets[Int(length)] += 1
+        let invalid = HuffmanEntry.make(HuffmanEntry.invalid, bits: 0, value: 0)
+        table.update(repeating: invalid, count: 1 << rootBits)
+        if maxLength == 0 {
+            guard allowIncomplete else { throw .corrupt("empty Huffman code") }
+            return
         }
-        // The fast table: walk the canonical codes of length ≤ fastBits, bit-reversed.
-        fast = [UInt16](repeating: 0, count: 1 << Self.fastBits)
-        var code = 0, index = 0
-        for length in 1...Self.fastBits {
-            for _ in 0..<counts[length] {
-                let symbol = symbols[index]
-                index += 1
-                var reversed = 0
-                for bit in 0..<length where code & (1 << bit) != 0 { reversed |= 1 << (length - 1 - bit) }
-                var fill = reversed
-                while fill < (1 << Self.fastBits) {
-                    fast[fill] = symbol << 4 | UInt16(length)
-                    fill += 1 << length
+        if left > 0, !(allowIncomplete && maxLength == 1) { throw .corrupt("incomplete Huffman code") }
+        // Symbols sorted by code length, then value (canonical order), each with its code.
+        offsets[1] = 0
+        for length in 1..<15 { offsets[length + 1] = offsets[length] + counts[length] }
+        var code = 0
+        for length in 1...15 {
+            code = (code + counts[length - 1]) << 1
+            next[length] = code
+        }
+        let coded = offsets[15] + counts[15]
+        for symbol in 0..<count where lengths[symbol] != 0 {
+            let length = Int(lengths[symbol])
+            let slot = offsets[length]
+            sortedSymbol[slot] = symbol
+            sortedLength[slot] = length
+            sortedCode[slot] = next[length]
+            offsets[length] += 1
+            next[length] += 1
+        }
+        let templates = alphabet.templates
+        let rootSize = 1 << rootBits
+        var used = rootSize
+        var currentPrefix = -1, subOffset = 0, subBits = 0
+        for index in 0..<coded {
+            let symbol = sortedSymbol[index], length = sortedLength[index], code = sortedCode[index]
+            if length <= rootBits {
+                let entry = templates[symbol] | UInt32(length)
+                var slot = reverse(code, length)
+                while slot < rootSize {
+                    table[slot] = entry
+                    slot += 1 << length
                 }
-                code += 1
+                continue
             }
-            code <<= 1
+            let prefix = code >> (length - rootBits)
+            if prefix != currentPrefix {
+                // A new subtable, as wide as the longest code sharing this prefix (the last one:
+                // codes with one prefix are consecutive in canonical order, by length).
+                currentPrefix = prefix
+                var last = index
+                while last + 1 < coded, sortedCode[last + 1] >> (sortedLength[last + 1] - rootBits) == prefix { last += 1 }
+                subBits = sortedLength[last] - rootBits
+                subOffset = used
+                used += 1 << subBits
+                guard used <= capacity else { throw .corrupt("Huffman table overflow") }
+                (table + subOffset).update(repeating: invalid, count: 1 << subBits)
+                table[reverse(prefix, rootBits)] = HuffmanEntry.make(HuffmanEntry.subtable, bits: rootBits, extra: subBits,
+                                                                     value: subOffset)
+            }
+            let rest = length - rootBits
+            let entry = templates[symbol] | UInt32(rest)
+            var slot = reverse(code & ((1 << rest) - 1), rest)
+            while slot < 1 << subBits {
+                table[subOffset + slot] = entry
+                slot += 1 << rest
+            }
         }
     }
 
-    /// Decodes one symbol.
-    @inline(__always) func decode(_ bits: inout InflateBitReader) throws(InflateError) -> Int {
-        let entry = fast[bits.peek(Self.fastBits)]
-        if entry != 0 {
-            let length = Int(entry & 15)
-            guard length <= bits.available else { throw .truncated }
-            try bits.skip(length)
-            return Int(entry >> 4)
+    /// The low `bits` bits of `code` in reverse order (DEFLATE sends Huffman codes most significant bit first).
+    @inline(__always) static func reverse(_ code: Int, _ bits: Int) -> Int {
+        var value = code, result = 0
+        for _ in 0..<bits {
+            result = result << 1 | value & 1
+            value >>= 1
         }
-        // Slow path: canonical decoding one bit at a time (codes longer than fastBits).
-        var code = 0, first = 0, index = 0
-        for length in 1...15 {
-            code |= try bits.read(1)
-            let count = counts[length]
-            if code - count < first { return Int(symbols[index + (code - first)]) }
-            index += count
-            first += count
-            first <<= 1
-            code <<= 1
-        }
-        throw .corrupt("invalid Huffman code")
+        return result
     }
 }
 
-/// One decompression in progress.
-private struct InflateState {
-    var bits: InflateBitReader
-    var output: [UInt8] = []
-    let maxOutput: Int
+/// The fixed Huffman code (RFC 1951 §3.2.6), built once and kept for the life of the process.
+final class FixedHuffmanTables: @unchecked Sendable {
+    let literals: UnsafeMutablePointer<UInt32>
+    let distances: UnsafeMutablePointer<UInt32>
 
-    private static let lengthBase: [Int] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
-                                            67, 83, 99, 115, 131, 163, 195, 227, 258]
-    private static let lengthExtra: [Int] = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
-    private static let distanceBase: [Int] = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769,
-                                              1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
-    private static let distanceExtra: [Int] = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10,
-                                               11, 11, 12, 12, 13, 13]
-    /// Order in which code-length code lengths are stored (RFC 1951 §3.2.7).
-    private static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
-    private static let fixedLiterals: HuffmanTable = {
+    static let shared = FixedHuffmanTables()
+
+    private init() {
+        literals = .allocate(capacity: HuffmanTableBuilder.literalCapacity)
+        distances = .allocate(capacity: HuffmanTableBuilder.distanceCapacity)
         var lengths = [UInt8](repeating: 8, count: 288)
         for i in 144..<256 { lengths[i] = 9 }
         for i in 256..<280 { lengths[i] = 7 }
-        return try! HuffmanTable(lengths: lengths[...])
-    }()
-    private static let fixedDistances: HuffmanTable = try! HuffmanTable(lengths: [UInt8](repeating: 5, count: 30)[...])
-
-    init(input: [UInt8], position: Int, maxOutput: Int) {
-        bits = InflateBitReader(input: input, position: position)
-        self.maxOutput = maxOutput
-        output.reserveCapacity(min(maxOutput, max(1024, (input.count - position) * 4)))
+        let distanceLengths = [UInt8](repeating: 5, count: 32)
+        let scratch = UnsafeMutablePointer<Int>.allocate(capacity: HuffmanTableBuilder.scratchCapacity)
+        defer { scratch.deallocate() }
+        lengths.withUnsafeBufferPointer { lengths in
+            try! HuffmanTableBuilder.build(lengths: lengths.baseAddress!, count: 288, alphabet: .literalLength,
+                                           rootBits: HuffmanTableBuilder.literalRootBits, table: literals,
+                                           capacity: HuffmanTableBuilder.literalCapacity, allowIncomplete: false, scratch: scratch)
+        }
+        distanceLengths.withUnsafeBufferPointer { lengths in
+            try! HuffmanTableBuilder.build(lengths: lengths.baseAddress!, count: 32, alphabet: .distance,
+                                           rootBits: HuffmanTableBuilder.distanceRootBits, table: distances,
+                                           capacity: HuffmanTableBuilder.distanceCapacity, allowIncomplete: false, scratch: scratch)
+        }
     }
+}
+
+/// One decompression in progress, over raw pointers the caller keeps alive.
+struct InflateDecoder {
+    /// The fast loop runs while this much input remains (two 8-byte refills per iteration) …
+    static let fastInput = 16
+    /// … and this much output space: two literals, a longest match (258), and 16 bytes of overcopy.
+    static let fastOutput = 2 + 258 + 16
+
+    private var input: UnsafePointer<UInt8>
+    private let inputStart: UnsafePointer<UInt8>
+    private let inputEnd: UnsafePointer<UInt8>
+    /// Bits not yet consumed, least significant first; bits above `bitCount` may hold the next
+    /// input bits already (the 8-byte refill loads them early) and are never relied on.
+    private var bitBuffer: UInt64 = 0
+    private var bitCount = 0
+
+    private(set) var output: UnsafeMutablePointer<UInt8>
+    private(set) var produced = 0
+    private var capacity: Int
+    private let maxOutput: Int
+    private let growable: Bool
+
+    private let literalTable: UnsafeMutablePointer<UInt32>
+    private let distanceTable: UnsafeMutablePointer<UInt32>
+    private let codeLengthTable: UnsafeMutablePointer<UInt32>
+    private let scratch: UnsafeMutablePointer<Int>
+    private let lengths: UnsafeMutablePointer<UInt8>
+
+    init(input: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, output: UnsafeMutablePointer<UInt8>, capacity: Int,
+         maxOutput: Int, growable: Bool) {
+        self.input = input
+        inputStart = input
+        inputEnd = end
+        self.output = output
+        self.capacity = capacity
+        self.maxOutput = maxOutput
+        self.growable = growable
+        literalTable = .allocate(capacity: HuffmanTableBuilder.literalCapacity)
+        distanceTable = .allocate(capacity: HuffmanTableBuilder.distanceCapacity)
+        codeLengthTable = .allocate(capacity: HuffmanTableBuilder.codeLengthCapacity)
+        scratch = .allocate(capacity: HuffmanTableBuilder.scratchCapacity)
+        lengths = .allocate(capacity: 320)
+    }
+
+    func releaseTables() {
+        literalTable.deallocate()
+        distanceTable.deallocate()
+        codeLengthTable.deallocate()
+        scratch.deallocate()
+        lengths.deallocate()
+    }
+
+    /// Input bytes read, up to the end of the stream's last byte (after `run`).
+    var consumed: Int { input - inputStart - bitCount / 8 }
 
     mutating func run() throws(InflateError) {
         var last = false
         while !last {
-            last = try bits.read(1) == 1
-            switch try bits.read(2) {
+            let header = try bits(3)
+            last = header & 1 == 1
+            switch header >> 1 {
             case 0: try stored()
-            case 1: try codes(literals: Self.fixedLiterals, distances: Self.fixedDistances)
+            case 1: try codes(literals: FixedHuffmanTables.shared.literals, distances: FixedHuffmanTables.shared.distances)
             case 2:
-                let (literals, distances) = try dynamicTables()
-                try codes(literals: literals, distances: distances)
+                try dynamicTables()
+                try codes(literals: literalTable, distances: distanceTable)
             default: throw .corrupt("reserved block type")
             }
         }
-        bits.alignToByte()
+        bitBuffer >>= UInt64(bitCount & 7)
+        bitCount -= bitCount & 7
     }
+
+    // MARK: Careful bit reading (block headers, tables, the slow path)
+
+    /// Loads whole bytes while there is room in the buffer and input left.
+    @inline(__always) private mutating func refillCarefully() {
+        while bitCount <= 56, input < inputEnd {
+            bitBuffer |= UInt64(input.pointee) << UInt64(bitCount)
+            input += 1
+            bitCount += 8
+        }
+    }
+
+    /// The buffered bits that are real (zeros above `bitCount`).
+    @inline(__always) private var validBits: UInt64 {
+        bitCount >= 64 ? bitBuffer : bitBuffer & ((1 << UInt64(bitCount)) &- 1)
+    }
+
+    /// Reads `n` (≤ 32) bits.
+    private mutating func bits(_ n: Int) throws(InflateError) -> Int {
+        if bitCount < n { refillCarefully() }
+        guard bitCount >= n else { throw .truncated }
+        let value = Int(truncatingIfNeeded: bitBuffer & ((1 << UInt64(n)) &- 1))
+        bitBuffer >>= UInt64(n)
+        bitCount -= n
+        return value
+    }
+
+    /// Decodes one entry with every read checked (the entry's bits are consumed).
+    private mutating func decodeCarefully(_ table: UnsafeMutablePointer<UInt32>, rootBits: Int,
+                                          invalid: @autoclosure () -> String = "invalid Huffman code") throws(InflateError) -> UInt32 {
+        if bitCount < 15 { refillCarefully() }
+        let available = validBits
+        var entry = table[Int(truncatingIfNeeded: available) & ((1 << rootBits) - 1)]
+        var consumed = 0
+        if entry & HuffmanEntry.kindMask == HuffmanEntry.subtable {
+            consumed = rootBits
+            let subBits = Int((entry >> 8) & 15)
+            entry = table[Int(entry >> 16) + Int(truncatingIfNeeded: available >> UInt64(rootBits)) & ((1 << subBits) - 1)]
+        }
+        if entry & HuffmanEntry.kindMask == HuffmanEntry.invalid {
+            if bitCount < 15, input == inputEnd { throw .truncated }
+            throw .corrupt(invalid())
+        }
+        consumed += Int(entry & 31)
+        guard consumed <= bitCount else { throw .truncated }
+        bitBuffer >>= UInt64(consumed)
+        bitCount -= consumed
+        return entry
+    }
+
+    /// Makes room for `n` more output bytes: grows the buffer up to `maxOutput`, or refuses.
+    private mutating func reserve(_ n: Int) throws(InflateError) {
+        if capacity - produced >= n { return }
+        guard growable, maxOutput - produced >= n else { throw .outputLimit(maxOutput) }
+        let grown = min(maxOutput, max(capacity * 2, produced + n + InflateDecoder.fastOutput, 4096))
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        bigger.update(from: output, count: produced)
+        output.deallocate()
+        output = bigger
+        capacity = grown
+    }
+
+    // MARK: Blocks
 
     private mutating func stored() throws(InflateError) {
-        bits.alignToByte()
-        let length = try bits.read(16)
-        let complement = try bits.read(16)
+        // Whole bytes still in the bit buffer are the ones just before `input`: step back over them.
+        bitBuffer = 0
+        input -= bitCount / 8
+        bitCount = 0
+        guard inputEnd - input >= 4 else { throw .truncated }
+        let length = Int(input[0]) | Int(input[1]) << 8
+        let complement = Int(input[2]) | Int(input[3]) << 8
         guard length == ~complement & 0xFFFF else { throw .corrupt("stored block length check") }
-        guard output.count + length <= maxOutput else { throw .outputLimit(maxOutput) }
-        try bits.readBytes(length, into: &output)
+        input += 4
+        guard maxOutput - produced >= length else { throw .outputLimit(maxOutput) }
+        guard inputEnd - input >= length else { throw .truncated }
+        try reserve(length)
+        (output + produced).update(from: input, count: length)
+        produced += length
+        input += length
     }
 
-    private mutating func dynamicTables() throws(InflateError) -> (HuffmanTable, HuffmanTable) {
-        let literalCount = try bits.read(5) + 257
-        let distanceCount = try bits.read(5) + 1
-        let codeLengthCount = try bits.read(4) + 4
+    /// Order in which code-length code lengths are stored (RFC 1951 §3.2.7).
+    private static let codeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
+    private mutating func dynamicTables() throws(InflateError) {
+        let literalCount = try bits(5) + 257
+        let distanceCount = try bits(5) + 1
+        let codeLengthCount = try bits(4) + 4
         guard literalCount <= 286, distanceCount <= 30 else { throw .corrupt("too many length or distance codes") }
-        var codeLengthLengths = [UInt8](repeating: 0, count: 19)
-        for i in 0..<codeLengthCount { codeLengthLengths[Self.codeLengthOrder[i]] = UInt8(try bits.read(3)) }
-        let codeLengths = try HuffmanTable(lengths: codeLengthLengths[...])
-        var lengths = [UInt8]()
-        lengths.reserveCapacity(literalCount + distanceCount)
-        while lengths.count < literalCount + distanceCount {
-            let symbol = try codeLengths.decode(&bits)
-            switch symbol {
-            case 0...15: lengths.append(UInt8(symbol))
-            case 16:
-                guard let previous = lengths.last else { throw .corrupt("repeat with no previous length") }
-                lengths += repeatElement(previous, count: 3 + (try bits.read(2)))
-            case 17: lengths += repeatElement(0, count: 3 + (try bits.read(3)))
-            default: lengths += repeatElement(0, count: 11 + (try bits.read(7)))
-            }
-        }
-        guard lengths.count == literalCount + distanceCount else { throw .corrupt("code lengths overrun") }
-        guard lengths[256] != 0 else { throw .corrupt("no end-of-block code") }
-        return (try HuffmanTable(lengths: lengths[0..<literalCount]), try HuffmanTable(lengths: lengths[literalCount...]))
-    }
-
-    private mutating func codes(literals: HuffmanTable, distances: HuffmanTable) throws(InflateError) {
-        while true {
-            let symbol = try literals.decode(&bits)
-            if symbol < 256 {
-                guard output.count < maxOutput else { throw .outputLimit(maxOutput) }
-                output.append(UInt8(symbol))
+        lengths.update(repeating: 0, count: 320)
+        for i in 0..<codeLengthCount { lengths[Self.codeLengthOrder[i]] = UInt8(try bits(3)) }
+        try HuffmanTableBuilder.build(lengths: lengths, count: 19, alphabet: .codeLength,
+                                      rootBits: HuffmanTableBuilder.codeLengthRootBits, table: codeLengthTable,
+                                      capacity: HuffmanTableBuilder.codeLengthCapacity, allowIncomplete: false, scratch: scratch)
+        lengths.update(repeating: 0, count: 19)
+        let total = literalCount + distanceCount
+        var index = 0
+        while index < total {
+            let symbol = Int(try decodeCarefully(codeLengthTable, rootBits: HuffmanTableBuilder.codeLengthRootBits) >> 16)
+            if symbol < 16 {
+                lengths[index] = UInt8(symbol)
+                index += 1
                 continue
             }
-            if symbol == 256 { return }
-            let lengthIndex = symbol - 257
-            guard lengthIndex < 29 else { throw .corrupt("invalid length code") }
-            let length = Self.lengthBase[lengthIndex] + (try bits.read(Self.lengthExtra[lengthIndex]))
-            let distanceSymbol = try distances.decode(&bits)
-            guard distanceSymbol < 30 else { throw .corrupt("invalid distance code") }
-            let distance = Self.distanceBase[distanceSymbol] + (try bits.read(Self.distanceExtra[distanceSymbol]))
-            guard distance <= output.count else { throw .corrupt("distance beyond the start of the data") }
-            guard output.count + length <= maxOutput else { throw .outputLimit(maxOutput) }
-            // Byte by byte: the copy may overlap what it writes, and appending a slice of `output`
-            // to itself would copy the whole buffer first (the slice shares its storage).
-            let from = output.count - distance
-            for i in 0..<length { output.append(output[from + i]) }
+            var value: UInt8 = 0
+            let repeats: Int
+            switch symbol {
+            case 16:
+                guard index > 0 else { throw .corrupt("repeat with no previous length") }
+                value = lengths[index - 1]
+                repeats = 3 + (try bits(2))
+            case 17: repeats = 3 + (try bits(3))
+            default: repeats = 11 + (try bits(7))
+            }
+            guard index + repeats <= total else { throw .corrupt("code lengths overrun") }
+            (lengths + index).update(repeating: value, count: repeats)
+            index += repeats
+        }
+        guard lengths[256] != 0 else { throw .corrupt("no end-of-block code") }
+        try HuffmanTableBuilder.build(lengths: lengths, count: literalCount, alphabet: .literalLength,
+                                      rootBits: HuffmanTableBuilder.literalRootBits, table: literalTable,
+                                      capacity: HuffmanTableBuilder.literalCapacity, allowIncomplete: true, scratch: scratch)
+        try HuffmanTableBuilder.build(lengths: lengths + literalCount, count: distanceCount, alphabet: .distance,
+                                      rootBits: HuffmanTableBuilder.distanceRootBits, table: distanceTable,
+                                      capacity: HuffmanTableBuilder.distanceCapacity, allowIncomplete: true, scratch: scratch)
+    }
+
+    /// Decodes one block's symbols: the fast loop while the buffers allow, one careful symbol otherwise.
+    private mutating func codes(literals: UnsafeMutablePointer<UInt32>, distances: UnsafeMutablePointer<UInt32>) throws(InflateError) {
+        while true {
+            if try fastLoop(literals: literals, distances: distances) { return }
+            if try carefulSymbol(literals: literals, distances: distances) { return }
+        }
+    }
+
+    /// One symbol with every read and write checked; true at the end of the block.
+    private mutating func carefulSymbol(literals: UnsafeMutablePointer<UInt32>, distances: UnsafeMutablePointer<UInt32>)
+        throws(InflateError) -> Bool {
+        if growable, capacity - produced < InflateDecoder.fastOutput, capacity < maxOutput {
+            try reserve(min(maxOutput - produced, InflateDecoder.fastOutput))
+        }
+        let entry = try decodeCarefully(literals, rootBits: HuffmanTableBuilder.literalRootBits, invalid: "invalid literal/length code")
+        switch entry & HuffmanEntry.kindMask {
+        case HuffmanEntry.literal:
+            try reserve(1)
+            output[produced] = UInt8(truncatingIfNeeded: entry >> 16)
+            produced += 1
+            return false
+        case HuffmanEntry.endOfBlock:
+            return true
+        default:
+            break
+        }
+        let length = Int(entry >> 16) + (try bits(Int((entry >> 8) & 15)))
+        let distanceEntry = try decodeCarefully(distances, rootBits: HuffmanTableBuilder.distanceRootBits, invalid: "invalid distance code")
+        guard distanceEntry & HuffmanEntry.kindMask == HuffmanEntry.base else { throw .corrupt("invalid distance code") }
+        let distance = Int(distanceEntry >> 16) + (try bits(Int((distanceEntry >> 8) & 15)))
+        guard distance <= produced else { throw .corrupt("distance beyond the start of the data") }
+        try reserve(length)
+        let to = output + produced
+        let from = to - distance
+        for i in 0..<length { to[i] = from[i] }
+        produced += length
+        return false
+    }
+
+    /// The unchecked loop. Runs only while `fastInput` bytes of input and `fastOutput` bytes of
+    /// output space remain, which bounds every read and write it makes; returns true at the end
+    /// of the block, false when the careful path must take the next symbol.
+    @inline(__always)
+    private mutating func fastLoop(literals: UnsafeMutablePointer<UInt32>, distances: UnsafeMutablePointer<UInt32>)
+        throws(InflateError) -> Bool {
+        // Locals, not fields: stores through the output pointer could alias `self`.
+        var input = self.input
+        let inputEnd = self.inputEnd
+        var buffer = bitBuffer
+        var count = bitCount
+        let output = self.output
+        var position = produced
+        let limit = capacity - InflateDecoder.fastOutput
+        let inputLimit = inputEnd - InflateDecoder.fastInput
+        let literalMask = UInt64((1 << HuffmanTableBuilder.literalRootBits) - 1)
+        let distanceMask = UInt64((1 << HuffmanTableBuilder.distanceRootBits) - 1)
+        var failure: InflateError?
+        var endOfBlock = false
+        defer {
+            self.input = input
+            bitBuffer = buffer
+            bitCount = count
+            produced = position
+        }
+
+        @inline(__always) func refill() {
+            buffer |= UnsafeRawPointer(input).loadUnaligned(as: UInt64.self).littleEndian &<< UInt64(count)
+            input += (63 &- count) &>> 3
+            count |= 56
+        }
+
+        while position <= limit, input <= inputLimit {
+            refill()  // ≥ 56 bits
+            var entry = literals[Int(truncatingIfNeeded: buffer & literalMask)]
+            if entry & HuffmanEntry.kindMask == HuffmanEntry.subtable {
+                buffer &>>= UInt64(HuffmanTableBuilder.literalRootBits)
+                count &-= HuffmanTableBuilder.literalRootBits
+                entry = literals[Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< UInt64((entry >> 8) & 15)) &- 1))]
+            }
+            buffer &>>= UInt64(entry & 31)
+            count &-= Int(entry & 31)
+            if entry & HuffmanEntry.kindMask == HuffmanEntry.literal {
+                output[position] = UInt8(truncatingIfNeeded: entry >> 16)
+                position &+= 1
+                // A second symbol from the same refill (≥ 41 bits left, a code takes ≤ 15).
+                entry = literals[Int(truncatingIfNeeded: buffer & literalMask)]
+                if entry & HuffmanEntry.kindMask == HuffmanEntry.subtable {
+                    buffer &>>= UInt64(HuffmanTableBuilder.literalRootBits)
+                    count &-= HuffmanTableBuilder.literalRootBits
+                    entry = literals[Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< UInt64((entry >> 8) & 15)) &- 1))]
+                }
+                buffer &>>= UInt64(entry & 31)
+                count &-= Int(entry & 31)
+                if entry & HuffmanEntry.kindMask == HuffmanEntry.literal {
+                    output[position] = UInt8(truncatingIfNeeded: entry >> 16)
+                    position &+= 1
+                    // A third (≥ 26 bits left).
+                    entry = literals[Int(truncatingIfNeeded: buffer & literalMask)]
+                    if entry & HuffmanEntry.kindMask == HuffmanEntry.subtable {
+                        buffer &>>= UInt64(HuffmanTableBuilder.literalRootBits)
+                        count &-= HuffmanTableBuilder.literalRootBits
+                        entry = literals[Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< UInt64((entry >> 8) & 15)) &- 1))]
+                    }
+                    buffer &>>= UInt64(entry & 31)
+                    count &-= Int(entry & 31)
+                    if entry & HuffmanEntry.kindMask == HuffmanEntry.literal {
+                        output[position] = UInt8(truncatingIfNeeded: entry >> 16)
+                        position &+= 1
+                        continue
+                    }
+                }
+            }
+            // ≥ 11 bits left here: enough for a length's extra bits (≤ 5).
+            if entry & HuffmanEntry.kindMask != HuffmanEntry.base {
+                if entry & HuffmanEntry.kindMask == HuffmanEntry.endOfBlock {
+                    endOfBlock = true
+                } else {
+                    failure = .corrupt("invalid literal/length code")
+                }
+                break
+            }
+            let lengthExtra = UInt64((entry >> 8) & 15)
+            let length = Int(entry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< lengthExtra) &- 1))
+            buffer &>>= lengthExtra
+            count &-= Int(lengthExtra)
+            if count < 28 { refill() }  // a distance takes ≤ 15 + 13 bits; input ≥ 9 bytes remain
+            var distanceEntry = distances[Int(truncatingIfNeeded: buffer & distanceMask)]
+            if distanceEntry & HuffmanEntry.kindMask == HuffmanEntry.subtable {
+                buffer &>>= UInt64(HuffmanTableBuilder.distanceRootBits)
+                count &-= HuffmanTableBuilder.distanceRootBits
+                distanceEntry = distances[Int(distanceEntry >> 16)
+                    &+ Int(truncatingIfNeeded: buffer & ((1 &<< UInt64((distanceEntry >> 8) & 15)) &- 1))]
+            }
+            buffer &>>= UInt64(distanceEntry & 31)
+            count &-= Int(distanceEntry & 31)
+            guard distanceEntry & HuffmanEntry.kindMask == HuffmanEntry.base else {
+                failure = .corrupt("invalid distance code")
+                break
+            }
+            let distanceExtra = UInt64((distanceEntry >> 8) & 15)
+            let distance = Int(distanceEntry >> 16) &+ Int(truncatingIfNeeded: buffer & ((1 &<< distanceExtra) &- 1))
+            buffer &>>= distanceExtra
+            count &-= Int(distanceExtra)
+            guard distance <= position else {
+                failure = .corrupt("distance beyond the start of the data")
+                break
+            }
+            InflateDecoder.copyMatch(to: output + position, distance: distance, length: length)
+            position &+= length
+        }
+        if let failure { throw failure }
+        return endOfBlock
+    }
+
+    /// Copies `length` bytes from `distance` back, possibly overlapping, writing up to 15 bytes
+    /// past the end (the fast loop keeps that room).
+    @inline(__always) static func copyMatch(to destination: UnsafeMutablePointer<UInt8>, distance: Int, length: Int) {
+        var to = UnsafeMutableRawPointer(destination)
+        let end = to + length
+        if distance >= 16 {
+            var from = UnsafeRawPointer(to - distance)
+            repeat {
+                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                (to + 8).storeBytes(of: (from + 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+                to += 16
+                from += 16
+            } while to < end
+        } else if distance >= 8 {
+            var from = UnsafeRawPointer(to - distance)
+            repeat {
+                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                to += 8
+                from += 8
+            } while to < end
+        } else if distance == 1 {
+            let pattern = UInt64(destination[-1]) &* 0x0101_0101_0101_0101
+            repeat {
+                to.storeBytes(of: pattern, as: UInt64.self)
+                (to + 8).storeBytes(of: pattern, as: UInt64.self)
+                to += 16
+            } while to < end
+        } else {
+            // 2…7: bytes one by one until the pattern repeats at a period ≥ 8 (a multiple of the
+            // distance), then 8 at a time from that period back.
+            let period = distance == 3 ? 9 : distance == 5 ? 10 : distance == 6 ? 12 : distance == 7 ? 14 : 8
+            let single = min(period - distance, length)
+            for i in 0..<single { destination[i] = destination[i - distance] }
+            to += single
+            guard to < end else { return }
+            var from = UnsafeRawPointer(to - period)
+            repeat {
+                to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                to += 8
+                from += 8
+            } while to < end
         }
     }
 }

@@ -15,6 +15,7 @@ struct PNGChunks {
     /// Walks the chunks of `bytes` (signature and IHDR already validated).
     init(_ bytes: [UInt8], header: PNGHeader) throws(ImageError) {
         var offset = 33  // after the signature and IHDR
+        imageData.reserveCapacity(bytes.count)  // the IDAT data is copied once, never regrown
         var sawEnd = false, idatEnded = false, sawIDAT = false
         while offset < bytes.count {
             guard bytes.count - offset >= 12 else { throw .truncatedPNG("PNG data ends inside a chunk") }
