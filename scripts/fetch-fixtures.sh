@@ -33,6 +33,39 @@ summary() {
     echo "fetch-fixtures: $count JPEG fixtures in ${fixtures#"$root"/} (manifest: MANIFEST.tsv)"
 }
 
+# Recordings (kept apart from the photos' recipe; idempotent): Debian alsa-utils' spoken test
+# sounds (48 kHz mono 16-bit WAV), and FLAC encodings of them made by Debian's reference encoder
+# (`flac`). audio/reference.tsv records what the reference tools read from each file (python's
+# `wave` for WAV, `metaflac` for FLAC): frames, sample rate, channels, bits per sample.
+audio="$fixtures/audio"
+if [ ! -s "$audio/reference.tsv" ]; then
+    mkdir -p "$audio" "$downloads"
+    if ! compgen -G "$downloads/alsa-utils_*.deb" > /dev/null; then
+        (cd "$downloads" && apt-get download -q alsa-utils > /dev/null 2>&1) \
+            || { apt-get update -q > /dev/null 2>&1; (cd "$downloads" && apt-get download -q alsa-utils > /dev/null 2>&1); } \
+            || fail "Debian package 'alsa-utils' is unavailable"
+    fi
+    command -v flac > /dev/null || fail "flac is missing: run scripts/install-deps.sh"
+    tmp="$(mktemp -d)"
+    dpkg-deb --fsys-tarfile "$(compgen -G "$downloads/alsa-utils_*.deb" | head -n 1)" \
+        | tar -x -C "$tmp" ./usr/share/sounds/alsa/Front_Center.wav ./usr/share/sounds/alsa/Noise.wav
+    cp "$tmp/usr/share/sounds/alsa/Front_Center.wav" "$audio/front_center.wav"
+    cp "$tmp/usr/share/sounds/alsa/Noise.wav" "$audio/noise.wav"
+    rm -rf "$tmp"
+    for name in front_center noise; do flac -s -f --best -o "$audio/$name.flac" "$audio/$name.wav"; done
+    {
+        printf 'file\tframes\tsample_rate\tchannels\tbits\n'
+        for name in front_center noise; do
+            python3 -c 'import sys, wave; w = wave.open(sys.argv[1]); print(sys.argv[2], w.getnframes(), w.getframerate(), w.getnchannels(), 8 * w.getsampwidth(), sep="\t")' \
+                "$audio/$name.wav" "$name.wav"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$name.flac" "$(metaflac --show-total-samples "$audio/$name.flac")" \
+                "$(metaflac --show-sample-rate "$audio/$name.flac")" "$(metaflac --show-channels "$audio/$name.flac")" \
+                "$(metaflac --show-bps "$audio/$name.flac")"
+        done
+    } > "$audio/reference.tsv.tmp"
+    mv "$audio/reference.tsv.tmp" "$audio/reference.tsv"
+fi
+
 # Fast path: the recipe is unchanged and every fixture in the manifest is still there.
 if [ "$(cat "$stamp" 2>/dev/null)" = "$recipe_version" ] && [ -s "$fixtures/MANIFEST.tsv" ] \
     && tail -n +2 "$fixtures/MANIFEST.tsv" | cut -f1 | while read -r name; do [ -s "$fixtures/$name.jpg" ] || exit 1; done \

