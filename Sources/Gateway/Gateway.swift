@@ -11,6 +11,8 @@ final class Gateway: @unchecked Sendable {
     let store: JobStore
     /// The face-identifier API's store: its own connection to the same database file.
     let faceStore: FaceIDStore
+    /// The BirdWeather API: its store (another connection to the same file), catalogue and files.
+    let birdWeather: BirdWeatherService
     let server: HTTPServer
     private let ingester: ResultIngester
     private let waiters: JobWaiters
@@ -40,11 +42,15 @@ final class Gateway: @unchecked Sendable {
         BirdRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store, access: OpsAccess(token: configuration.opsToken), waiters: waiters).register(on: router)
         try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
+        let birdWeather = try BirdWeatherService(dataDirectory: configuration.dataDirectory, settings: configuration.birdWeather, jobs: jobs,
+                                                 jobStore: store, log: log)
+        self.birdWeather = birdWeather
+        BirdWeatherRoutes(service: birdWeather, configuration: configuration).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, originals: originals, retentionDays: configuration.retentionDays,
                                interval: configuration.janitorInterval, staleAfter: configuration.staleAfter, log: log)
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
-                                  consumer: "gateway", log: log)
+                                  consumer: "gateway", log: log, onRecorded: { try birdWeather.jobsEnded($0) })
     }
 
     /// Starts ingesting and serving.
@@ -63,6 +69,7 @@ final class Gateway: @unchecked Sendable {
         ingester.shutdown()
         janitor.shutdown()
         faceStore.close()
+        birdWeather.close()
         store.close()
         log.info("gateway stopped")
     }

@@ -23,6 +23,8 @@ struct GatewayConfiguration: Sendable {
     var syncTimeout = 20.0
     /// The face-identifier API (`ROOST_PANEL_*`, `ROOST_FACE_*`).
     var faceID = FaceIDSettings()
+    /// The BirdWeather API (`ROOST_SOUNDSCAPE_*`, `ROOST_BIRDWEATHER_*`, the catalogue from `ROOST_MODELS_DIR`).
+    var birdWeather = BirdWeatherSettings()
 
     /// Bearer token for `/ops/*` and `/metrics` (`ROOST_OPS_TOKEN`; unset: those answer on loopback only).
     var opsToken: String? = nil
@@ -62,6 +64,7 @@ struct GatewayConfiguration: Sendable {
             Environment.fatal("ROOST_RESULT_CACHE must be owner, shared or off (got '\(cacheScope)')")
         }
         resultCache = scope
+        birdWeather = BirdWeatherSettings(env: env)
         opsToken = env.values["ROOST_OPS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -31,7 +31,18 @@ final class Router: @unchecked Sendable {
         /// The handler.
         let handler: Handler
         fileprivate let segments: [Segment]
+
+        /// What the access log shows for a request to this route: its path, or the pattern when
+        /// the path carries a secret (a parameter named in `Router.secretParameters`).
+        func loggedPath(_ path: String) -> String {
+            segments.contains { if case let .parameter(name) = $0 { return Router.secretParameters.contains(name) }; return false }
+                ? pattern : path
+        }
     }
+
+    /// Path parameters that are credentials or capability names (BirdWeather station tokens,
+    /// soundscape file keys): never written to logs.
+    static let secretParameters: Set<String> = ["token", "file"]
 
     fileprivate enum Segment: Sendable, Equatable {
         case literal(String)

@@ -17,9 +17,14 @@ final class ResultIngester: @unchecked Sendable {
     private let log: Log
     private var session: JobQueue?
     private var thread: ServiceThread?
+    private let onRecorded: (@Sendable ([String]) throws -> Void)?
 
-    /// Creates the ingester; `start()` runs it.
-    init(store: JobStore, waiters: JobWaiters, endpoint: RedisEndpoint, settings: QueueSettings, consumer: String, log: Log) {
+    /// Creates the ingester; `start()` runs it. `onRecorded` is called with the ids of the jobs
+    /// that ended in each recorded batch, before the batch is acknowledged (so it runs again for
+    /// that batch after a crash: it must be idempotent; when it throws, the batch is read again).
+    init(store: JobStore, waiters: JobWaiters, endpoint: RedisEndpoint, settings: QueueSettings, consumer: String, log: Log,
+         onRecorded: (@Sendable ([String]) throws -> Void)? = nil) {
+        self.onRecorded = onRecorded
         self.store = store
         self.waiters = waiters
         self.endpoint = endpoint
@@ -77,6 +82,8 @@ final class ResultIngester: @unchecked Sendable {
             rows.append(row)
         }
         _ = try store.applyUpdates(rows)
+        let ended = rows.filter { JobState(rawValue: $0.state)?.isTerminal == true }.map(\.id)
+        if let onRecorded, !ended.isEmpty { try onRecorded(ended) }
     }
 
     /// True when the job belongs to the face-identifier panel (its owner, recorded at acceptance).

@@ -31,7 +31,7 @@ extension JobStore {
         FaceIDStore.migration,
         JobStore.inputsMigration,
         JobStore.cacheMigration,
-        // 5: BirdWeather (branch birdweather).
+        BirdWeatherStore.migration,
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

@@ -84,7 +84,7 @@ final class HTTPConnection: @unchecked Sendable {
                 return error.response
             } catch {
                 context.log.error("handler failed", [("route", .string(route.name)), ("method", .string(head.method)),
-                                                     ("path", .string(head.decodedTarget.path)), ("error", .string(String(describing: error)))])
+                                                     ("path", .string(route.loggedPath(head.decodedTarget.path))), ("error", .string(String(describing: error)))])
                 return HTTPError.internal().response
             }
         }
@@ -144,13 +144,14 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func report(head: HTTPRequestHead?, match: Router.Match?, status: Int, bytesIn: Int, bytesOut: Int, startedAt: MonotonicDeadline?) {
         let route: String
+        var path = head?.decodedTarget.path ?? ""
         switch match {
-        case let .found(r, _)?: route = r.name
+        case let .found(r, _)?: route = r.name; path = r.loggedPath(path)
         case .notFound?, .methodNotAllowed?: route = "unmatched"
         case nil: route = head == nil ? "invalid" : "unmatched"
         }
         let duration = startedAt.map { MonotonicDeadline.now().seconds - $0.seconds } ?? 0
-        context.record(RequestRecord(route: route, method: head?.method ?? "", path: head?.decodedTarget.path ?? "",
+        context.record(RequestRecord(route: route, method: head?.method ?? "", path: path,
                                      status: status, bytesIn: bytesIn, bytesOut: bytesOut, duration: duration,
                                      remoteAddress: socket.remoteAddress))
     }
