@@ -83,7 +83,7 @@ struct BirdWeatherRoutes {
         if p.value("lastName") != nil { user.lastName = errors.name("lastName", p.nonBlank("lastName"), required: false) }
         try errors.check()
         let hash = password.map { SecretHash.make($0, iterations: service.settings.passwordIterations) }
-        guard try service.store.updateUser(user, passwordHash: hash) else { throw BirdWeatherError.invalid("email", "has already been taken") }
+        guard try service.store.updateUser(user, passwordHash: hash, keepingTokenSHA256: StationTokens.digest(token)) else { throw BirdWeatherError.invalid("email", "has already been taken") }
         return .json(200, ["success": true, "user": try service.userJSON(user, token: token)])
     }
 

@@ -134,7 +134,8 @@ final class BirdWeatherService: Sendable {
         }
         guard result.shows == "bird" else {
             _ = try store.finishPhoto(id: photo.id, status: "no_bird", label: result.label, probability: result.probability,
-                                      message: "the photo shows a \(result.shows) (\(result.label)), not a bird", detection: nil)
+                                      message: result.shows == "other" ? "the photo shows \(result.label), not a bird"
+                                          : "the photo shows a \(result.shows) (\(result.label)), not a bird", detection: nil)
             return
         }
         guard let index = result.classIndex, let speciesID = catalogue.imageNetSpecies[index], let species = catalogue.species(id: speciesID) else {

@@ -54,7 +54,8 @@ struct DetectionConfiguration: Sendable {
 
     /// The score of a detection.
     static func score(confidence: Double, probability: Double?) -> Double {
-        10 * confidence * (0.95 + 0.05 * (probability ?? 0))
+        // Rounded to 10 decimals, so that float noise (7.301699999999999) does not reach clients.
+        (10 * confidence * (0.95 + 0.05 * (probability ?? 0)) * 1e10).rounded() / 1e10
     }
 
     /// The certainty bucket of `score`.

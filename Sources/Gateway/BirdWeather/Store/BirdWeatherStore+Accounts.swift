@@ -75,8 +75,9 @@ extension BirdWeatherStore {
         }
     }
 
-    /// Saves changed fields; `passwordHash` nil keeps the password. Nil when the email belongs to another user.
-    func updateUser(_ user: BWUser, passwordHash: String?, now: Double = Clock.now()) throws -> Bool {
+    /// Saves changed fields; `passwordHash` nil keeps the password. A new password ends every
+    /// session but the one with `keepingTokenSHA256`. False when the email belongs to another user.
+    func updateUser(_ user: BWUser, passwordHash: String?, keepingTokenSHA256: String, now: Double = Clock.now()) throws -> Bool {
         try withConnection { db in
             try db.transaction {
                 if try db.scalarInt("SELECT id FROM bw_users WHERE email = ? AND id <> ?", [.text(user.email), .integer(Int64(user.id))]) != nil {
@@ -87,6 +88,10 @@ extension BirdWeatherStore {
                         password_hash = COALESCE(?, password_hash), updated_at = ? WHERE id = ?
                     """, [.text(user.email), SQLiteValue(user.firstName), SQLiteValue(user.lastName), .text(user.displayName),
                           SQLiteValue(passwordHash), .real(now), .integer(Int64(user.id))])
+                if passwordHash != nil {
+                    _ = try db.run("DELETE FROM bw_user_tokens WHERE user_id = ? AND token_sha256 <> ?",
+                                   [.integer(Int64(user.id)), .text(keepingTokenSHA256)])
+                }
                 return true
             }
         }
