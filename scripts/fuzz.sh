@@ -11,6 +11,7 @@
 #   jpeg       Sources/Shared/Imaging/JPEG*      Swift marker walk + libjpeg-turbo through Sources/CJPEG
 #   onnx       Sources/Worker/Inference/Onnx     protobuf reader and ONNX model decoder
 #   json       Sources/Shared/Support/JSON.swift parser and serialiser round trip
+#   png        Sources/Shared/Compression, Sources/Shared/Imaging/PNG   inflate, gzip and the PNG decoder
 #
 # No SwiftPM: each harness is compiled by swiftc with `-sanitize=fuzzer,address` together with the
 # source files it tests (internal types included), against a small `Shared` module built from
@@ -28,13 +29,13 @@ cd "$root"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 FUZZ_DIR="${FUZZ_DIR:-${ROOST_CACHE_DIR:-$HOME/.cache/roost}/fuzz}"
 build="$FUZZ_DIR/build"
-all_targets=(http multipart jpeg onnx json)
+all_targets=(http multipart jpeg onnx json png)
 
 # The longest input each target is given: a request or form a little past the parsers' limits,
 # a small photo, yunet (122 KB, the smallest real model), a JSON body.
 max_len() {
     case "$1" in
-        http) echo 8192 ;; multipart) echo 16384 ;; jpeg) echo 32768 ;; onnx) echo 131072 ;; json) echo 4096 ;;
+        http) echo 8192 ;; multipart) echo 16384 ;; jpeg) echo 32768 ;; onnx) echo 131072 ;; json) echo 4096 ;; png) echo 65536 ;;
     esac
 }
 
@@ -82,6 +83,14 @@ build_target() {
             build_shared "$dir" Sources/Shared/Support/JSON.swift
             swiftc "${swift_flags[@]}" -module-name FuzzJSON -I "$dir" \
                 fuzz/json/main.swift "$dir/Shared.o" -o "$build/fuzz-json" ;;
+        png)
+            mkdir -p "$build/CJPEG"
+            printf 'module CJPEG {\n    header "%s"\n    export *\n}\n' "$root/Sources/CJPEG/include/cjpeg.h" \
+                > "$build/CJPEG/module.modulemap"
+            clang -O2 -g -fsanitize=fuzzer-no-link,address -I Sources/CJPEG/include -c Sources/CJPEG/shim.c -o "$dir/shim.o"
+            build_shared "$dir" Sources/Shared/Imaging/*.swift Sources/Shared/Imaging/PNG/*.swift Sources/Shared/Compression/*.swift
+            swiftc "${swift_flags[@]}" -module-name FuzzPNG -I "$dir" -I "$build/CJPEG" \
+                fuzz/png/main.swift "$dir/Shared.o" "$dir/shim.o" -ljpeg -o "$build/fuzz-png" ;;
         *) echo "fuzz: unknown target $target (targets: ${all_targets[*]})" >&2; exit 2 ;;
     esac
 }
@@ -156,6 +165,16 @@ PY
             seed "$seeds/escapes" '["\\u00e9\\ud83d\\ude00\\n\\t\\"\\\\\\/","\\u0000", "caf\xc3\xa9", -0.0, 1e308, -12345678901234567890, 3.14159e-5, true, false, null]'
             seed "$seeds/nested" '{"a":{"b":{"c":[[[{"d":[1,[2,[3,{}]]]}]]]}},"e":[]}'
             seed "$seeds/login" '  {\r\n\t"email" : "a@b.c" , "password":"p\\u0041ss" }  '
+            ;;
+        png)
+            # Odd first byte: a PNG (the harness recomputes chunk CRCs); even: raw DEFLATE (and gzip).
+            # The small fixtures cover every colour type, depth and interlacing (scripts/make_png_fixtures.py).
+            for f in .cache/fixtures/png/camera-*.png; do
+                [ "$(stat -c %s "$f")" -le 65000 ] || continue
+                { printf '\x01'; cat "$f"; } > "$seeds/$(basename "$f")"
+            done
+            printf '\x00' > "$seeds/deflate-stored"; printf '\x01\x05\x00\xfa\xffhello' >> "$seeds/deflate-stored"
+            { printf '\x02'; python3 -c 'import sys, zlib; c = zlib.compressobj(9, zlib.DEFLATED, -15); sys.stdout.buffer.write(c.compress(b"roost " * 500 + bytes(range(256))) + c.flush())'; } > "$seeds/deflate-dynamic"
             ;;
     esac
 }
