@@ -50,14 +50,8 @@ extension BirdWeatherStore {
             var values: [SQLiteValue] = [.integer(Int64(stationID))]
             Self.addFilters(q, table: "d", to: &conditions, &values)
             if let speciesID = q.speciesID { conditions.append("d.species_id = ?"); values.append(.integer(Int64(speciesID))) }
-            if let cursor = q.cursor {
-                guard let at = try db.query("SELECT timestamp FROM bw_detections WHERE id = ? AND station_id = ?",
-                                            [.integer(Int64(cursor)), .integer(Int64(stationID))], row: { $0.double(at: 0) }).first else {
-                    throw BirdWeatherError.invalid("cursor", "is not a detection of this station")
-                }
-                conditions.append("(d.timestamp, d.id) \(q.ascending ? ">" : "<") (?, ?)")
-                values += [.real(at), .integer(Int64(cursor))]
-            }
+            try Self.addCursor(q, table: "bw_detections", alias: "d", what: "detection", stationID: stationID, db: db,
+                               to: &conditions, &values)
             let direction = q.ascending ? "ASC" : "DESC"
             values.append(.integer(Int64(q.limit)))
             return try db.query("""
@@ -131,6 +125,19 @@ extension BirdWeatherStore {
                              latest: BirdWeatherTime(epoch: s.double(at: 6), offset: Int(s.int64(at: 7))))
             }
         }
+    }
+
+    /// Adds the condition "after the cursor row in (timestamp, id) order" on `alias`; the cursor
+    /// must be one of the station's rows of `table`, else 422.
+    static func addCursor(_ q: BWListQuery, table: String, alias: String, what: String, stationID: Int, db: SQLiteConnection,
+                          to conditions: inout [String], _ values: inout [SQLiteValue]) throws {
+        guard let cursor = q.cursor else { return }
+        guard let at = try db.query("SELECT timestamp FROM \(table) WHERE id = ? AND station_id = ?",
+                                    [.integer(Int64(cursor)), .integer(Int64(stationID))], row: { $0.double(at: 0) }).first else {
+            throw BirdWeatherError.invalid("cursor", "is not a \(what) of this station")
+        }
+        conditions.append("(\(alias).timestamp, \(alias).id) \(q.ascending ? ">" : "<") (?, ?)")
+        values += [.real(at), .integer(Int64(cursor))]
     }
 
     /// Adds `from`/`to` (inclusive) conditions on `table.timestamp`.

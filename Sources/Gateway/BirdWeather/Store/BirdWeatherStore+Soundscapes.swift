@@ -43,14 +43,8 @@ extension BirdWeatherStore {
                 conditions.append("EXISTS (SELECT 1 FROM bw_detections d WHERE d.soundscape_id = s.id AND d.species_id = ? AND d.listed = 1)")
                 values.append(.integer(Int64(speciesID)))
             }
-            if let cursor = q.cursor {
-                guard let at = try db.query("SELECT timestamp FROM bw_soundscapes WHERE id = ? AND station_id = ?",
-                                            [.integer(Int64(cursor)), .integer(Int64(stationID))], row: { $0.double(at: 0) }).first else {
-                    throw BirdWeatherError.invalid("cursor", "is not a soundscape of this station")
-                }
-                conditions.append("(s.timestamp, s.id) \(q.ascending ? ">" : "<") (?, ?)")
-                values += [.real(at), .integer(Int64(cursor))]
-            }
+            try Self.addCursor(q, table: "bw_soundscapes", alias: "s", what: "soundscape", stationID: stationID, db: db,
+                               to: &conditions, &values)
             let direction = q.ascending ? "ASC" : "DESC"
             values.append(.integer(Int64(q.limit)))
             let columns = Self.soundscapeColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespaces) }
