@@ -13,6 +13,8 @@ final class Gateway: @unchecked Sendable {
     let faceStore: FaceIDStore
     /// The BirdWeather API: its store (another connection to the same file), catalogue and files.
     let birdWeather: BirdWeatherService
+    /// TheDogAPI: its store (another connection to the same file) and image files.
+    let dogAPI: DogAPIService
     let server: HTTPServer
     private let ingester: ResultIngester
     private let waiters: JobWaiters
@@ -46,11 +48,17 @@ final class Gateway: @unchecked Sendable {
                                                  jobStore: store, log: log)
         self.birdWeather = birdWeather
         BirdWeatherRoutes(service: birdWeather, configuration: configuration).register(on: router)
+        let dogAPI = try DogAPIService(dataDirectory: configuration.dataDirectory, jobs: jobs, jobStore: store, log: log)
+        self.dogAPI = dogAPI
+        DogAPIRoutes(service: dogAPI, configuration: configuration, access: OpsAccess(token: configuration.opsToken)).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, originals: originals, retentionDays: configuration.retentionDays,
                                interval: configuration.janitorInterval, staleAfter: configuration.staleAfter, log: log)
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
-                                  consumer: "gateway", log: log, onRecorded: { try birdWeather.jobsEnded($0) })
+                                  consumer: "gateway", log: log, onRecorded: { ended in
+                                      try birdWeather.jobsEnded(ended)
+                                      try dogAPI.jobsEnded(ended)
+                                  })
     }
 
     /// Starts ingesting and serving.
@@ -70,6 +78,7 @@ final class Gateway: @unchecked Sendable {
         janitor.shutdown()
         faceStore.close()
         birdWeather.close()
+        dogAPI.close()
         store.close()
         log.info("gateway stopped")
     }

@@ -104,13 +104,7 @@ final class BirdWeatherService: Sendable {
     }
 
     /// The scheme and host soundscape URLs start with.
-    func baseURL(_ request: HTTPRequest) -> String {
-        if let configured = settings.publicURL { return configured }
-        let host = request.headers["host"] ?? ""
-        let safe = !host.isEmpty && host.utf8.count <= 255
-            && host.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || ".-:[]".utf8.contains($0) }
-        return "http://" + (safe ? host : "localhost")
-    }
+    func baseURL(_ request: HTTPRequest) -> String { request.publicBaseURL(configured: settings.publicURL) }
 
     // MARK: Station photos
 

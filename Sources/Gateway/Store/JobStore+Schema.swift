@@ -32,6 +32,8 @@ extension JobStore {
         JobStore.inputsMigration,
         JobStore.cacheMigration,
         BirdWeatherStore.migration,
+        // 6: reserved (ops dashboard branch).
+        DogAPIStore.migration,
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

@@ -1,0 +1,201 @@
+import Foundation
+import Shared
+
+/// Images: upload (multipart `file`, or `type=base64` with `image`), the review, and reading them back.
+extension DogAPIRoutes {
+    func registerImages(on router: Router) {
+        let limit = configuration.maxUploadBytes * 4 / 3 + 4096  // base64 bodies are a third larger
+        router.add("POST", "/v1/images/upload", bodyLimit: limit) { request in try DogAPIError.answering { try upload(request, wait: false) } }
+        router.add("POST", "/v1/images/upload-sync", bodyLimit: limit) { request in try DogAPIError.answering { try upload(request, wait: true) } }
+        router.add("GET", "/v1/images") { request in try DogAPIError.answering { try list(request) } }
+        router.add("GET", "/v1/images/") { request in try DogAPIError.answering { try list(request) } }
+        router.add("GET", "/v1/images/{id}") { request in try DogAPIError.answering { try show(request) } }
+        router.add("DELETE", "/v1/images/{id}") { request in try DogAPIError.answering { try delete(request) } }
+        router.add("GET", "/v1/images/{id}/status") { request in try DogAPIError.answering { try status(request) } }
+        router.add("GET", "/v1/images/{id}/analysis") { request in try DogAPIError.answering { try analysis(request) } }
+        router.add("GET", "/v1/images/{id}/labels") { request in try DogAPIError.answering { try labels(request) } }
+        router.add("GET", "/images/{file}") { request in try DogAPIError.answering { try file(request) } }
+    }
+
+    // MARK: Upload
+
+    private func upload(_ request: HTTPRequest, wait: Bool) throws -> HTTPResponse {
+        let account = try service.requireAccount(request)
+        let form = try UploadForm(request)
+        let upload = try ImageUpload.validate(form.bytes, filename: form.filename, maxPixels: configuration.maxImagePixels)
+        let speciesID = Int(form.field("species_id") ?? "") == 2 ? 2 : 1
+        let userBreeds = (form.field("breed_ids") ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            .filter { DogCatalogue.standard.breed(id: $0) != nil }
+        let owner = DogAPIService.owner(accountID: account.id)
+        let (record, _) = try service.jobs.submit(kind: JobKind.classify.rawValue, lane: try RequestIdentity.lane(request), image: upload,
+                                                  owner: owner, idempotencyKey: try RequestIdentity.idempotencyKey(request))
+        // The bytes, kept for as long as an image uses them (the job's copy goes with the job's retention).
+        service.files.pin(upload.sha256)
+        defer { service.files.unpin(upload.sha256) }
+        try service.files.save(upload.bytes, sha256: upload.sha256)
+        let now = Clock.now()
+        var image = DogImage(id: Self.newImageID(), accountID: account.id, subID: form.field("sub_id"), sha256: upload.sha256,
+                             mimeType: upload.bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg",
+                             width: upload.header.width, height: upload.header.height, originalFilename: form.filename,
+                             status: "to_be_reviewed", unsafeReasons: [], speciesID: speciesID, jobID: record.id, analysis: nil,
+                             breeds: userBreeds.map { ($0, nil, "user") }, createdAt: now, updatedAt: now)
+        try service.store.insertImage(image)
+        if record.state.isTerminal { image = try service.finishReview(image) }  // answered from the result cache
+        guard wait else { return .json(201, try document(image, request, links: true)) }
+        if !image.isReviewed {
+            _ = try service.jobs.waitForResult(id: record.id, requester: owner, timeout: configuration.syncTimeout)
+            image = try service.finishReview(try service.store.image(id: image.id) ?? image)
+        }
+        if image.status == "unsafe" { throw DogAPIError.badRequest("Classifcation failed: correct animal not found.") }
+        return .json(image.isReviewed ? 201 : 202, try document(image, request, links: true))
+    }
+
+    /// A new image id: 9 characters of `[0-9A-Za-z_-]`.
+    static func newImageID() -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-".utf8)
+        var generator = SystemRandomNumberGenerator()
+        return String(decoding: (0..<9).map { _ in alphabet[Int(generator.next() as UInt8) & 63] }, as: UTF8.self)
+    }
+
+    // MARK: Reading
+
+    /// The image `id` when the request's account owns it (admins see all), else 404.
+    private func ownedImage(_ request: HTTPRequest) throws -> (DogImage, DogAccount) {
+        let account = try service.requireAccount(request)
+        guard let id = request.pathParameters["id"], var image = try service.store.image(id: id),
+              image.accountID == account.id || account.isAdmin else { throw DogAPIError.notFound("Image not found") }
+        if !image.isReviewed { image = try service.finishReview(image) }
+        return (image, account)
+    }
+
+    private func show(_ request: HTTPRequest) throws -> HTTPResponse {
+        .json(200, try document(try ownedImage(request).0, request, links: false))
+    }
+
+    private func status(_ request: HTTPRequest) throws -> HTTPResponse {
+        let (image, _) = try ownedImage(request)
+        return .json(200, ["id": .string(image.id), "status": .string(image.status), "updated_at": .string(DogAPITime.format(image.updatedAt))])
+    }
+
+    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
+        let account = try service.requireAccount(request)
+        let (limit, page) = Self.paging(request)
+        let subID = request.queryValue("sub_id").flatMap { $0.isEmpty ? nil : $0 }
+        let ascending = request.queryValue("order")?.uppercased() == "ASC"
+        let (images, total) = try service.store.images(accountID: account.id, subID: subID, limit: limit, page: page, ascending: ascending)
+        return .json(200, .array(try images.map { try document($0, request, links: false) }),
+                     headers: Self.paginationHeaders(count: total, page: page, limit: limit))
+    }
+
+    private func delete(_ request: HTTPRequest) throws -> HTTPResponse {
+        let (image, _) = try ownedImage(request)
+        if let sha = try service.store.deleteImage(id: image.id) { service.removeUnusedFile(sha) }
+        return .json(200, ["message": "SUCCESS"])
+    }
+
+    /// The review as the service's analysis list: labels with confidences in percent.
+    private func analysis(_ request: HTTPRequest) throws -> HTTPResponse {
+        let (image, _) = try ownedImage(request)
+        guard image.isReviewed else { return .json(200, []) }
+        return .json(200, [["labels": .array(labelDocuments(image)), "moderation_labels": .array(image.unsafeReasons.map { .string($0) }),
+                            "vendor": "Roost (MobileNetV2 ImageNet classes; heuristic)", "image_id": .string(image.id),
+                            "created_at": .string(DogAPITime.format(image.updatedAt))]])
+    }
+
+    private func labels(_ request: HTTPRequest) throws -> HTTPResponse {
+        .json(200, .array(labelDocuments(try ownedImage(request).0)))
+    }
+
+    /// The classifier's top classes as labels (`Name`, `Confidence` in percent).
+    private func labelDocuments(_ image: DogImage) -> [JSON] {
+        let top = image.analysis.flatMap { try? JSON.parse($0) }?["top"]?.arrayValue ?? []
+        return top.map { entry in
+            ["Name": .string(entry["label"]?.stringValue ?? ""), "Confidence": .double(((entry["probability"]?.doubleValue ?? 0) * 1e6).rounded() / 1e4),
+             "Instances": [], "Parents": []]
+        }
+    }
+
+    /// The image's bytes, at the URL its documents give: public by its unguessable id, like the
+    /// real service's CDN; immutable.
+    private func file(_ request: HTTPRequest) throws -> HTTPResponse {
+        let parts = (request.pathParameters["file"] ?? "").split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let image = try service.store.image(id: String(parts[0])), image.fileExtension == parts[1],
+              let bytes = service.files.load(sha256: image.sha256) else { throw DogAPIError.notFound("Image not found") }
+        let etag = "\"\(image.sha256)\""
+        let headers = [("Content-Type", image.mimeType), ("Cache-Control", "public, max-age=31536000, immutable"), ("ETag", etag)]
+        if request.headers["if-none-match"]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+            return HTTPResponse(status: 304, headers: Array(headers.dropFirst()))
+        }
+        return HTTPResponse(status: 200, headers: headers, body: bytes)
+    }
+
+    // MARK: Documents
+
+    /// The image document: the upload response's members (API-NOTES), the seed's, and Roost's review fields.
+    func document(_ image: DogImage, _ request: HTTPRequest, links: Bool) throws -> JSON {
+        let base = request.publicBaseURL(configured: nil)
+        let breeds: [JSON] = image.breeds.compactMap { breed in DogCatalogue.standard.breed(id: breed.id)?.json }
+        var members: [(String, JSON)] = [
+            ("id", .string(image.id)), ("url", .string("\(base)/images/\(image.id).\(image.fileExtension)")),
+            ("sub_id", image.subID.map { .string($0) } ?? .null), ("width", .int(image.width)), ("height", .int(image.height)),
+            ("mime_type", .string(image.mimeType)), ("original_filename", image.originalFilename.map { .string($0) } ?? .null),
+            ("pending", .int(image.isReviewed ? 0 : 1)), ("approved", .int(image.status == "labelled" || image.status == "clean" ? 1 : 0)),
+            ("species_id", .string(String(image.speciesID))), ("breeds", .array(breeds)), ("categories", []),
+            ("unsafe_reasons", .array(image.unsafeReasons.map { .string($0) })), ("status", .string(image.status)),
+            ("created_at", .string(DogAPITime.format(image.createdAt))),
+        ]
+        if links { members.append(("links", ["status": .string("/v1/images/\(image.id)/status")])) }
+        return .object(members)
+    }
+}
+
+/// The upload request's image and fields: multipart (`file`, or `image` with `type=base64`), or a
+/// JSON / form body with `type=base64` and `image`; fields may also come in the query string.
+struct UploadForm {
+    /// The image bytes.
+    let bytes: [UInt8]
+    /// The client's file name.
+    let filename: String?
+    private let fields: [String: String]
+    private let query: [String: String]
+
+    /// Reads `request`; a missing or undecodable image is `400`.
+    init(_ request: HTTPRequest) throws {
+        query = request.query
+        let type = (request.headers["content-type"] ?? "").lowercased()
+        var fields: [String: String] = [:]
+        var file: MultipartPart?
+        if type.hasPrefix("multipart/") {
+            let parts = try MultipartForm.parse(body: request.body, contentType: request.headers["content-type"])
+            for part in parts where part.filename == nil && part.body.count <= 4096 { fields[part.name] = part.text }
+            file = parts.first(named: "file") ?? parts.first { $0.name == "image" && $0.filename != nil }
+            if file == nil, fields["image"] == nil, let big = parts.first(named: "image") { fields["image"] = big.text }
+        } else if type.hasPrefix("application/json") {
+            let json = (try? JSON.parse(request.body)) ?? .null
+            for (name, value) in json.objectValue ?? [] { if let text = value.stringValue { fields[name] = text } else if let n = value.intValue { fields[name] = String(n) } }
+        } else if type.hasPrefix("application/x-www-form-urlencoded") {
+            fields = PercentDecoding.formFields(String(decoding: request.body, as: UTF8.self))
+        }
+        self.fields = fields
+        if let file, !file.body.isEmpty {
+            bytes = file.body
+            filename = file.filename
+        } else if let text = fields["image"], (fields["type"] ?? query["type"])?.lowercased() == "base64" || file == nil {
+            // Data URLs (`data:image/png;base64,...`) are accepted too.
+            let payload = text.range(of: ";base64,").map { String(text[$0.upperBound...]) } ?? text
+            guard let data = Data(base64Encoded: payload.filter { !$0.isWhitespace }), !data.isEmpty else {
+                throw DogAPIError.badRequest("The 'image' field is not valid base64.")
+            }
+            bytes = [UInt8](data)
+            filename = fields["filename"]
+        } else {
+            throw DogAPIError.badRequest("No image was sent: add the file as multipart field 'file', or send type=base64 with 'image'.")
+        }
+    }
+
+    /// Field `name` from the body, else the query string; nil when absent or empty.
+    func field(_ name: String) -> String? {
+        let value = fields[name] ?? query[name]
+        return value?.isEmpty == false ? value : nil
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Shared
+
+/// TheDogAPI's logic between its routes and its store: who an API key is, image files, and
+/// turning finished review jobs into image statuses and breeds.
+final class DogAPIService: Sendable {
+    /// The tables.
+    let store: DogAPIStore
+    /// Uploaded images, content-addressed under `<data>/dogapi/images/` (kept while an image uses them).
+    let files: OriginalStore
+    let jobs: JobService
+    private let jobStore: JobStore
+    private let log: Log
+
+    /// Opens the store in `dataDirectory`'s database.
+    init(dataDirectory: URL, jobs: JobService, jobStore: JobStore, log: Log) throws {
+        self.jobs = jobs
+        self.jobStore = jobStore
+        self.log = log
+        store = try DogAPIStore(path: dataDirectory.appendingPathComponent("roost.sqlite").path)
+        files = try OriginalStore(directory: dataDirectory.appendingPathComponent("dogapi/images"))
+    }
+
+    /// Closes the store.
+    func close() { store.close() }
+
+    /// The API key of a request: `x-api-key`, or the `api_key` query parameter.
+    static func apiKey(_ request: HTTPRequest) -> String? {
+        let key = (request.headers["x-api-key"] ?? request.queryValue("api_key"))?.trimmingCharacters(in: .whitespaces)
+        return key?.isEmpty == false ? key : nil
+    }
+
+    /// The account of the request's key; nil when no key was sent; 401 for a key nobody has.
+    func account(_ request: HTTPRequest) throws -> DogAccount? {
+        guard let key = Self.apiKey(request) else { return nil }
+        guard let account = try store.account(keySHA256: SHA256.hexDigest(Array(key.utf8))) else { throw DogAPIError.authentication }
+        return account
+    }
+
+    /// The account of the request's key, or 401.
+    func requireAccount(_ request: HTTPRequest) throws -> DogAccount {
+        guard let account = try account(request) else { throw DogAPIError.authentication }
+        return account
+    }
+
+    /// Creates an account and returns it with its new key (shown once; only its SHA-256 is kept).
+    func createAccount(name: String, isAdmin: Bool) throws -> (DogAccount, key: String) {
+        let key = "live_" + StationTokens.random() + StationTokens.random()
+        let id = try store.createAccount(name: name, keySHA256: SHA256.hexDigest(Array(key.utf8)), isAdmin: isAdmin)
+        return (DogAccount(id: id, name: name, isAdmin: isAdmin), key)
+    }
+
+    /// The job owner of an account's review jobs.
+    static func owner(accountID: Int) -> String { "dogapi:account:\(accountID)" }
+
+    /// Reviews the images among `jobIDs` whose jobs ended (called by the ingester after each batch,
+    /// and by the image routes); idempotent.
+    func jobsEnded(_ jobIDs: [String]) throws {
+        for image in try store.imagesUnderReview(jobIDs: jobIDs) { try finishReview(image) }
+    }
+
+    /// Records `image`'s review when its job has ended; returns the image as it is now.
+    @discardableResult
+    func finishReview(_ image: DogImage) throws -> DogImage {
+        guard image.status == "to_be_reviewed", let row = try jobStore.job(id: image.jobID),
+              let state = JobState(rawValue: row.state), state.isTerminal else { return image }
+        let review: DogImageReview
+        if state == .succeeded, let text = row.resultJSON, let json = try? JSON.parse(text) {
+            review = DogImageReview(classifyResult: json, speciesID: image.speciesID) { DogCatalogue.standard.breed(forImageNetClass: $0)?.id }
+        } else {
+            review = DogImageReview(failure: row.errorMessage ?? "the review job ended \(state.rawValue)")
+        }
+        _ = try store.recordReview(imageID: image.id, review: review, analysis: row.resultJSON)
+        return try store.image(id: image.id) ?? image
+    }
+
+    /// Removes the file of `sha256` when no image uses it any more.
+    func removeUnusedFile(_ sha256: String) {
+        do {
+            _ = try files.removeIfUnpinned(sha256) { try !store.imageFileInUse(sha256: sha256) }
+        } catch {
+            log.warning("dogapi image file not removed", [("sha256", .string(sha256)), ("error", .string(String(describing: error)))])
+        }
+    }
+}
