@@ -48,7 +48,7 @@ final class Gateway: @unchecked Sendable {
                                                  jobStore: store, log: log)
         self.birdWeather = birdWeather
         BirdWeatherRoutes(service: birdWeather, configuration: configuration).register(on: router)
-        let dogAPI = try DogAPIService(dataDirectory: configuration.dataDirectory, jobs: jobs, jobStore: store, log: log)
+        let dogAPI = try DogAPIService(dataDirectory: configuration.dataDirectory, settings: configuration.dogAPI, jobs: jobs, jobStore: store, log: log)
         self.dogAPI = dogAPI
         DogAPIRoutes(service: dogAPI, configuration: configuration, access: OpsAccess(token: configuration.opsToken)).register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })

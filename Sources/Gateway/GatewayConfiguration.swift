@@ -25,6 +25,8 @@ struct GatewayConfiguration: Sendable {
     var faceID = FaceIDSettings()
     /// The BirdWeather API (`ROOST_SOUNDSCAPE_*`, `ROOST_BIRDWEATHER_*`, the catalogue from `ROOST_MODELS_DIR`).
     var birdWeather = BirdWeatherSettings()
+    /// TheDogAPI (`ROOST_DOGAPI_*`).
+    var dogAPI = DogAPISettings()
 
     /// Bearer token for `/ops/*` and `/metrics` (`ROOST_OPS_TOKEN`; unset: those answer on loopback only).
     var opsToken: String? = nil
@@ -65,6 +67,7 @@ struct GatewayConfiguration: Sendable {
         }
         resultCache = scope
         birdWeather = BirdWeatherSettings(env: env)
+        dogAPI = DogAPISettings(env: env)
         opsToken = env.values["ROOST_OPS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -5,22 +5,24 @@ import Shared
 extension DogAPIRoutes {
     func registerImages(on router: Router) {
         let limit = configuration.maxUploadBytes * 4 / 3 + 4096  // base64 bodies are a third larger
-        router.add("POST", "/v1/images/upload", bodyLimit: limit) { request in try DogAPIError.answering { try upload(request, wait: false) } }
-        router.add("POST", "/v1/images/upload-sync", bodyLimit: limit) { request in try DogAPIError.answering { try upload(request, wait: true) } }
-        router.add("GET", "/v1/images") { request in try DogAPIError.answering { try list(request) } }
-        router.add("GET", "/v1/images/") { request in try DogAPIError.answering { try list(request) } }
-        router.add("GET", "/v1/images/{id}") { request in try DogAPIError.answering { try show(request) } }
-        router.add("DELETE", "/v1/images/{id}") { request in try DogAPIError.answering { try delete(request) } }
-        router.add("GET", "/v1/images/{id}/status") { request in try DogAPIError.answering { try status(request) } }
-        router.add("GET", "/v1/images/{id}/analysis") { request in try DogAPIError.answering { try analysis(request) } }
-        router.add("GET", "/v1/images/{id}/labels") { request in try DogAPIError.answering { try labels(request) } }
+        add(router, "POST", "/v1/images/upload", key: .required, bodyLimit: limit) { try upload($0, $1!, wait: false) }
+        add(router, "POST", "/v1/images/upload-sync", key: .required, bodyLimit: limit) { try upload($0, $1!, wait: true) }
+        add(router, "GET", "/v1/images", key: .required) { try list($0, $1!) }
+        add(router, "GET", "/v1/images/", key: .required) { try list($0, $1!) }
+        add(router, "GET", "/v1/images/{id}", key: .required) { .json(200, try document(try ownedImage($0, $1!), $0, links: false)) }
+        add(router, "DELETE", "/v1/images/{id}", key: .required) { try delete($0, $1!) }
+        add(router, "GET", "/v1/images/{id}/status", key: .required) { try status($0, $1!) }
+        add(router, "GET", "/v1/images/{id}/analysis", key: .required) { try analysis($0, $1!) }
+        add(router, "GET", "/v1/images/{id}/labels", key: .required) { .json(200, .array(labelDocuments(try ownedImage($0, $1!)))) }
         router.add("GET", "/images/{file}") { request in try DogAPIError.answering { try file(request) } }
     }
 
     // MARK: Upload
 
-    private func upload(_ request: HTTPRequest, wait: Bool) throws -> HTTPResponse {
-        let account = try service.requireAccount(request)
+    private func upload(_ request: HTTPRequest, _ account: DogAccount, wait: Bool) throws -> HTTPResponse {
+        guard try service.store.imageCount(accountID: account.id) < service.uploadQuota else {
+            throw DogAPIError.forbidden("UPLOAD_QUOTA_EXCEEDED - this account may keep \(service.uploadQuota) images; delete some first")
+        }
         let form = try UploadForm(request)
         let upload = try ImageUpload.validate(form.bytes, filename: form.filename, maxPixels: configuration.maxImagePixels)
         let speciesID = Int(form.field("species_id") ?? "") == 2 ? 2 : 1
@@ -60,25 +62,19 @@ extension DogAPIRoutes {
     // MARK: Reading
 
     /// The image `id` when the request's account owns it (admins see all), else 404.
-    private func ownedImage(_ request: HTTPRequest) throws -> (DogImage, DogAccount) {
-        let account = try service.requireAccount(request)
+    func ownedImage(_ request: HTTPRequest, _ account: DogAccount) throws -> DogImage {
         guard let id = request.pathParameters["id"], var image = try service.store.image(id: id),
               image.accountID == account.id || account.isAdmin else { throw DogAPIError.notFound("Image not found") }
         if !image.isReviewed { image = try service.finishReview(image) }
-        return (image, account)
+        return image
     }
 
-    private func show(_ request: HTTPRequest) throws -> HTTPResponse {
-        .json(200, try document(try ownedImage(request).0, request, links: false))
-    }
-
-    private func status(_ request: HTTPRequest) throws -> HTTPResponse {
-        let (image, _) = try ownedImage(request)
+    private func status(_ request: HTTPRequest, _ account: DogAccount) throws -> HTTPResponse {
+        let image = try ownedImage(request, account)
         return .json(200, ["id": .string(image.id), "status": .string(image.status), "updated_at": .string(DogAPITime.format(image.updatedAt))])
     }
 
-    private func list(_ request: HTTPRequest) throws -> HTTPResponse {
-        let account = try service.requireAccount(request)
+    private func list(_ request: HTTPRequest, _ account: DogAccount) throws -> HTTPResponse {
         let (limit, page) = Self.paging(request)
         let subID = request.queryValue("sub_id").flatMap { $0.isEmpty ? nil : $0 }
         let ascending = request.queryValue("order")?.uppercased() == "ASC"
@@ -87,23 +83,19 @@ extension DogAPIRoutes {
                      headers: Self.paginationHeaders(count: total, page: page, limit: limit))
     }
 
-    private func delete(_ request: HTTPRequest) throws -> HTTPResponse {
-        let (image, _) = try ownedImage(request)
+    private func delete(_ request: HTTPRequest, _ account: DogAccount) throws -> HTTPResponse {
+        let image = try ownedImage(request, account)
         if let sha = try service.store.deleteImage(id: image.id) { service.removeUnusedFile(sha) }
         return .json(200, ["message": "SUCCESS"])
     }
 
     /// The review as the service's analysis list: labels with confidences in percent.
-    private func analysis(_ request: HTTPRequest) throws -> HTTPResponse {
-        let (image, _) = try ownedImage(request)
+    private func analysis(_ request: HTTPRequest, _ account: DogAccount) throws -> HTTPResponse {
+        let image = try ownedImage(request, account)
         guard image.isReviewed else { return .json(200, []) }
         return .json(200, [["labels": .array(labelDocuments(image)), "moderation_labels": .array(image.unsafeReasons.map { .string($0) }),
                             "vendor": "Roost (MobileNetV2 ImageNet classes; heuristic)", "image_id": .string(image.id),
                             "created_at": .string(DogAPITime.format(image.updatedAt))]])
-    }
-
-    private func labels(_ request: HTTPRequest) throws -> HTTPResponse {
-        .json(200, .array(labelDocuments(try ownedImage(request).0)))
     }
 
     /// The classifier's top classes as labels (`Name`, `Confidence` in percent).
@@ -133,10 +125,9 @@ extension DogAPIRoutes {
 
     /// The image document: the upload response's members (API-NOTES), the seed's, and Roost's review fields.
     func document(_ image: DogImage, _ request: HTTPRequest, links: Bool) throws -> JSON {
-        let base = request.publicBaseURL(configured: nil)
         let breeds: [JSON] = image.breeds.compactMap { breed in DogCatalogue.standard.breed(id: breed.id)?.json }
         var members: [(String, JSON)] = [
-            ("id", .string(image.id)), ("url", .string("\(base)/images/\(image.id).\(image.fileExtension)")),
+            ("id", .string(image.id)), ("url", .string(Self.imageURL(image, request))),
             ("sub_id", image.subID.map { .string($0) } ?? .null), ("width", .int(image.width)), ("height", .int(image.height)),
             ("mime_type", .string(image.mimeType)), ("original_filename", image.originalFilename.map { .string($0) } ?? .null),
             ("pending", .int(image.isReviewed ? 0 : 1)), ("approved", .int(image.status == "labelled" || image.status == "clean" ? 1 : 0)),

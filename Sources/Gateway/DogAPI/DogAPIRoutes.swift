@@ -12,10 +12,43 @@ struct DogAPIRoutes {
     let configuration: GatewayConfiguration
     let access: OpsAccess
 
+    /// Whether a route needs an API key.
+    enum KeyUse {
+        /// 401 without one.
+        case required
+        /// Served without one too (public data only).
+        case optional
+    }
+
     /// Adds the routes to `router`.
     func register(on router: Router) {
         router.add("POST", "/v1/admin/accounts", access.guarded(GatewayError.guarded { request in try createAccount(request) }))
+        registerSearch(on: router)  // before `/v1/images/{id}`, which would match `search`
         registerImages(on: router)
+        registerCommunity(on: router)
+        registerAccounts(on: router)
+    }
+
+    /// Registers a TheDogAPI route: resolves the key's account (401 when required and missing, or
+    /// unknown), counts the request against the rate limit (429 past it), answers errors in the
+    /// service's shapes and adds the rate-limit headers to every answer.
+    func add(_ router: Router, _ method: String, _ path: String, key: KeyUse, bodyLimit: Int? = nil,
+             _ handler: @escaping @Sendable (HTTPRequest, DogAccount?) throws -> HTTPResponse) {
+        router.add(method, path, bodyLimit: bodyLimit) { request in
+            var headers: [(String, String)] = []
+            var response = try DogAPIError.answering {
+                let account = try service.account(request)
+                if key == .required, account == nil { throw DogAPIError.authentication }
+                let counted = service.rateLimiter.take(account.map { "a:\($0.id)" } ?? "i:" + RequestIdentity.host(ofRemoteAddress: request.remoteAddress))
+                headers = counted.headers
+                guard counted.allowed else {
+                    throw DogAPIError.rateLimited(headers: [], message: "RATE_LIMIT_EXCEEDED - too many requests, try again in \(counted.headers.first { $0.0 == "ratelimit-reset" }?.1 ?? "60") seconds")
+                }
+                return try handler(request, account)
+            }
+            response.headers += headers
+            return response
+        }
     }
 
     /// `{name, admin?}` → `201 {id, name, is_admin, api_key}`; the key is shown only here.

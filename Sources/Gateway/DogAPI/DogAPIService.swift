@@ -9,12 +9,18 @@ final class DogAPIService: Sendable {
     /// Uploaded images, content-addressed under `<data>/dogapi/images/` (kept while an image uses them).
     let files: OriginalStore
     let jobs: JobService
+    /// Requests per minute per key (`ROOST_DOGAPI_RATE_LIMIT`).
+    let rateLimiter: DogAPIRateLimiter
+    /// Images an account may keep (`ROOST_DOGAPI_UPLOAD_QUOTA`).
+    let uploadQuota: Int
     private let jobStore: JobStore
     private let log: Log
 
     /// Opens the store in `dataDirectory`'s database.
-    init(dataDirectory: URL, jobs: JobService, jobStore: JobStore, log: Log) throws {
+    init(dataDirectory: URL, settings: DogAPISettings, jobs: JobService, jobStore: JobStore, log: Log) throws {
         self.jobs = jobs
+        rateLimiter = DogAPIRateLimiter(limit: settings.rateLimit)
+        uploadQuota = settings.uploadQuota
         self.jobStore = jobStore
         self.log = log
         store = try DogAPIStore(path: dataDirectory.appendingPathComponent("roost.sqlite").path)
@@ -34,12 +40,6 @@ final class DogAPIService: Sendable {
     func account(_ request: HTTPRequest) throws -> DogAccount? {
         guard let key = Self.apiKey(request) else { return nil }
         guard let account = try store.account(keySHA256: SHA256.hexDigest(Array(key.utf8))) else { throw DogAPIError.authentication }
-        return account
-    }
-
-    /// The account of the request's key, or 401.
-    func requireAccount(_ request: HTTPRequest) throws -> DogAccount {
-        guard let account = try account(request) else { throw DogAPIError.authentication }
         return account
     }
 

@@ -3,7 +3,8 @@ import Shared
 /// TheDogAPI tables. The migration is listed in `JobStore.migrations`, so the gateway database
 /// has one numbered history; `DogAPIStore` opens its own connection to the file.
 extension DogAPIStore {
-    /// Migration 7: accounts (API keys as SHA-256 only), images and their breeds.
+    /// Migration 7: accounts (API keys as SHA-256 only), images and their breeds, votes,
+    /// favourites (unique per account, image and sub_id) and public requests.
     static let migration = Migration(version: 7, name: "create thedogapi tables", sql: """
         CREATE TABLE dog_accounts (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -26,6 +27,7 @@ extension DogAPIStore {
             species_id INTEGER NOT NULL DEFAULT 1,
             job_id TEXT NOT NULL,
             analysis TEXT,
+            is_public INTEGER NOT NULL DEFAULT 0,
             created_at REAL NOT NULL,
             updated_at REAL NOT NULL
         );
@@ -41,6 +43,36 @@ extension DogAPIStore {
             PRIMARY KEY (image_id, breed_id)
         );
         CREATE INDEX dog_image_breeds_breed ON dog_image_breeds (breed_id);
+        CREATE TABLE dog_votes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES dog_accounts (id) ON DELETE CASCADE,
+            image_id TEXT NOT NULL REFERENCES dog_images (id) ON DELETE CASCADE,
+            sub_id TEXT,
+            value INTEGER NOT NULL,
+            country_code TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE INDEX dog_votes_account ON dog_votes (account_id, id);
+        CREATE TABLE dog_favourites (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account_id INTEGER NOT NULL REFERENCES dog_accounts (id) ON DELETE CASCADE,
+            image_id TEXT NOT NULL REFERENCES dog_images (id) ON DELETE CASCADE,
+            sub_id TEXT,
+            created_at REAL NOT NULL
+        );
+        CREATE UNIQUE INDEX dog_favourites_unique ON dog_favourites (account_id, image_id, COALESCE(sub_id, ''));
+        CREATE TABLE dog_public_requests (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            image_id TEXT NOT NULL UNIQUE REFERENCES dog_images (id) ON DELETE CASCADE,
+            account_id INTEGER NOT NULL REFERENCES dog_accounts (id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('pending','approved','rejected')),
+            request_message TEXT,
+            admin_message TEXT,
+            actioned_by TEXT,
+            actioned_at REAL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        );
         """)
 
     /// Image columns in the order `DogImage(statement:)` reads them (`i` images); the last is the

@@ -73,6 +73,11 @@ final class DogAPIStore: @unchecked Sendable {
         }
     }
 
+    /// How many images the account keeps.
+    func imageCount(accountID: Int) throws -> Int {
+        try withConnection { db in try db.scalarInt("SELECT COUNT(*) FROM dog_images WHERE account_id = ?", [.integer(Int64(accountID))]) ?? 0 }
+    }
+
     /// Images still under review whose job is one of `jobIDs`.
     func imagesUnderReview(jobIDs: [String]) throws -> [DogImage] {
         guard !jobIDs.isEmpty else { return [] }
