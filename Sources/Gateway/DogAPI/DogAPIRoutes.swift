@@ -25,6 +25,7 @@ struct DogAPIRoutes {
         router.add("POST", "/v1/admin/accounts", access.guarded(GatewayError.guarded { request in try createAccount(request) }))
         registerSearch(on: router)  // before `/v1/images/{id}`, which would match `search`
         registerImages(on: router)
+        registerImageBreeds(on: router)
         registerCommunity(on: router)
         registerAccounts(on: router)
     }

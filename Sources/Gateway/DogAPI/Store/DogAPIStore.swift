@@ -73,6 +73,21 @@ final class DogAPIStore: @unchecked Sendable {
         }
     }
 
+    /// Tags image `imageID` with `breedID` (the owner's word: replaces a review's confidence).
+    func tagBreed(imageID: String, breedID: Int) throws {
+        try withConnection { db in
+            _ = try db.run("INSERT OR REPLACE INTO dog_image_breeds (image_id, breed_id, confidence, source) VALUES (?, ?, NULL, 'user')",
+                           [.text(imageID), .integer(Int64(breedID))])
+        }
+    }
+
+    /// Removes `breedID` from image `imageID`; false when it was not there.
+    func untagBreed(imageID: String, breedID: Int) throws -> Bool {
+        try withConnection { db in
+            try db.run("DELETE FROM dog_image_breeds WHERE image_id = ? AND breed_id = ?", [.text(imageID), .integer(Int64(breedID))]) > 0
+        }
+    }
+
     /// How many images the account keeps.
     func imageCount(accountID: Int) throws -> Int {
         try withConnection { db in try db.scalarInt("SELECT COUNT(*) FROM dog_images WHERE account_id = ?", [.integer(Int64(accountID))]) ?? 0 }
