@@ -156,3 +156,58 @@ const char *roost_jpeg_message(const roost_jpeg_decoder *decoder) { return decod
 int roost_jpeg_warning_count(const roost_jpeg_decoder *decoder) { return decoder->warnings; }
 
 int roost_jpeg_truncated(const roost_jpeg_decoder *decoder) { return decoder->truncated; }
+
+// ---- Encoding (image sizes made by the workers) ----
+
+typedef struct {
+    struct jpeg_compress_struct cinfo;  // first, so a j_common_ptr is also an encoder pointer
+    struct jpeg_error_mgr error;
+    jmp_buf jump;
+    unsigned char *buffer;              // on the heap with the rest: safe to read after longjmp
+    unsigned long size;
+    char message[JMSG_LENGTH_MAX];
+} roost_jpeg_encoder;
+
+static void on_encode_error(j_common_ptr cinfo) {
+    roost_jpeg_encoder *encoder = (roost_jpeg_encoder *)cinfo;
+    (*cinfo->err->format_message)(cinfo, encoder->message);
+    longjmp(encoder->jump, 1);
+}
+
+int roost_jpeg_encode_rgb(const unsigned char *pixels, int width, int height, size_t row_stride, int quality,
+                          unsigned char **out, unsigned long *out_size, char *message, size_t message_size) {
+    roost_jpeg_encoder *encoder = calloc(1, sizeof(roost_jpeg_encoder));
+    if (encoder == NULL) { snprintf(message, message_size, "out of memory"); return -1; }
+    encoder->cinfo.err = jpeg_std_error(&encoder->error);
+    encoder->error.error_exit = on_encode_error;
+    encoder->error.output_message = on_output_message;
+    if (setjmp(encoder->jump)) {
+        snprintf(message, message_size, "%s", encoder->message);
+        jpeg_destroy_compress(&encoder->cinfo);
+        free(encoder->buffer);
+        free(encoder);
+        return -1;
+    }
+    jpeg_create_compress(&encoder->cinfo);
+    jpeg_mem_dest(&encoder->cinfo, &encoder->buffer, &encoder->size);
+    encoder->cinfo.image_width = (JDIMENSION)width;
+    encoder->cinfo.image_height = (JDIMENSION)height;
+    encoder->cinfo.input_components = 3;
+    encoder->cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&encoder->cinfo);
+    jpeg_set_quality(&encoder->cinfo, quality, TRUE);
+    encoder->cinfo.optimize_coding = TRUE;
+    jpeg_start_compress(&encoder->cinfo, TRUE);
+    while (encoder->cinfo.next_scanline < encoder->cinfo.image_height) {
+        JSAMPROW row = (JSAMPROW)(pixels + (size_t)encoder->cinfo.next_scanline * row_stride);
+        jpeg_write_scanlines(&encoder->cinfo, &row, 1);
+    }
+    jpeg_finish_compress(&encoder->cinfo);
+    *out = encoder->buffer;
+    *out_size = encoder->size;
+    jpeg_destroy_compress(&encoder->cinfo);
+    free(encoder);
+    return 0;
+}
+
+void roost_jpeg_free(unsigned char *buffer) { free(buffer); }

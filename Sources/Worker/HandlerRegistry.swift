@@ -14,6 +14,7 @@ enum HandlerRegistry {
             switch JobKind(rawValue: name) {
             case .probe: handlers.append(ProbeHandler(maxPixels: configuration.maxImagePixels))
             case .noop: handlers.append(NoopHandler())
+            case .sizes: handlers.append(SizesHandler(maxPixels: configuration.maxImagePixels))
             case .sleep: handlers.append(SleepHandler())
             case .classify:
                 let (classifier, fingerprint) = models.classifier()

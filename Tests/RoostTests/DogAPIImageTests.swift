@@ -142,3 +142,49 @@ import Testing
         #expect(try client.get("/v1/images", headers: [("x-api-key", alice)]).headers["pagination-count"] == "3")
     }
 }
+
+/// Web sizes: a `sizes` worker makes them once per original; Roost serves them and drops them with the last image.
+@Suite(.serialized) struct DogAPISizesTests {
+    @Test func sizesAreMadeOnceServedAndRemovedWithTheImage() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "classify,sizes", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let client = try TestClient(port: cluster.httpPort)
+        let key = try #require(try client.request("POST", "/v1/admin/accounts", headers: [("Content-Type", "application/json")],
+                                                  body: Array(#"{"name": "sizes"}"#.utf8)).jsonBody["api_key"]?.stringValue)
+        let headers = [("x-api-key", key)]
+        let uploaded = try client.upload("/v1/images/upload", file: try Fixtures.bytes("dog"), headers: headers)
+        let id = try #require(uploaded.jsonBody["id"]?.stringValue)
+        var image = JSON.null
+        let made = waitUntil(timeout: 120, interval: 0.05) {
+            image = (try? client.get("/v1/images/\(id)", headers: headers).jsonBody) ?? .null
+            return image["sizes"]?["med"] != nil
+        }
+        #expect(made, "\(image) \(cluster.log("test-worker-1.log").suffix(2000))")
+        for (name, side) in [("thumb", 150), ("small", 320), ("med", 640)] {
+            let entry = try #require(image["sizes"]?[name])
+            let url = try #require(entry["url"]?.stringValue)
+            let served = try client.get(String(url[url.range(of: "/images/")!.lowerBound...]))
+            #expect(served.status == 200 && served.headers["content-type"] == "image/jpeg", "\(name)")
+            let decoded = try ImageDecoder.decode(served.body, options: DecodeOptions()).image
+            #expect(max(decoded.width, decoded.height) == side && decoded.width == entry["width"]?.intValue, "\(name): \(decoded.width)x\(decoded.height)")
+            #expect(abs(Double(decoded.width) / Double(decoded.height) - 768.0 / 576.0) < 0.02)
+        }
+        // Search asks for a size by name; a second image of the same photo needs no new job.
+        #expect(waitUntil(timeout: 60) { (try? client.get("/v1/images/\(id)/status", headers: headers).jsonBody["status"]?.stringValue) == "labelled" })
+        let found = try client.get("/v1/images/search?size=small&order=ASC", headers: headers).jsonBody
+        #expect(found[0]?["url"]?.stringValue?.hasSuffix("/images/small/\(id).jpg") == true, "\(found)")
+        let again = try client.upload("/v1/images/upload", file: try Fixtures.bytes("dog"), headers: headers)
+        #expect(again.jsonBody["sizes"]?["thumb"] != nil, "\(again.text)")
+        // Deleting both images removes the original and every size from disk.
+        let folder = cluster.directory.appendingPathComponent("data/dogapi/images").path
+        let files = { (try? FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.contains("/") && !$0.contains("/.") }.count) ?? -1 }
+        #expect(files() == 4)
+        for image in [id, try #require(again.jsonBody["id"]?.stringValue)] {
+            #expect(try client.request("DELETE", "/v1/images/\(image)", headers: headers).status == 200)
+        }
+        #expect(files() == 0)
+        #expect(try client.get("/images/thumb/\(id).jpg").status == 404)
+    }
+}

@@ -48,4 +48,12 @@ int roost_jpeg_warning_count(const roost_jpeg_decoder *decoder);
 /// 1 when the data ended before the image did (libjpeg's "Premature end of JPEG file").
 int roost_jpeg_truncated(const roost_jpeg_decoder *decoder);
 
+/// Encodes `height` rows of RGB pixels (`row_stride` bytes apart) as a baseline JPEG at `quality`
+/// (1–100, 4:2:0 chroma, optimised Huffman tables). Returns 0 and sets `*out` / `*out_size` (free
+/// with roost_jpeg_free), or -1 with libjpeg's message in `message`.
+int roost_jpeg_encode_rgb(const unsigned char *pixels, int width, int height, size_t row_stride, int quality,
+                          unsigned char **out, unsigned long *out_size, char *message, size_t message_size);
+/// Frees a buffer from roost_jpeg_encode_rgb.
+void roost_jpeg_free(unsigned char *buffer);
+
 #endif

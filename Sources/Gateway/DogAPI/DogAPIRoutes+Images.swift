@@ -15,6 +15,7 @@ extension DogAPIRoutes {
         add(router, "GET", "/v1/images/{id}/analysis", key: .required) { try analysis($0, $1!) }
         add(router, "GET", "/v1/images/{id}/labels", key: .required) { .json(200, .array(labelDocuments(try ownedImage($0, $1!)))) }
         router.add("GET", "/images/{file}") { request in try DogAPIError.answering { try file(request) } }
+        router.add("GET", "/images/{size}/{file}") { request in try DogAPIError.answering { try sizeFile(request) } }
     }
 
     // MARK: Upload
@@ -42,6 +43,7 @@ extension DogAPIRoutes {
                              status: "to_be_reviewed", unsafeReasons: [], speciesID: speciesID, jobID: record.id, analysis: nil,
                              breeds: userBreeds.map { ($0, nil, "user") }, createdAt: now, updatedAt: now)
         try service.store.insertImage(image)
+        try service.requestSizes(upload, accountID: account.id)
         if record.state.isTerminal { image = try service.finishReview(image) }  // answered from the result cache
         guard wait else { return .json(201, try document(image, request, links: true)) }
         if !image.isReviewed {
@@ -85,7 +87,7 @@ extension DogAPIRoutes {
 
     private func delete(_ request: HTTPRequest, _ account: DogAccount) throws -> HTTPResponse {
         let image = try ownedImage(request, account)
-        if let sha = try service.store.deleteImage(id: image.id) { service.removeUnusedFile(sha) }
+        if let sha = try service.store.deleteImage(id: image.id) { service.removeUnused(sha) }
         return .json(200, ["message": "SUCCESS"])
     }
 
@@ -121,13 +123,35 @@ extension DogAPIRoutes {
         return HTTPResponse(status: 200, headers: headers, body: bytes)
     }
 
+    /// A web size of an image (`/images/{thumb|small|med}/{id}.jpg`); until it is made (or when it
+    /// could not be), a redirect to the full image.
+    private func sizeFile(_ request: HTTPRequest) throws -> HTTPResponse {
+        let name = request.pathParameters["size"] ?? ""
+        let parts = (request.pathParameters["file"] ?? "").split(separator: ".", maxSplits: 1)
+        guard SizesJob.sizes.contains(where: { $0.name == name }), parts.count == 2, parts[1] == "jpg",
+              let image = try service.store.image(id: String(parts[0])) else { throw DogAPIError.notFound("Image not found") }
+        guard let size = try service.store.sizes(originalSHA256: image.sha256)[name], let bytes = service.files.load(sha256: size.fileSHA256) else {
+            return HTTPResponse(status: 302, headers: [("Location", Self.imageURL(image, request)), ("Cache-Control", "no-store")])
+        }
+        let etag = "\"\(size.fileSHA256)\""
+        let headers = [("Content-Type", "image/jpeg"), ("Cache-Control", "public, max-age=31536000, immutable"), ("ETag", etag)]
+        if request.headers["if-none-match"]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+            return HTTPResponse(status: 304, headers: Array(headers.dropFirst()))
+        }
+        return HTTPResponse(status: 200, headers: headers, body: bytes)
+    }
+
     // MARK: Documents
 
     /// The image document: the upload response's members (API-NOTES), the seed's, and Roost's review fields.
-    func document(_ image: DogImage, _ request: HTTPRequest, links: Bool) throws -> JSON {
+    /// `size` (`thumb`, `small`, `med`) makes `url` that size's when it has been made.
+    func document(_ image: DogImage, _ request: HTTPRequest, links: Bool, size: String? = nil) throws -> JSON {
+        let sizes = try service.store.sizes(originalSHA256: image.sha256)
+        let base = request.publicBaseURL(configured: nil)
+        let url = size.flatMap { sizes[$0] } != nil ? "\(base)/images/\(size!)/\(image.id).jpg" : Self.imageURL(image, request)
         let breeds: [JSON] = image.breeds.compactMap { breed in DogCatalogue.standard.breed(id: breed.id)?.json }
         var members: [(String, JSON)] = [
-            ("id", .string(image.id)), ("url", .string(Self.imageURL(image, request))),
+            ("id", .string(image.id)), ("url", .string(url)),
             ("sub_id", image.subID.map { .string($0) } ?? .null), ("width", .int(image.width)), ("height", .int(image.height)),
             ("mime_type", .string(image.mimeType)), ("original_filename", image.originalFilename.map { .string($0) } ?? .null),
             ("pending", .int(image.isReviewed ? 0 : 1)), ("approved", .int(image.status == "labelled" || image.status == "clean" ? 1 : 0)),
@@ -135,6 +159,12 @@ extension DogAPIRoutes {
             ("unsafe_reasons", .array(image.unsafeReasons.map { .string($0) })), ("status", .string(image.status)),
             ("created_at", .string(DogAPITime.format(image.createdAt))),
         ]
+        if !sizes.isEmpty {
+            members.append(("sizes", .object(SizesJob.sizes.compactMap { spec in
+                sizes[spec.name].map { (spec.name, ["url": .string("\(base)/images/\(spec.name)/\(image.id).jpg"), "width": .int($0.width),
+                                                    "height": .int($0.height)]) }
+            })))
+        }
         if links { members.append(("links", ["status": .string("/v1/images/\(image.id)/status")])) }
         return .object(members)
     }

@@ -37,7 +37,8 @@ extension DogAPIRoutes {
             guard let first = images.first else { throw DogAPIError.notFound("No image matches the search") }
             return HTTPResponse(status: 302, headers: [("Location", Self.imageURL(first, request))])
         }
-        return .json(200, .array(try images.map { try document($0, request, links: false) }),
+        let size = request.nonEmptyQuery("size")?.lowercased()
+        return .json(200, .array(try images.map { try document($0, request, links: false, size: size == "thumbnail" ? "thumb" : size) }),
                      headers: Self.paginationHeaders(count: total, page: page, limit: limit))
     }
 

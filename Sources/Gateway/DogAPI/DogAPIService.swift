@@ -57,6 +57,48 @@ final class DogAPIService: Sendable {
     /// and by the image routes); idempotent.
     func jobsEnded(_ jobIDs: [String]) throws {
         for image in try store.imagesUnderReview(jobIDs: jobIDs) { try finishReview(image) }
+        try finishSizes(jobIDs)
+    }
+
+    /// Queues a `sizes` job for `upload` (batch lane) unless its sizes exist or are being made.
+    func requestSizes(_ upload: ImageUpload, accountID: Int) throws {
+        guard try !store.sizesMadeOrPending(originalSHA256: upload.sha256) else { return }
+        let (record, _) = try jobs.submit(kind: JobKind.sizes.rawValue, lane: .batch, image: upload, owner: Self.owner(accountID: accountID),
+                                          idempotencyKey: nil)
+        try store.insertSizeJob(jobID: record.id, originalSHA256: upload.sha256)
+        if record.state.isTerminal { try finishSizes([record.id]) }
+    }
+
+    /// Keeps the JPEGs of the ended sizes jobs among `jobIDs` as files, records them, and drops
+    /// the bytes from the job's record (a failed job leaves the image with its full size only).
+    func finishSizes(_ jobIDs: [String]) throws {
+        for (jobID, original) in try store.sizeJobs(jobIDs: jobIDs) {
+            guard let row = try jobStore.job(id: jobID), let state = JobState(rawValue: row.state), state.isTerminal else { continue }
+            var made: [DogImageSize] = []
+            if state == .succeeded, let text = row.resultJSON, let json = try? JSON.parse(text), let sizes = SizesJob.sizes(in: json) {
+                for size in sizes {
+                    let digest = SHA256.hexDigest(size.jpeg)
+                    files.pin(digest)
+                    defer { files.unpin(digest) }
+                    try files.save(size.jpeg, sha256: digest)
+                    made.append(DogImageSize(name: size.name, fileSHA256: digest, width: size.width, height: size.height))
+                }
+            }
+            try store.finishSizeJob(jobID: jobID, originalSHA256: original, sizes: made)
+            try jobStore.clearResult(id: jobID)
+            removeUnused(original)  // the image went while its sizes were made
+        }
+    }
+
+    /// After an image is deleted: removes its original's file, and its sizes and their files,
+    /// when no image uses that original any more.
+    func removeUnused(_ originalSHA256: String) {
+        do {
+            for file in try store.forgetSizesIfUnused(originalSHA256: originalSHA256) { removeUnusedFile(file) }
+        } catch {
+            log.warning("dogapi sizes not removed", [("sha256", .string(originalSHA256)), ("error", .string(String(describing: error)))])
+        }
+        removeUnusedFile(originalSHA256)
     }
 
     /// Records `image`'s review when its job has ended; returns the image as it is now.
@@ -77,7 +119,7 @@ final class DogAPIService: Sendable {
     /// Removes the file of `sha256` when no image uses it any more.
     func removeUnusedFile(_ sha256: String) {
         do {
-            _ = try files.removeIfUnpinned(sha256) { try !store.imageFileInUse(sha256: sha256) }
+            _ = try files.removeIfUnpinned(sha256) { try !store.imageFileInUse(sha256: sha256) && !store.sizeFileInUse(sha256: sha256) }
         } catch {
             log.warning("dogapi image file not removed", [("sha256", .string(sha256)), ("error", .string(String(describing: error)))])
         }

@@ -29,3 +29,11 @@ extension JobStore {
         try withConnection { db in try db.scalarInt("SELECT hit FROM job_cache WHERE job_id = ?", [.text(id)]) == 1 }
     }
 }
+
+extension JobStore {
+    /// Drops job `id`'s result document once its owner has kept what it needed (the web sizes'
+    /// JPEGs): the row stays, without the bytes, and so never answers the result cache.
+    func clearResult(id: String) throws {
+        try withConnection { db in _ = try db.run("UPDATE jobs SET result_json = NULL WHERE id = ?", [.text(id)]) }
+    }
+}

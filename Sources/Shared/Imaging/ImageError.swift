@@ -1,7 +1,8 @@
 /// Why an image could not be read. Every code is permanent: the same bytes fail the same way,
 /// so a job that fails with an `ImageError` should not be retried.
 ///
-/// Codes: `not_jpeg`, `truncated_jpeg`, `corrupt_jpeg`, `image_too_large`, `unsupported_jpeg`.
+/// Codes: `not_jpeg`, `truncated_jpeg`, `corrupt_jpeg`, `image_too_large`, `unsupported_jpeg`,
+/// `encode_failed`.
 public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable snake_case code, safe to show to clients and to match on.
     public let code: String
@@ -44,5 +45,10 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A valid JPEG that uses a feature we do not decode (12-bit, lossless, hierarchical, ...).
     public static func unsupported(_ message: String) -> ImageError {
         ImageError(code: "unsupported_jpeg", message: message)
+    }
+
+    /// libjpeg refused to encode (an empty image, out of memory).
+    public static func encodeFailed(_ message: String) -> ImageError {
+        ImageError(code: "encode_failed", message: message)
     }
 }

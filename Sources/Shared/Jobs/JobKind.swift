@@ -17,13 +17,15 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, Comparable, CustomS
     public static let faces = JobKind(rawValue: "faces")
     /// Bird identification (MobileNetV2's bird classes, a bird check, a face check): `BirdsJob`.
     public static let birds = JobKind(rawValue: "birds")
+    /// Web sizes of a photo (`thumb`, `small`, `med`) as JPEGs: `SizesJob`.
+    public static let sizes = JobKind(rawValue: "sizes")
     /// Does nothing: the queue's own benchmark.
     public static let noop = JobKind(rawValue: "noop")
     /// Sleeps `params.ms` milliseconds: stands in for a slow analysis in lifecycle tests.
     public static let sleep = JobKind(rawValue: "sleep")
 
     /// Every kind a worker can run, in a fixed order (the order a worker polls its streams in).
-    public static let all: [JobKind] = [.probe, .classify, .faces, .birds, .noop, .sleep]
+    public static let all: [JobKind] = [.probe, .classify, .faces, .birds, .sizes, .noop, .sleep]
     /// Kinds clients may submit through `POST /jobs`.
     public static let submittable: Set<JobKind> = [.probe, .classify, .faces, .birds]
 

@@ -4,7 +4,8 @@ import Shared
 /// has one numbered history; `DogAPIStore` opens its own connection to the file.
 extension DogAPIStore {
     /// Migration 7: accounts (API keys as SHA-256 only), images and their breeds, votes,
-    /// favourites (unique per account, image and sub_id) and public requests.
+    /// favourites (unique per account, image and sub_id), public requests, and the web sizes made
+    /// of each original (keyed by its SHA-256: the same bytes have the same sizes).
     static let migration = Migration(version: 7, name: "create thedogapi tables", sql: """
         CREATE TABLE dog_accounts (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -61,6 +62,20 @@ extension DogAPIStore {
             created_at REAL NOT NULL
         );
         CREATE UNIQUE INDEX dog_favourites_unique ON dog_favourites (account_id, image_id, COALESCE(sub_id, ''));
+        CREATE TABLE dog_sizes (
+            original_sha256 TEXT NOT NULL,
+            size TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            width INTEGER NOT NULL,
+            height INTEGER NOT NULL,
+            PRIMARY KEY (original_sha256, size)
+        );
+        CREATE INDEX dog_sizes_file ON dog_sizes (file_sha256);
+        CREATE TABLE dog_size_jobs (
+            job_id TEXT PRIMARY KEY NOT NULL,
+            original_sha256 TEXT NOT NULL
+        );
+        CREATE INDEX dog_size_jobs_sha ON dog_size_jobs (original_sha256);
         CREATE TABLE dog_public_requests (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             image_id TEXT NOT NULL UNIQUE REFERENCES dog_images (id) ON DELETE CASCADE,
