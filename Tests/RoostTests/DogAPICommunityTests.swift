@@ -159,3 +159,79 @@ import Testing
         #expect(try client.get("/v1/accounts/1/overview", headers: [("x-api-key", calm)]).status == 403)
     }
 }
+
+/// Breeds, facts, categories, health tips and breed bans over HTTP: public, paged, filterable;
+/// admins add entries.
+@Suite struct DogAPICatalogueTests {
+    @Test func referenceRoutesAnswerWithoutAKeyAndAdminsAddEntries() throws {
+        let cluster = try Cluster()
+        defer { withExtendedLifetime(cluster) {} }
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        let all = try client.get("/v1/breeds")
+        #expect(all.status == 200 && all.headers["content-type"]?.hasPrefix("application/json") == true)
+        let breeds = try #require(all.jsonBody.arrayValue)
+        #expect(breeds.count == DogCatalogue.standard.breeds.count)
+        #expect(breeds.compactMap { $0["name"]?.stringValue } == breeds.compactMap { $0["name"]?.stringValue }.sorted())
+        // Pages: limit + zero-based page, no repeats, headers.
+        var seen: [Int] = []
+        for page in 0..<20 {
+            let r = try client.get("/v1/breeds?limit=10&page=\(page)")
+            #expect(r.headers["pagination-count"] == String(breeds.count) && r.headers["pagination-limit"] == "10")
+            seen += r.jsonBody.arrayValue?.compactMap { $0["id"]?.intValue } ?? []
+        }
+        #expect(seen.count == breeds.count && Set(seen).count == seen.count)
+        let toys = try client.get("/v1/breeds?breed_groups=Toy,Hound&exclude_breed_groups=Hound").jsonBody.arrayValue ?? []
+        #expect(!toys.isEmpty && toys.allSatisfy { $0["breed_group"]?.stringValue == "Toy" })
+        let malamute = try client.get("/v1/breeds/4").jsonBody
+        #expect(malamute["name"]?.stringValue == "Alaskan Malamute" && malamute["weight"]?["metric"]?.stringValue == "34 - 39")
+        #expect(try client.get("/v1/breeds/9999").status == 404)
+        #expect(try client.get("/v1/breeds/search?q=RETRIEVER").jsonBody.arrayValue?.count == 5)
+        #expect(try client.get("/v1/breeds/breed-groups").jsonBody.arrayValue?.contains { $0["name"]?.stringValue == "Sporting" } == true)
+
+        // Facts: list, filters, random, by breed, by id.
+        let facts = try client.get("/v1/facts?limit=100").jsonBody.arrayValue ?? []
+        #expect(facts.count == DogFacts.all.count)
+        #expect(facts[0].objectValue?.map(\.0) == ["id", "title", "fact", "slug", "species_id", "breed_id"])
+        #expect(try client.get("/v1/facts?limit=5&offset=5").jsonBody.arrayValue?.first?["id"] == facts[5]["id"])
+        #expect(try client.get("/v1/facts/breed/11").jsonBody.arrayValue?.allSatisfy { $0["breed_id"]?.intValue == 11 } == true)
+        #expect(try client.get("/v1/facts/breed/11/random").jsonBody["breed_id"]?.intValue == 11)
+        #expect(try client.get("/v1/facts/random").jsonBody["fact"]?.stringValue?.isEmpty == false)
+        #expect(try client.get("/v1/facts/species/1/random").status == 200)
+        #expect(try client.get("/v1/facts/\(facts[2]["id"]?.stringValue ?? "")").jsonBody == facts[2])
+        #expect(try client.get("/v1/facts/nope").status == 404)
+        #expect(try client.get("/v1/breeds/11/facts").jsonBody.arrayValue?.isEmpty == false)
+        #expect(try client.get("/v1/categories").jsonBody.arrayValue?.contains { $0["name"]?.stringValue == "hats" } == true)
+        #expect(try client.get("/v1/categories/5").jsonBody["name"]?.stringValue == "boxes")
+        #expect(try client.get("/v1/health-tips?breed_id=54").jsonBody.arrayValue?.count == 1)
+        #expect(try client.get("/v1/health-tips/1").jsonBody["title"]?.stringValue == "Yearly check-up")
+
+        // Breed bans.
+        let countries = try client.get("/v1/breeds/bans/countries").jsonBody.arrayValue ?? []
+        #expect(countries.contains { $0["country_code"]?.stringValue == "GB" && $0["legislation_count"]?.intValue == 2 })
+        let uk = try client.get("/v1/breeds/bans/country?country=gb&approach=ban").jsonBody
+        #expect(uk["country"]?["name"]?.stringValue == "United Kingdom" && uk["legislation"]?.arrayValue?.count == 2)
+        #expect(try client.get("/v1/breeds/bans/country").status == 400)
+        let pitBull = try client.get("/v1/breeds/bans/breed/120").jsonBody.arrayValue ?? []
+        let pitBullCountries = Set(pitBull.compactMap { $0["country_code"]?.stringValue })
+        #expect(pitBullCountries.isSuperset(of: ["GB", "DK", "DE", "NO", "FR", "IE"]))
+
+        // Admins add entries; other keys may not.
+        func key(_ admin: Bool) throws -> String {
+            try client.request("POST", "/v1/admin/accounts", headers: [("Content-Type", "application/json")],
+                               body: Array(JSON.object([("name", "k"), ("admin", .bool(admin))]).serialized().utf8)).jsonBody["api_key"]?.stringValue ?? ""
+        }
+        let admin = try key(true), user = try key(false)
+        let fact = JSON.object([("title", "Sled dogs"), ("fact", "Huskies can run over 100 miles a day."), ("breed_id", 99)])
+        #expect(try client.request("POST", "/v1/facts", headers: [("x-api-key", user), ("Content-Type", "application/json")],
+                                   body: Array(fact.serialized().utf8)).status == 403)
+        let added = try client.request("POST", "/v1/facts", headers: [("x-api-key", admin), ("Content-Type", "application/json")],
+                                       body: Array(fact.serialized().utf8))
+        #expect(added.status == 201 && added.jsonBody["slug"]?.stringValue == "sled-dogs", "\(added.text)")
+        #expect(try client.get("/v1/facts/breed/99").jsonBody.arrayValue?.contains { $0["title"]?.stringValue == "Sled dogs" } == true)
+        let category = try client.request("POST", "/v1/categories", headers: [("x-api-key", admin), ("Content-Type", "application/json")],
+                                          body: Array(#"{"name": "beaches"}"#.utf8))
+        #expect(category.status == 201)
+        #expect(try client.get("/v1/categories/\(category.jsonBody["id"]?.intValue ?? 0)").jsonBody["name"]?.stringValue == "beaches")
+    }
+}

@@ -28,6 +28,7 @@ struct DogAPIRoutes {
         registerImageBreeds(on: router)
         registerCommunity(on: router)
         registerAccounts(on: router)
+        registerCatalogue(on: router)
     }
 
     /// Registers a TheDogAPI route: resolves the key's account (401 when required and missing, or

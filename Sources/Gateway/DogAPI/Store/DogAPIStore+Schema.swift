@@ -76,6 +76,13 @@ extension DogAPIStore {
             original_sha256 TEXT NOT NULL
         );
         CREATE INDEX dog_size_jobs_sha ON dog_size_jobs (original_sha256);
+        CREATE TABLE dog_entries (
+            kind TEXT NOT NULL CHECK (kind IN ('fact','category','health_tip')),
+            id TEXT NOT NULL,
+            document TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
         CREATE TABLE dog_public_requests (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             image_id TEXT NOT NULL UNIQUE REFERENCES dog_images (id) ON DELETE CASCADE,
