@@ -129,6 +129,8 @@ import Testing
         #expect(approved.status == 200 && approved.jsonBody["status"]?.stringValue == "approved", "\(approved.text)")
         #expect(try search("limit=10").ids == [ids[0]])
         #expect(try search("limit=10", key: bob).ids == [ids[0]])
+        #expect(try client.get("/v1/images/\(ids[0])").jsonBody["id"]?.stringValue == ids[0], "a public image is readable by anybody")
+        #expect(try client.get("/v1/images/\(ids[1])").status == 404, "a private one is not")
         #expect(try post(client, "/v1/votes", ["image_id": .string(ids[0]), "value": 1], key: bob).status == 201)
         // Deleting an image takes it out of search, for everybody.
         #expect(try client.request("DELETE", "/v1/images/\(ids[0])", headers: [("x-api-key", alice)]).status == 200)

@@ -9,7 +9,13 @@ extension DogAPIRoutes {
         add(router, "POST", "/v1/images/upload-sync", key: .required, bodyLimit: limit) { try upload($0, $1!, wait: true) }
         add(router, "GET", "/v1/images", key: .required) { try list($0, $1!) }
         add(router, "GET", "/v1/images/", key: .required) { try list($0, $1!) }
-        add(router, "GET", "/v1/images/{id}", key: .required) { .json(200, try document(try ownedImage($0, $1!), $0, links: false)) }
+        add(router, "GET", "/v1/images/{id}", key: .optional) { request, account in
+            // The owner's (or an admin's) image, or a public one for anybody.
+            guard let id = request.pathParameters["id"], try service.store.imageVisible(id: id, accountID: account?.id) || account?.isAdmin == true,
+                  var image = try service.store.image(id: id) else { throw DogAPIError.notFound("Image not found") }
+            if !image.isReviewed { image = try service.finishReview(image) }
+            return .json(200, try document(image, request, links: false))
+        }
         add(router, "DELETE", "/v1/images/{id}", key: .required) { try delete($0, $1!) }
         add(router, "GET", "/v1/images/{id}/status", key: .required) { try status($0, $1!) }
         add(router, "GET", "/v1/images/{id}/analysis", key: .required) { try analysis($0, $1!) }
