@@ -2,29 +2,8 @@ import Foundation
 import Shared
 
 /// The BirdWeather API's durable state in the gateway's SQLite file: the species catalogue,
-/// users, stations, detections, soundscapes and station photos.
-///
-/// Same discipline as `FaceIDStore`: its own connection to the file (WAL lets it work beside
-/// `JobStore`), one lock, called from connection threads and the ingester, never from Swift's
-/// cooperative pool.
-final class BirdWeatherStore: @unchecked Sendable {
-    // @unchecked Sendable: the only mutable state is `connection`, used only inside `lock.withLock`.
-    private let lock = NSLock()
-    private let connection: SQLiteConnection
-
-    /// Opens the gateway database at `path` and brings it up to date with `JobStore.migrations`.
-    init(path: String) throws {
-        connection = try SQLiteConnection(path: path)
-        try Migrator.migrate(connection, to: JobStore.migrations)
-    }
-
-    /// Closes the connection; later calls throw `sqlite_closed`.
-    func close() { withConnection { $0.close() } }
-
-    /// Runs `body` with the connection, under the lock.
-    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) rethrows -> T {
-        try lock.withLock { try body(connection) }
-    }
+/// users, stations, detections, soundscapes and station photos (see `APIStore`).
+final class BirdWeatherStore: APIStore, @unchecked Sendable {
 
     /// Makes the species table hold exactly `catalogue` (ids are label line numbers, so a row's
     /// id never changes meaning); a no-op when it already does.

@@ -1,28 +1,9 @@
 import Foundation
 import Shared
 
-/// TheDogAPI's durable state in the gateway's SQLite file: accounts and images.
-///
-/// Same discipline as the other API stores: its own connection to the file, one lock, called
-/// from connection threads and the ingester, never from Swift's cooperative pool.
-final class DogAPIStore: @unchecked Sendable {
-    // @unchecked Sendable: the only mutable state is `connection`, used only inside `lock.withLock`.
-    private let lock = NSLock()
-    private let connection: SQLiteConnection
-
-    /// Opens the gateway database at `path` and brings it up to date with `JobStore.migrations`.
-    init(path: String) throws {
-        connection = try SQLiteConnection(path: path)
-        try Migrator.migrate(connection, to: JobStore.migrations)
-    }
-
-    /// Closes the connection.
-    func close() { withConnection { $0.close() } }
-
-    /// Runs `body` with the connection, under the lock.
-    func withConnection<T>(_ body: (SQLiteConnection) throws -> T) rethrows -> T {
-        try lock.withLock { try body(connection) }
-    }
+/// TheDogAPI's durable state in the gateway's SQLite file: accounts, images and their reviews,
+/// sizes, votes, favourites, public requests and added entries (see `APIStore`).
+final class DogAPIStore: APIStore, @unchecked Sendable {
 
     // MARK: Accounts
 
