@@ -32,4 +32,13 @@ import Testing
         // A huge exponent that is finite after all still parses.
         #expect(try JSON.parse("1e308") == .double(1e308))
     }
+
+    @Test func escapesWhatRFC8259RequiresAndNothingElse() throws {
+        let text = "a\"b\\c\nd\re\tf\u{01}g\u{1F}h/é😀"
+        let json = JSON.array([.string(text), ["k\"ey": .string("plain")]])
+        #expect(json.serialized() == #"["a\"b\\c\nd\re\tf\u0001g\u001fh/é😀",{"k\"ey":"plain"}]"#)
+        #expect(try JSON.parse(json.bytes()) == json)
+        #expect(JSON.string("").serialized() == #""""#)
+        #expect(JSON.object([("n", 1.5), ("i", 3), ("d", 2.0), ("b", true), ("z", nil)]).serialized() == #"{"n":1.5,"i":3,"d":2,"b":true,"z":null}"#)
+    }
 }

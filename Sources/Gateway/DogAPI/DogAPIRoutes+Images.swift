@@ -87,7 +87,8 @@ extension DogAPIRoutes {
         let subID = request.queryValue("sub_id").flatMap { $0.isEmpty ? nil : $0 }
         let ascending = request.queryValue("order")?.uppercased() == "ASC"
         let (images, total) = try service.store.images(accountID: account.id, subID: subID, limit: limit, page: page, ascending: ascending)
-        return .json(200, .array(try images.map { try document($0, request, links: false) }),
+        let sizes = try service.store.sizes(originalSHA256s: images.map(\.sha256))
+        return .json(200, .array(try images.map { try document($0, request, links: false, knownSizes: sizes[$0.sha256] ?? [:]) }),
                      headers: Self.paginationHeaders(count: total, page: page, limit: limit))
     }
 
@@ -151,8 +152,10 @@ extension DogAPIRoutes {
 
     /// The image document: the upload response's members (API-NOTES), the seed's, and Roost's review fields.
     /// `size` (`thumb`, `small`, `med`) makes `url` that size's when it has been made.
-    func document(_ image: DogImage, _ request: HTTPRequest, links: Bool, size: String? = nil) throws -> JSON {
-        let sizes = try service.store.sizes(originalSHA256: image.sha256)
+    /// `knownSizes`: the image's sizes when the caller fetched a page's at once.
+    func document(_ image: DogImage, _ request: HTTPRequest, links: Bool, size: String? = nil,
+                  knownSizes: [String: DogImageSize]? = nil) throws -> JSON {
+        let sizes = try knownSizes ?? service.store.sizes(originalSHA256: image.sha256)
         let base = request.publicBaseURL(configured: nil)
         let url = size.flatMap { sizes[$0] } != nil ? "\(base)/images/\(size!)/\(image.id).jpg" : Self.imageURL(image, request)
         let breeds: [JSON] = image.breeds.compactMap { breed in DogCatalogue.standard.breed(id: breed.id)?.json }

@@ -38,7 +38,10 @@ extension DogAPIRoutes {
             return HTTPResponse(status: 302, headers: [("Location", Self.imageURL(first, request))])
         }
         let size = request.nonEmptyQuery("size")?.lowercased()
-        return .json(200, .array(try images.map { try document($0, request, links: false, size: size == "thumbnail" ? "thumb" : size) }),
+        let sizes = try service.store.sizes(originalSHA256s: images.map(\.sha256))
+        return .json(200, .array(try images.map {
+            try document($0, request, links: false, size: size == "thumbnail" ? "thumb" : size, knownSizes: sizes[$0.sha256] ?? [:])
+        }),
                      headers: Self.paginationHeaders(count: total, page: page, limit: limit))
     }
 

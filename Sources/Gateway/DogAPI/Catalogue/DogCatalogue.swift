@@ -13,7 +13,10 @@ struct DogBreed: Sendable, Equatable {
     let weightImperial: String, weightMetric: String, heightImperial: String, heightMetric: String
 
     /// The breed document, in the member order TheDogAPI uses (`weight` and `height` first).
-    var json: JSON {
+    var json: JSON { DogCatalogue.documents[id] ?? document }
+
+    /// The document, built.
+    fileprivate var document: JSON {
         ["weight": ["imperial": .string(weightImperial), "metric": .string(weightMetric)],
          "height": ["imperial": .string(heightImperial), "metric": .string(heightMetric)],
          "id": .int(id), "name": .string(name), "bred_for": bredFor.map { .string($0) } ?? .null,
@@ -29,6 +32,8 @@ struct DogBreed: Sendable, Equatable {
 struct DogCatalogue: Sendable {
     /// The catalogue.
     static let standard = DogCatalogue(table: BreedTable.text)
+    /// Each standard breed's document, built once.
+    fileprivate static let documents: [Int: JSON] = Dictionary(standard.breeds.map { ($0.id, $0.document) }, uniquingKeysWith: { a, _ in a })
     /// Every breed, by id.
     let breeds: [DogBreed]
     private let byID: [Int: DogBreed]

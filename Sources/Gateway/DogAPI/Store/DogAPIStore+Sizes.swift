@@ -23,6 +23,27 @@ extension DogAPIStore {
         }
     }
 
+    /// The sizes of several originals at once (one query for a page of images), by original then name.
+    func sizes(originalSHA256s shas: [String]) throws -> [String: [String: DogImageSize]] {
+        let unique = Array(Set(shas))
+        guard !unique.isEmpty else { return [:] }
+        return try withConnection { db in
+            var found: [String: [String: DogImageSize]] = [:]
+            for start in stride(from: 0, to: unique.count, by: 500) {
+                let chunk = Array(unique[start..<min(start + 500, unique.count)])
+                let rows = try db.query("""
+                    SELECT original_sha256, size, file_sha256, width, height FROM dog_sizes
+                    WHERE original_sha256 IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ",")))
+                    """, chunk.map { .text($0) }) {
+                    ($0.text(at: 0) ?? "", DogImageSize(name: $0.text(at: 1) ?? "", fileSHA256: $0.text(at: 2) ?? "",
+                                                        width: Int($0.int64(at: 3)), height: Int($0.int64(at: 4))))
+                }
+                for (sha, size) in rows { found[sha, default: [:]][size.name] = size }
+            }
+            return found
+        }
+    }
+
     /// Whether sizes of `sha256` exist or are being made.
     func sizesMadeOrPending(originalSHA256 sha256: String) throws -> Bool {
         try withConnection { db in
