@@ -19,6 +19,7 @@ final class Gateway: @unchecked Sendable {
     private let ingester: ResultIngester
     private let waiters: JobWaiters
     private let janitor: StoreJanitor
+    private let rates: LaneRateSampler
     private let log: Log
 
     /// Job kinds the job API accepts.
@@ -43,6 +44,9 @@ final class Gateway: @unchecked Sendable {
         JobRoutes(jobs: jobs, configuration: configuration).register(on: router)
         BirdRoutes(jobs: jobs, configuration: configuration).register(on: router)
         OpsRoutes(pool: pool, metrics: metrics, store: store, access: OpsAccess(token: configuration.opsToken), waiters: waiters).register(on: router)
+        rates = LaneRateSampler(pool: pool)
+        DashboardRoutes(pool: pool, store: store, originals: originals, sampler: rates, access: OpsAccess(token: configuration.opsToken))
+            .register(on: router)
         try FaceIDRoutes(store: faceStore, jobs: jobs, configuration: configuration, log: log).register(on: router)
         let birdWeather = try BirdWeatherService(dataDirectory: configuration.dataDirectory, settings: configuration.birdWeather, jobs: jobs,
                                                  jobStore: store, log: log)
@@ -65,6 +69,7 @@ final class Gateway: @unchecked Sendable {
     func start() throws {
         ingester.start()
         janitor.start()
+        rates.start()
         try server.start()
         log.info("gateway listening", [("port", .int(server.boundPort)), ("redis", .string(configuration.redis.redacted)),
                                        ("data", .string(configuration.dataDirectory.path))])
@@ -76,6 +81,7 @@ final class Gateway: @unchecked Sendable {
         server.shutdown()
         ingester.shutdown()
         janitor.shutdown()
+        rates.shutdown()
         faceStore.close()
         birdWeather.close()
         dogAPI.close()

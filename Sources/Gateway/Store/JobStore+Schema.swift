@@ -32,7 +32,7 @@ extension JobStore {
         JobStore.inputsMigration,
         JobStore.cacheMigration,
         BirdWeatherStore.migration,
-        // 6: reserved (ops dashboard branch).
+        JobStore.opsMigration,
         DogAPIStore.migration,
     ]
 
