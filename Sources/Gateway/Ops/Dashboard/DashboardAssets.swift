@@ -202,5 +202,6 @@ enum DashboardAssets {
     .rate { margin-left: 0.4em; font-variant-numeric: tabular-nums; }
     button { margin-right: 0.3em; }
     pre { background: #fff; padding: 0.6em; overflow: auto; }
+    pre:empty { display: none; }
     """)
 }
