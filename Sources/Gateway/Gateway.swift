@@ -55,6 +55,7 @@ final class Gateway: @unchecked Sendable {
         let dogAPI = try DogAPIService(dataDirectory: configuration.dataDirectory, settings: configuration.dogAPI, jobs: jobs, jobStore: store, log: log)
         self.dogAPI = dogAPI
         DogAPIRoutes(service: dogAPI, configuration: configuration, access: OpsAccess(token: configuration.opsToken)).register(on: router)
+        OpenAPIRoutes().register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
         janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, originals: originals, retentionDays: configuration.retentionDays,
                                interval: configuration.janitorInterval, staleAfter: configuration.staleAfter, log: log)

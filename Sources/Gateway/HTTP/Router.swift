@@ -75,6 +75,9 @@ final class Router: @unchecked Sendable {
         lock.withLock { routes.append(route) }
     }
 
+    /// Every registered route as `(method, pattern)`, in registration order.
+    var table: [(method: String, pattern: String)] { lock.withLock { routes.map { ($0.method, $0.pattern) } } }
+
     /// Finds the route for `method` and the decoded `path`.
     func match(method: String, path: String) -> Match {
         let parts = Router.split(path)

@@ -23,7 +23,7 @@ struct ImageUpload: Sendable {
         let contentType = request.headers["content-type"]?.lowercased() ?? ""
         var bytes: [UInt8]
         var filename: String?
-        if contentType.hasPrefix("image/jpeg") {
+        if contentType.hasPrefix("image/jpeg") || contentType.hasPrefix("image/png") {
             bytes = request.body
         } else {
             let parts = try MultipartForm.parse(body: request.body, contentType: request.headers["content-type"])

@@ -18,7 +18,8 @@ final class HTTPServer: @unchecked Sendable {
     // all under `lock`; the accept thread gets its own references when it is created.
     private let lock = NSLock()
     private let configuration: HTTPServerConfiguration
-    private let router: Router
+    /// The routes it serves.
+    let router: Router
     private let log: Log
     private let onRequest: (@Sendable (RequestRecord) -> Void)?
     private var context: HTTPServerContext?
