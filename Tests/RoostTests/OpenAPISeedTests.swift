@@ -79,4 +79,121 @@ import Testing
         let problems = try api.check(document: "birdweather")
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
     }
+
+    @Test func dogAPIAnswersMatchTheirDocument() throws {
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "classify,sizes", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let api = ExchangeRecorder(client: try TestClient(port: cluster.httpPort))
+        func account(_ name: String, admin: Bool) throws -> [(String, String)] {
+            let created = try api.request("POST", "/v1/admin/accounts", json: ["name": .string(name), "admin": .bool(admin)])
+            return [("x-api-key", try #require(created.jsonBody["api_key"]?.stringValue, "\(created.text)"))]
+        }
+        let key = try account("breeder", admin: false), admin = try account("moderator", admin: true)
+        try api.request("POST", "/v1/admin/accounts", json: ["admin": true])
+
+        let dog = try Fixtures.bytes("dog")
+        let uploaded = try api.multipart("/v1/images/upload", parts: [("file", "dog.jpg", dog), ("sub_id", nil, Array("kennel-7".utf8))], headers: key)
+        let id = try #require(uploaded.jsonBody["id"]?.stringValue, "\(uploaded.text)")
+        let base64 = Data(try Fixtures.bytes("chicky_512")).base64EncodedString()
+        try api.request("POST", "/v1/images/upload-sync", headers: key, json: ["type": "base64", "image": .string(base64)])
+        try api.multipart("/v1/images/upload", parts: [("file", "notes.txt", Array("plain text".utf8))], headers: key)
+        try api.multipart("/v1/images/upload", parts: [("file", "dog.jpg", dog)])
+        let deadline = MonotonicDeadline.after(60)
+        var status = ""
+        repeat {
+            status = try api.get("/v1/images/\(id)/status", headers: key).jsonBody["status"]?.stringValue ?? ""
+        } while status == "to_be_reviewed" && !deadline.hasPassed
+        #expect(status == "labelled" || status == "clean", "review ended as \(status)")
+        let synced = try api.multipart("/v1/images/upload-sync", parts: [("file", "dog.jpg", dog)], headers: key)
+        #expect(synced.status == 201, "\(synced.text)")
+
+        try api.get("/v1/images?limit=5&page=0&order=DESC", headers: key)
+        try api.get("/v1/images/\(id)", headers: key)
+        try api.get("/v1/images/nothing-here", headers: key)
+        try api.get("/v1/images/\(id)/analysis", headers: key)
+        try api.get("/v1/images/\(id)/labels", headers: key)
+        try api.get("/v1/images/\(id)/breeds", headers: key)
+        try api.request("POST", "/v1/images/\(id)/breeds", headers: key, json: ["breed_id": 1])
+        try api.request("POST", "/v1/images/\(id)/breeds", headers: key, json: ["breed_id": 999999])
+        try api.request("DELETE", "/v1/images/\(id)/breeds/1", headers: key)
+        try api.request("DELETE", "/v1/images/\(id)/breeds/1", headers: key)
+        try api.get("/v1/images/search?limit=3&has_breeds=1&size=thumb", headers: key)
+        try api.get("/v1/images/search?format=src", headers: key)
+        let image = try api.get("/v1/images/\(id)", headers: key).jsonBody
+        let url = try #require(image["url"]?.stringValue)
+        let file = try api.get(String(url[try #require(url.range(of: "/images/"))!.lowerBound...]))
+        try api.get(String(url[try #require(url.range(of: "/images/"))!.lowerBound...]), headers: [("If-None-Match", file.headers["etag"] ?? "")])
+        var thumb = 0
+        repeat { thumb = try api.get("/images/thumb/\(id).jpg").status } while thumb == 302 && !deadline.hasPassed
+        #expect(thumb == 200, "the thumb was never generated")
+        try api.get("/images/huge/\(id).jpg")
+
+        try api.request("POST", "/v1/images/\(id)/public-requests", headers: key, json: ["request_message": "a fine dog"])
+        try api.get("/v1/images/\(id)/public-requests/status", headers: key)
+        try api.request("DELETE", "/v1/images/\(id)/public-requests", headers: key)
+        try api.request("POST", "/v1/images/\(id)/public-requests", headers: key)
+        try api.request("PATCH", "/v1/images/\(id)/public-requests", headers: key, json: ["status": "approved"])
+        try api.request("PATCH", "/v1/images/\(id)/public-requests", headers: admin, json: ["status": "approved", "admin_message": "lovely"])
+        #expect(try api.get("/v1/images/\(id)/breeds").status == 200, "a public image's breeds are anybody's to read")
+
+        let vote = try api.request("POST", "/v1/votes", headers: key, json: ["image_id": .string(id), "value": 1, "sub_id": "kennel-7", "country_code": "GB"])
+        let voteID = try #require(vote.jsonBody["id"]?.intValue, "\(vote.text)")
+        try api.request("POST", "/v1/votes", headers: key, json: ["image_id": .string(id), "value": 5])
+        try api.get("/v1/votes?limit=10", headers: key)
+        try api.get("/v1/votes/\(voteID)", headers: key)
+        try api.request("DELETE", "/v1/votes/\(voteID)", headers: key)
+        try api.get("/v1/votes/\(voteID)", headers: key)
+        let favourite = try api.request("POST", "/v1/favourites", headers: key, json: ["image_id": .string(id)])
+        let favouriteID = try #require(favourite.jsonBody["id"]?.intValue, "\(favourite.text)")
+        try api.request("POST", "/v1/favourites", headers: key, json: ["image_id": .string(id)])
+        try api.get("/v1/favourites", headers: key)
+        try api.get("/v1/favourites/\(favouriteID)", headers: key)
+        try api.request("DELETE", "/v1/favourites/\(favouriteID)", headers: key)
+        try api.request("DELETE", "/v1/favourites/\(favouriteID)", headers: key)
+
+        try api.get("/v1/accounts/features", headers: key)
+        try api.get("/v1/accounts/quota", headers: key)
+        try api.get("/v1/accounts/1/overview", headers: admin)
+        try api.get("/v1/accounts/1/overview", headers: key)
+        try api.get("/v1/sub-ids", headers: key)
+        try api.get("/v1/sub-ids", headers: [("x-api-key", "not-a-key")])
+
+        try api.get("/v1/breeds?limit=5&page=1")
+        try api.get("/v1/breeds/search?q=terrier")
+        try api.get("/v1/breeds/breed-groups")
+        try api.get("/v1/breeds/1")
+        try api.get("/v1/breeds/999999")
+        try api.get("/v1/breeds/1/facts")
+        try api.get("/v1/breeds/bans/countries")
+        try api.get("/v1/breeds/bans/country?country=GB")
+        try api.get("/v1/breeds/bans/country")
+        let banned = try #require(try api.get("/v1/breeds/bans/country?country=GB").jsonBody["legislation"]?[0]?["breeds"]?[0]?["id"]?.intValue)
+        try api.get("/v1/breeds/bans/breed/\(banned)")
+        try api.get("/v1/categories")
+        try api.get("/v1/categories/1")
+        try api.get("/v1/categories/999999")
+        try api.request("POST", "/v1/categories", headers: admin, json: ["name": "agility"])
+        try api.request("POST", "/v1/categories", headers: key, json: ["name": "agility"])
+        try api.get("/v1/health-tips?limit=3")
+        let tips = try api.get("/v1/health-tips").jsonBody
+        try api.get("/v1/health-tips/\(try #require(tips[0]?["id"]?.intValue))")
+        try api.request("POST", "/v1/health-tips", headers: admin, json: ["title": "Water", "tip": "Fresh water every day.", "breed_id": 1])
+        try api.request("POST", "/v1/health-tips", headers: admin, json: ["title": "Nothing"])
+        let facts = try api.get("/v1/facts?limit=3&offset=1").jsonBody
+        try api.get("/v1/facts/random")
+        let breedFact = try #require(try api.get("/v1/facts?limit=100").jsonBody.arrayValue?.compactMap { $0["breed_id"]?.intValue }.first)
+        try api.get("/v1/facts/breed/\(breedFact)")
+        try api.get("/v1/facts/breed/\(breedFact)/random")
+        try api.get("/v1/facts/species/1/random")
+        try api.get("/v1/facts/\(try #require(facts[0]?["id"]?.stringValue))")
+        try api.get("/v1/facts/nothing")
+        try api.request("POST", "/v1/facts", headers: admin, json: ["title": "Noses", "fact": "Every nose print is unique."])
+
+        try api.request("DELETE", "/v1/images/\(id)", headers: key)
+        try api.request("DELETE", "/v1/images/\(id)", headers: key)
+        let problems = try api.check(document: "dogapi")
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
 }

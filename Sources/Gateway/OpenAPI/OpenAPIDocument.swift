@@ -54,7 +54,7 @@ struct OpenAPIOperation: Sendable {
     let summary: String
     /// Longer notes (CommonMark), if any.
     var notes: String? = nil
-    /// Security scheme names, nil for the document's default; `[]` for none.
+    /// Security scheme names, nil for the document's default; `[]` for none; `""` among them: anonymous allowed too.
     var security: [String]? = nil
     /// Query and header parameters (path parameters are added from the path).
     var parameters: [JSON] = []
@@ -97,7 +97,7 @@ struct OpenAPIOperation: Sendable {
         if let body { members.append(("requestBody", body)) }
         members.append(("responses", .object(responses)))
         let schemes = security ?? defaultSecurity
-        members.append(("security", .array(schemes.isEmpty ? [.object([])] : schemes.map { .object([($0, .array([]))]) })))
+        members.append(("security", .array(schemes.isEmpty ? [.object([])] : schemes.map { $0.isEmpty ? .object([]) : .object([($0, .array([]))]) })))
         return .object(members)
     }
 }
