@@ -4,8 +4,10 @@ import Shared
 /// `roost-worker bench-queue MODE [options]`: the queue benchmark's measuring client (`bench/queue.sh`).
 ///
 /// Modes, each printing one JSON line on standard output:
-/// - `enqueue --jobs N [--clients C]`: enqueues N `noop` jobs through `JobQueue.enqueue`, one
-///   unpipelined script call per job, from C threads with a connection each; reports jobs/s.
+/// - `enqueue --jobs N [--clients C] [--kind K --photo FILE...]`: enqueues N jobs (`noop`, or of
+///   kind K carrying the photos' bytes in turn: `bench/e2e.sh`'s workers-alone run) through
+///   `JobQueue.enqueue`, one unpipelined script call per job, from C threads with a connection
+///   each; reports jobs/s.
 /// - `drain --total N --key KEY --parked PARKED [--type xlen|llen] [--timeout S]`: renames the
 ///   stream or list PARKED (N jobs, queued while no worker ran) to KEY, which running, idle
 ///   workers read, and reports the processing rate from the rename until KEY is empty.
@@ -35,7 +37,12 @@ func runBenchQueueCommand(_ arguments: [String]) -> Int32 {
     do {
         let result: JSON
         switch options.mode {
-        case "enqueue": result = try EnqueueBench(target: target, jobs: options.jobs, clients: options.clients).run()
+        case "enqueue":
+            let photos = try options.photos.map { path -> (bytes: [UInt8], sha256: String) in
+                let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                return (bytes, SHA256.hexDigest(bytes))
+            }
+            result = try EnqueueBench(target: target, jobs: options.jobs, clients: options.clients, kind: options.kind, photos: photos).run()
         case "drain":
             result = try DrainWatch(endpoint: endpoint, key: options.key, parkedKey: options.parkedKey, type: options.keyType,
                                     total: options.jobs, timeout: options.timeout).run()
@@ -72,8 +79,12 @@ struct BenchTarget: Sendable {
 
     /// Enqueues one `noop` job with id `id`; throws unless it was created.
     func enqueueNoop(_ queue: JobQueue, id: String) throws {
-        let request = EnqueueRequest(kind: "noop", lane: lane, blob: BenchTarget.blob, blobSHA256: BenchTarget.blobSHA256,
-                                     owner: "bench", id: id)
+        try enqueue(queue, kind: "noop", blob: BenchTarget.blob, sha256: BenchTarget.blobSHA256, id: id)
+    }
+
+    /// Enqueues one job of `kind` carrying `blob`; throws unless it was created.
+    func enqueue(_ queue: JobQueue, kind: String, blob: [UInt8], sha256: String, id: String) throws {
+        let request = EnqueueRequest(kind: kind, lane: lane, blob: blob, blobSHA256: sha256, owner: "bench", id: id)
         let outcome = try queue.enqueue(request)
         guard case .created = outcome else { throw BenchError.notQueued("\(outcome)") }
     }

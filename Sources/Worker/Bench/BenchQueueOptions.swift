@@ -29,6 +29,10 @@ struct BenchQueueOptions {
     var seconds = 5.0
     /// Upper bound on the run, seconds.
     var timeout = 120.0
+    /// `enqueue`: the job kind (default `noop`, with a 16-byte blob).
+    var kind = "noop"
+    /// `enqueue --kind`: photo files whose bytes the jobs carry, in turn.
+    var photos: [String] = []
 
     /// Parses `arguments` (everything after `bench-queue`).
     init(_ arguments: [String]) throws {
@@ -53,6 +57,8 @@ struct BenchQueueOptions {
             case "--rate": rate = try number(argument)
             case "--seconds": seconds = try number(argument)
             case "--timeout": timeout = try number(argument)
+            case "--kind": kind = try value(argument)
+            case "--photo": photos.append(try value(argument))
             case "--key": key = try value(argument)
             case "--parked": parkedKey = try value(argument)
             case "--type":
@@ -66,6 +72,7 @@ struct BenchQueueOptions {
             }
         }
         if mode == "drain", key.isEmpty || parkedKey.isEmpty { throw UsageError(description: "drain needs --key and --parked") }
+        if kind != "noop", photos.isEmpty { throw UsageError(description: "--kind \(kind) needs at least one --photo") }
         if jobs < 1 || clients < 1 { throw UsageError(description: "--jobs and --clients must be at least 1") }
     }
 }

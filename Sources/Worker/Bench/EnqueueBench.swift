@@ -1,7 +1,7 @@
 import Foundation
 import Shared
 
-/// Enqueue throughput: N `noop` jobs through `JobQueue.enqueue`, one script call per job and no
+/// Enqueue throughput: N `noop` jobs (or jobs of another kind carrying photos) through `JobQueue.enqueue`, one script call per job and no
 /// pipelining (as a gateway request thread does it), spread over C threads with a connection each.
 struct EnqueueBench {
     /// Where the jobs go.
@@ -10,6 +10,10 @@ struct EnqueueBench {
     let jobs: Int
     /// Enqueuing threads.
     let clients: Int
+    /// The job kind.
+    var kind = "noop"
+    /// For kinds other than `noop`: the uploads the jobs carry, in turn.
+    var photos: [(bytes: [UInt8], sha256: String)] = []
 
     /// Runs and returns `{mode, jobs, clients, seconds, jobs_per_s}`.
     func run() throws -> JSON {
@@ -25,10 +29,19 @@ struct EnqueueBench {
             let share = jobs / clients + (index < jobs % clients ? 1 : 0)
             let box = QueueBox(queue: queue)
             group.enter()
+            let photos = PhotoList(photos)
+            let kind = kind
             let thread = Thread { [target] in
                 defer { group.leave() }
                 do {
-                    for _ in 0..<share { try target.enqueueNoop(box.queue, id: JobID.make()) }
+                    for n in 0..<share {
+                        if photos.items.isEmpty {
+                            try target.enqueueNoop(box.queue, id: JobID.make())
+                        } else {
+                            let photo = photos.items[(n * clients + index) % photos.items.count]
+                            try target.enqueue(box.queue, kind: kind, blob: photo.bytes, sha256: photo.sha256, id: JobID.make())
+                        }
+                    }
                 } catch {
                     failures.record(error)
                 }
@@ -41,6 +54,15 @@ struct EnqueueBench {
         return ["mode": "enqueue", "jobs": .int(jobs), "clients": .int(clients), "seconds": .double(seconds),
                 "jobs_per_s": .double((Double(jobs) / seconds).rounded())]
     }
+}
+
+/// Photos shared read-only by the enqueuing threads.
+final class PhotoList: @unchecked Sendable {
+    // Safe: set once in init, never mutated.
+    /// The uploads.
+    let items: [(bytes: [UInt8], sha256: String)]
+    /// Wraps `items`.
+    init(_ items: [(bytes: [UInt8], sha256: String)]) { self.items = items }
 }
 
 /// Hands one `JobQueue` to the one thread that uses it.
