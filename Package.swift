@@ -30,11 +30,14 @@ let package = Package(
         .target(name: "CJPEG", path: "Sources/CJPEG",
                 cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("jpeg")]),
+        // SHA-256 with the x86 SHA extensions: uploads are hashed at memory speed (Swift has no
+        // intrinsics for them); Shared falls back to its own Swift compression elsewhere.
+        .target(name: "CSHA256", path: "Sources/CSHA256", cSettings: [.unsafeFlags(["-O2"])]),
 
         // The contract between gateway and workers: jobs, Redis layout, config, logging, decoding.
         // Everything that parses untrusted input (HTTP, multipart, JSON, JPEG markers, EXIF, Redis
         // replies) is built with Swift's normal checks: bounds and overflow traps stay on.
-        .target(name: "Shared", dependencies: ["CHiredis", "CJPEG"], path: "Sources/Shared"),
+        .target(name: "Shared", dependencies: ["CHiredis", "CJPEG", "CSHA256"], path: "Sources/Shared"),
         .executableTarget(name: "Gateway", dependencies: ["Shared", "CSQLite"], path: "Sources/Gateway"),
         // The inference engine: a library of its own, the only code built with -Ounchecked (its
         // kernels index tensors whose shapes the graph planner has already checked) and for the

@@ -54,7 +54,8 @@ import Testing
         try api.get("\(v1)/stations/not-a-token/stats")
         try api.get("\(s)/soundscapes?detections=true")
         try api.get("\(s)/soundscapes/\(soundscape)?detections=true")
-        let path = String(url[try #require(url.range(of: "/api/v1/soundscapes/"))!.lowerBound...])
+        let at = try #require(url.range(of: "/api/v1/soundscapes/"))
+        let path = String(url[at.lowerBound...])
         let file = try api.get(path)
         #expect(file.body == audio)
         try api.get(path, headers: [("If-None-Match", file.headers["etag"] ?? "")])
@@ -123,8 +124,9 @@ import Testing
         try api.get("/v1/images/search?format=src", headers: key)
         let image = try api.get("/v1/images/\(id)", headers: key).jsonBody
         let url = try #require(image["url"]?.stringValue)
-        let file = try api.get(String(url[try #require(url.range(of: "/images/"))!.lowerBound...]))
-        try api.get(String(url[try #require(url.range(of: "/images/"))!.lowerBound...]), headers: [("If-None-Match", file.headers["etag"] ?? "")])
+        let at = try #require(url.range(of: "/images/"))
+        let file = try api.get(String(url[at.lowerBound...]))
+        try api.get(String(url[at.lowerBound...]), headers: [("If-None-Match", file.headers["etag"] ?? "")])
         var thumb = 0
         repeat { thumb = try api.get("/images/thumb/\(id).jpg").status } while thumb == 302 && !deadline.hasPassed
         #expect(thumb == 200, "the thumb was never generated")
