@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // Linux's epoll and eventfd headers, which Swift's Glibc module leaves out (the gateway's event loop).
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .target(name: "CJPEG", path: "Sources/CJPEG",
                 cSettings: [.unsafeFlags(["-O2"])],
                 linkerSettings: [.linkedLibrary("jpeg")]),
@@ -38,7 +40,7 @@ let package = Package(
         // Everything that parses untrusted input (HTTP, multipart, JSON, JPEG markers, EXIF, Redis
         // replies) is built with Swift's normal checks: bounds and overflow traps stay on.
         .target(name: "Shared", dependencies: ["CHiredis", "CJPEG", "CSHA256"], path: "Sources/Shared"),
-        .executableTarget(name: "Gateway", dependencies: ["Shared", "CSQLite"], path: "Sources/Gateway"),
+        .executableTarget(name: "Gateway", dependencies: ["Shared", "CSQLite", "CEpoll"], path: "Sources/Gateway"),
         // The inference engine: a library of its own, the only code built with -Ounchecked (its
         // kernels index tensors whose shapes the graph planner has already checked) and for the
         // build machine's CPU. It reads model files only from `make models` (pinned by SHA-256).

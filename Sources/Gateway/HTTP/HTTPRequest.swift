@@ -16,6 +16,8 @@ struct HTTPRequest: Sendable {
     let remoteAddress: String
     /// Values of the `{name}` segments of the matched route pattern.
     var pathParameters: [String: String]
+    /// How to answer later without holding a thread (a parked long-poll), when the server offers it.
+    var responder: DeferredResponder? = nil
 
     /// Creates a request; `path` and `query` are derived from `target` (throws 400 on a malformed target).
     init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],

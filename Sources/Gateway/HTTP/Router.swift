@@ -28,6 +28,8 @@ final class Router: @unchecked Sendable {
         let name: String
         /// This route's body limit, or nil for the server default.
         let bodyLimit: Int?
+        /// Where the handler runs (see `Lane`).
+        let lane: Lane
         /// The handler.
         let handler: Handler
         fileprivate let segments: [Segment]
@@ -43,6 +45,18 @@ final class Router: @unchecked Sendable {
     /// Path parameters that are credentials or capability names (BirdWeather station tokens,
     /// soundscape file keys): never written to logs.
     static let secretParameters: Set<String> = ["token", "file"]
+
+    /// Where a route's handler runs.
+    enum Lane: Sendable {
+        /// On the event loop itself: only for handlers that never block (no Redis, SQLite or file
+        /// I/O); they are answered even when every handler thread is busy (`/heartbeat`).
+        case inline
+        /// On the small operations pool, so that `/metrics` and `/ops/*` answer while the main
+        /// pool is saturated.
+        case ops
+        /// On the main handler pool (`ROOST_HTTP_HANDLER_THREADS`).
+        case standard
+    }
 
     fileprivate enum Segment: Sendable, Equatable {
         case literal(String)
@@ -63,15 +77,15 @@ final class Router: @unchecked Sendable {
     init() {}
 
     /// Registers `handler` for `method` and `pattern`; `name` labels it in logs (default: the pattern),
-    /// `bodyLimit` overrides the server's default body limit for this route.
-    func add(_ method: String, _ pattern: String, name: String? = nil, bodyLimit: Int? = nil,
+    /// `bodyLimit` overrides the server's default body limit for this route, `lane` says where it runs.
+    func add(_ method: String, _ pattern: String, name: String? = nil, bodyLimit: Int? = nil, lane: Lane = .standard,
              _ handler: @escaping Handler) {
         let segments = Router.split(pattern).map { part -> Segment in
             if part.hasPrefix("{"), part.hasSuffix("}"), part.count > 2 { return .parameter(String(part.dropFirst().dropLast())) }
             return .literal(part)
         }
         let route = Route(method: method.uppercased(), pattern: pattern, name: name ?? pattern, bodyLimit: bodyLimit,
-                          handler: handler, segments: segments)
+                          lane: lane, handler: handler, segments: segments)
         lock.withLock { routes.append(route) }
     }
 

@@ -126,6 +126,19 @@ final class JobService: Sendable {
         return try find(id: id, requester: requester)
     }
 
+    /// A long-poll that holds no thread: answers with the job at once when it has ended (or
+    /// `timeout` is 0, or `ROOST_MAX_LONG_POLLS` are parked); otherwise returns nil and calls
+    /// `wake` once, from another thread, when the job changes or `timeout` passes — the caller
+    /// then reads the job again.
+    func park(id: String, requester: String?, timeout: Double, wake: @escaping @Sendable () -> Void) throws -> JobRecord? {
+        guard let token = waiters.token(for: id, capped: true) else { return try find(id: id, requester: requester) }
+        let before: JobRecord
+        do { before = try find(id: id, requester: requester) } catch { waiters.release(id, token); throw error }
+        guard !before.state.isTerminal, timeout > 0 else { waiters.release(id, token); return before }
+        waiters.park(for: id, token: token, timeout: timeout, wake: wake)
+        return nil
+    }
+
     /// Waits until the job finishes or `timeout` passes (for the synchronous endpoints).
     func waitForResult(id: String, requester: String?, timeout: Double) throws -> JobRecord {
         let deadline = Date().addingTimeInterval(timeout)

@@ -3,9 +3,11 @@ import Foundation
 /// Long-poll support: request threads wait for a job's next state change; the result ingester
 /// calls `notify` when it records one.
 ///
-/// Each waiting request holds a connection thread, so clients' long-polls (`capped` tokens) are
-/// limited to `limit` at a time (`ROOST_MAX_LONG_POLLS`): beyond it a long-poll is answered at once
-/// with the current state, and the threads stay free for uploads and everything else.
+/// A client's long-poll (`GET /jobs/{id}?wait=`) is *parked*: it holds no thread, only an entry
+/// here, woken by `notify`, its deadline (a timer thread checks every 50 ms) or `close`. The
+/// synchronous endpoints still `wait` on a handler thread. Clients' long-polls (`capped` tokens)
+/// are limited to `limit` at a time (`ROOST_MAX_LONG_POLLS`): beyond it a long-poll is answered at
+/// once with the current state.
 final class JobWaiters: @unchecked Sendable {
     // Safe: every mutable property is only touched while holding `condition`'s lock.
     private let condition = NSCondition()
@@ -16,6 +18,16 @@ final class JobWaiters: @unchecked Sendable {
     private var cappedActive = 0
     private var capped: Set<ObjectIdentifier> = []
     private var refusedCount = 0
+    /// Parked waiters by job id: called once, on a notify for their job, their deadline, or close.
+    private var parked: [String: [Parked]] = [:]
+    private var parkedCount = 0
+    private var timerRunning = false
+
+    private struct Parked {
+        let token: WaitToken
+        let deadline: Double
+        let wake: @Sendable () -> Void
+    }
 
     /// Creates the waiters with at most `limit` capped long-polls at a time.
     init(limit: Int = 64) { self.limit = limit }
@@ -73,19 +85,82 @@ final class JobWaiters: @unchecked Sendable {
         condition.lock()
         closed = true
         condition.broadcast()
+        let woken = takeParkedLocked()
         condition.unlock()
+        for wake in woken { wake() }
+    }
+
+    /// Parks a waiter without a thread: `wake` is called once (on another thread), when `id` is
+    /// notified, when `timeout` seconds pass, or at `close` — whichever comes first. `token`
+    /// comes from `token(for:capped:)` and is released here.
+    func park(for id: String, token: WaitToken, timeout: Double, wake: @escaping @Sendable () -> Void) {
+        condition.lock()
+        if closed || (versions[id] ?? 0) != token.version {
+            releaseLocked(id, token)
+            condition.unlock()
+            wake()
+            return
+        }
+        parked[id, default: []].append(Parked(token: token, deadline: MonotonicDeadline.now().seconds + timeout, wake: wake))
+        parkedCount += 1
+        let startTimer = !timerRunning
+        timerRunning = true
+        condition.unlock()
+        if startTimer {
+            let thread = Thread { [self] in expireParked() }
+            thread.name = "long-poll-timer"
+            thread.start()
+        }
+    }
+
+    /// Parked waiters now.
+    var parkedNow: Int { condition.withLock { parkedCount } }
+
+    /// Removes every parked waiter (or, given `now`, those whose deadline passed) and returns
+    /// their wake-ups, to be called after unlocking.
+    private func takeParkedLocked(expiredBy now: Double? = nil) -> [@Sendable () -> Void] {
+        var woken: [@Sendable () -> Void] = []
+        for (id, list) in parked {
+            var kept: [Parked] = []
+            for entry in list {
+                if let now, entry.deadline > now { kept.append(entry); continue }
+                releaseLocked(id, entry.token)
+                woken.append(entry.wake)
+            }
+            parked[id] = kept.isEmpty ? nil : kept
+        }
+        parkedCount -= woken.count
+        return woken
+    }
+
+    /// The timer thread: every 50 ms, wakes the parked waiters whose deadline passed; ends at close.
+    private func expireParked() {
+        while true {
+            condition.lock()
+            if closed { timerRunning = false; condition.unlock(); return }
+            _ = condition.wait(until: Date().addingTimeInterval(0.05))
+            let woken = parkedCount == 0 ? [] : takeParkedLocked(expiredBy: MonotonicDeadline.now().seconds)
+            condition.unlock()
+            for wake in woken { wake() }
+        }
     }
 
     /// Records that these jobs changed and wakes their waiters.
     func notify(_ ids: [String]) {
         condition.lock()
-        defer { condition.unlock() }
         var woke = false
+        var parkedWoken: [@Sendable () -> Void] = []
         for id in ids where waiting[id] != nil {
             versions[id, default: 0] += 1
             woke = true
+            if let list = parked.removeValue(forKey: id) {
+                for entry in list { releaseLocked(id, entry.token); parkedWoken.append(entry.wake) }
+                parkedCount -= list.count
+            }
         }
         if woke { condition.broadcast() }
+        condition.unlock()
+        for wake in parkedWoken { wake() }
     }
 }
 

@@ -15,7 +15,7 @@ struct OpenAPIRoutes {
     /// Adds the route.
     func register(on router: Router) {
         let rendered = Dictionary(uniqueKeysWithValues: OpenAPIDocuments.all.map { ($0.name + ".json", $0.json.bytes()) })
-        router.add("GET", "/openapi/{document}", GatewayError.guarded { request in
+        router.add("GET", "/openapi/{document}", lane: .inline, GatewayError.guarded { request in
             guard let body = rendered[request.pathParameters["document"] ?? ""] else {
                 throw HTTPError.notFound("no such document; there are " + OpenAPIDocuments.names.map { "/openapi/\($0).json" }.joined(separator: ", "))
             }

@@ -58,6 +58,14 @@ struct JobRoutes {
             }
             wait = min(seconds, configuration.maxWait)
         }
+        if wait > 0, let responder = request.responder {
+            // Parked: no thread waits; the wake-up reads the job again on a handler thread.
+            let jobs = self.jobs
+            let parked = try jobs.park(id: id, requester: requester, timeout: wait) {
+                responder.compute { .json(200, try jobs.find(id: id, requester: requester).statusJSON) }
+            }
+            return parked.map { .json(200, $0.statusJSON) } ?? .parked
+        }
         let record = wait > 0 ? try jobs.wait(id: id, requester: requester, timeout: wait, capped: true) : try jobs.find(id: id, requester: requester)
         return .json(200, record.statusJSON)
     }

@@ -11,8 +11,8 @@ struct OpsRoutes {
 
     /// Adds the routes to `router`.
     func register(on router: Router) {
-        router.add("GET", "/heartbeat") { _ in .json(200, ["health": "ok"]) }
-        router.add("GET", "/metrics", access.guarded(GatewayError.guarded { _ in
+        router.add("GET", "/heartbeat", lane: .inline) { _ in .json(200, ["health": "ok"]) }
+        router.add("GET", "/metrics", lane: .ops, access.guarded(GatewayError.guarded { _ in
             var text = ""
             metrics.renderHTTP(into: &text)
             let polls = waiters.figures
@@ -31,11 +31,11 @@ struct OpsRoutes {
             }
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")], body: Array(text.utf8))
         }))
-        router.add("GET", "/ops/workers", access.guarded(GatewayError.guarded { _ in
+        router.add("GET", "/ops/workers", lane: .ops, access.guarded(GatewayError.guarded { _ in
             let workers = try pool.with { try QueueInspector(queue: $0).workers() }
             return .json(200, ["count": .int(workers.count), "workers": .array(workers.map(Self.withoutJobIDs))])
         }))
-        router.add("GET", "/ops/queues", access.guarded(GatewayError.guarded { _ in
+        router.add("GET", "/ops/queues", lane: .ops, access.guarded(GatewayError.guarded { _ in
             let lanes = try pool.with { try QueueInspector(queue: $0).lanes() }
             return .json(200, ["lanes": .array(lanes.map { figures in
                 let counters = JSON.object(figures.stats.filter { !$0.key.hasPrefix("duration_") }.sorted(by: { $0.key < $1.key })

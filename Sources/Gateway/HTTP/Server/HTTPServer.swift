@@ -2,20 +2,21 @@ import Foundation
 import Glibc
 import Shared
 
-/// Roost's HTTP/1.1 server: POSIX sockets, one accept thread and one thread per connection.
+/// The gateway's HTTP/1.1 server: an epoll event loop (`EventLoop`) for every connection's I/O,
+/// a pool of handler threads for the routes' blocking work, and a small second pool for the ops
+/// routes so that `/metrics` answers while the main pool is saturated.
 ///
-/// Handlers are synchronous and may block for seconds (Redis, SQLite, long-polls), so they run on
-/// connection threads of their own, never on Swift's cooperative pool; `maxConnections` bounds the threads.
 /// ```swift
 /// let server = HTTPServer(configuration: HTTPServerConfiguration(host: "0.0.0.0", port: 8080),
 ///                         router: router, log: Log(component: "gateway"))
 /// try server.start()
-/// // on SIGTERM:
-/// server.shutdown()
+/// // ...
+/// server.shutdown()   // stops accepting, finishes in-flight requests (up to the grace period)
 /// ```
+/// Idle keep-alive connections and parked long-polls cost a few hundred bytes each, not a thread.
 final class HTTPServer: @unchecked Sendable {
-    // @unchecked Sendable: `context` and `listener` are set in `start` and read in `boundPort` and `shutdown`,
-    // all under `lock`; the accept thread gets its own references when it is created.
+    // @unchecked Sendable: `loop`, `listener` and the pools are set in `start` and read in
+    // `boundPort` and `shutdown`, all under `lock`.
     private let lock = NSLock()
     private let configuration: HTTPServerConfiguration
     /// The routes it serves.
@@ -24,15 +25,14 @@ final class HTTPServer: @unchecked Sendable {
     private let onRequest: (@Sendable (RequestRecord) -> Void)?
     private var context: HTTPServerContext?
     private var listener: ListeningSocket?
-    private let acceptFinished = DispatchSemaphore(value: 0)
+    private var loop: EventLoop?
+    private var pools: [HandlerPool] = []
     private var stopped = false
 
-    /// Creates a server; nothing is bound until `start`. `onRequest` is called once per answered request.
-    /// - Parameters:
-    ///   - configuration: address, limits and timeouts.
-    ///   - router: the routes; more may be added later.
-    ///   - log: receives one access line per request and handler failures.
-    ///   - onRequest: receives a record per request (for metrics).
+    /// Threads of the ops routes' pool.
+    static let opsThreads = 2
+
+    /// Creates a server; nothing listens until `start`.
     init(configuration: HTTPServerConfiguration, router: Router, log: Log,
          onRequest: (@Sendable (RequestRecord) -> Void)? = nil) {
         self.configuration = configuration
@@ -41,101 +41,69 @@ final class HTTPServer: @unchecked Sendable {
         self.onRequest = onRequest
     }
 
-    /// The port the listener is bound to (the real one when the configuration asked for 0); 0 before `start`.
+    /// The port actually bound (useful with port 0); 0 before `start`.
     var boundPort: Int { lock.withLock { listener?.port ?? 0 } }
 
-    /// Binds, listens and starts the accept thread.
+    /// Connections open now.
+    var openConnections: Int { lock.withLock { loop?.openConnections ?? 0 } }
+
+    /// Binds, raises the descriptor limit to its hard limit, and starts the loop and the pools.
     func start() throws {
         // A peer closing mid-write must be an error return, not a process-killing signal.
         signal(SIGPIPE, SIG_IGN)
         try lock.withLock {
             precondition(listener == nil, "HTTPServer.start called twice")
             let c = configuration
-            let context = try HTTPServerContext(configuration: c, router: router, log: log, onRequest: onRequest)
+            let descriptors = Self.raiseDescriptorLimit()
+            let connectionLimit = min(c.maxConnections, max(16, descriptors - 256))
+            let context = HTTPServerContext(configuration: c, router: router, log: log, onRequest: onRequest)
             let socket = try ListeningSocket(host: c.host, port: c.port, backlog: c.listenBacklog)
+            let pool = HandlerPool(name: "http-handler", threads: c.handlerThreads, queueLimit: c.handlerQueue, stackSize: c.threadStackSize)
+            let opsPool = HandlerPool(name: "http-ops", threads: Self.opsThreads, queueLimit: 64, stackSize: c.threadStackSize)
+            let loop = try EventLoop(context: context, listener: socket, pool: pool, opsPool: opsPool, connectionLimit: connectionLimit)
             self.context = context
             listener = socket
-            let thread = Thread { [context, acceptFinished] in
-                HTTPServer.acceptLoop(socket, context: context)
-                acceptFinished.signal()
+            self.loop = loop
+            pools = [pool, opsPool]
+            loop.start()
+            if connectionLimit < c.maxConnections {
+                log.warning("connection limit lowered to fit the descriptor limit", [("max_connections", .int(connectionLimit)),
+                                                                                    ("descriptors", .int(descriptors))])
             }
-            thread.name = "http-accept"
-            thread.start()
-            context.log.info("http server listening", [("host", .string(c.host)), ("port", .int(socket.port))])
+            log.info("http server listening", [("host", .string(c.host)), ("port", .int(socket.port)),
+                                               ("max_connections", .int(connectionLimit)), ("handler_threads", .int(c.handlerThreads))])
         }
     }
 
-    /// Stops gracefully, in this order: stop accepting and close the listener (new connections are refused);
-    /// close idle keep-alive connections; let in-flight requests finish within `shutdownGrace`, their responses
-    /// marked `Connection: close`; then cut whatever is still open and return.
+    /// Stops accepting, closes idle connections, lets in-flight requests finish (with
+    /// `Connection: close`) for up to `shutdownGrace` seconds, then closes what is left.
     func shutdown() {
         // Claim the shutdown under the lock, but wait outside it so `boundPort` stays answerable meanwhile.
-        let claimed: (ListeningSocket, HTTPServerContext)? = lock.withLock {
-            guard let listener, let context, !stopped else { return nil }
+        let claimed: (EventLoop, HTTPServerContext, [HandlerPool])? = lock.withLock {
+            guard let loop, let context, !stopped else { return nil }
             stopped = true
-            return (listener, context)
+            return (loop, context, pools)
         }
-        guard let (listener, context) = claimed else { return }
+        guard let (loop, context, pools) = claimed else { return }
         let deadline = MonotonicDeadline.after(configuration.shutdownGrace)
         context.beginShutdown()
-        acceptFinished.wait()
-        listener.close()
-        if !context.registry.waitUntilEmpty(until: deadline) {
-            let cut = context.registry.shutdownAll()
-            context.log.warning("shutdown grace expired; closing connections", [("connections", .int(cut))])
-        }
+        loop.beginShutdown()
+        let cut = loop.waitUntilFinished(until: deadline)
+        if cut > 0 { context.log.warning("shutdown grace expired; closing connections", [("connections", .int(cut))]) }
+        for pool in pools { pool.shutdown(until: MonotonicDeadline.after(1)) }
         context.log.info("http server stopped")
     }
 
-    /// Accepts until shutdown; each connection gets a thread, or a 503 when the cap is reached.
-    private static func acceptLoop(_ listener: ListeningSocket, context: HTTPServerContext) {
-        let c = context.configuration
-        while true {
-            var fds = [pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: context.wake.readDescriptor, events: Int16(POLLIN), revents: 0)]
-            let polled: SyscallResult<Int32>
-            do {
-                polled = try systemCall("poll") { poll(&fds, 2, -1) }
-            } catch {
-                context.log.error("poll failed", [("error", .string(error.message))])
-                _ = poll(nil, 0, 100)
-                continue
-            }
-            if fds[1].revents != 0 { return }
-            guard case .done = polled, fds[0].revents != 0 else { continue }
-            let accepted: ConnectionSocket?
-            do {
-                accepted = try listener.accept()
-            } catch {
-                // EMFILE and friends: log, back off briefly so a full descriptor table does not spin the loop.
-                context.log.error("accept failed", [("error", .string(error.message))])
-                _ = poll(nil, 0, 100)
-                continue
-            }
-            guard let socket = accepted else { continue }
-            guard let id = context.registry.register(socket, limit: c.maxConnections) else {
-                reject(socket, context: context)
-                continue
-            }
-            let connection = HTTPConnection(socket: socket, id: id, context: context)
-            let thread = Thread { connection.run() }
-            thread.stackSize = c.threadStackSize
-            thread.name = "http-connection"
-            thread.start()
+    /// Raises the soft limit on open descriptors to the hard limit; returns the limit in force.
+    private static func raiseDescriptorLimit() -> Int {
+        var limits = rlimit()
+        let resource = Int32(RLIMIT_NOFILE.rawValue)
+        guard getrlimit(resource, &limits) == 0 else { return 1024 }
+        if limits.rlim_cur < limits.rlim_max {
+            var raised = limits
+            raised.rlim_cur = limits.rlim_max
+            if setrlimit(resource, &raised) == 0 { limits = raised }
         }
-    }
-
-    /// Answers a connection over the cap with 503 and closes it, without giving it a thread.
-    private static func reject(_ socket: ConnectionSocket, context: HTTPServerContext) {
-        let error = HTTPError.serviceUnavailable(retryAfter: 1, message: "too many connections")
-        let bytes = error.response.wireHead(keepAlive: false) + error.response.body
-        // The socket is new, so its send buffer is empty and this short write cannot block for long.
-        try? socket.write(bytes, until: MonotonicDeadline.after(0.05))
-        _ = Glibc.shutdown(socket.descriptor, Int32(SHUT_WR))
-        var scratch = [UInt8](repeating: 0, count: 4096)
-        _ = try? socket.read(into: &scratch, until: MonotonicDeadline.now())
-        socket.close()
-        context.record(RequestRecord(route: "rejected", method: "", path: "", status: 503, bytesIn: 0,
-                                     bytesOut: bytes.count, duration: 0, remoteAddress: socket.remoteAddress))
+        return limits.rlim_cur > rlim_t(Int32.max) ? Int(Int32.max) : Int(limits.rlim_cur)
     }
 }

@@ -4,8 +4,17 @@ struct HTTPServerConfiguration: Sendable {
     var host = "0.0.0.0"
     /// The port to bind; 0 picks a free one (see `HTTPServer.boundPort`).
     var port = 8080
-    /// Connections served at once; one more is answered `503` and closed.
-    var maxConnections = 256
+    /// Connections open at once (idle keep-alive ones and parked long-polls included); one more is
+    /// answered `503` and closed. Also bounded by the process's descriptor limit, which the server
+    /// raises to its hard limit at start.
+    var maxConnections = 16_384
+    /// Connections open at once from one client address; one more is answered `503` and closed.
+    var maxConnectionsPerClient = 1_024
+    /// Threads that run route handlers (blocking work: Redis, SQLite, synchronous waits). When all
+    /// are busy and `handlerQueue` requests wait, new requests get `503` with `Retry-After`.
+    var handlerThreads = 64
+    /// Requests that may wait for a handler thread.
+    var handlerQueue = 512
     /// Maximum bytes of a request head (request line and headers).
     var maxHeaderBytes = 16_384
     /// Maximum number of header fields.
@@ -20,7 +29,7 @@ struct HTTPServerConfiguration: Sendable {
     var writeTimeout = 30.0
     /// Time `shutdown` waits for in-flight requests before closing their connections.
     var shutdownGrace = 30.0
-    /// Stack size of each connection thread; handlers run on it.
+    /// Stack size of each handler thread.
     var threadStackSize = 1 << 20
     /// The kernel's queue of connections not yet accepted.
     var listenBacklog: Int32 = 511

@@ -1,10 +1,9 @@
 import Foundation
 import Shared
 
-/// What the accept thread and every connection thread share; lives as long as the last of them.
+/// What the event loop and the handler threads share; lives as long as the last of them.
 final class HTTPServerContext: @unchecked Sendable {
-    // @unchecked Sendable: everything is immutable after init except `shuttingDown`, which is guarded by `lock`;
-    // the registry and wake signal are themselves thread-safe.
+    // @unchecked Sendable: everything is immutable after init except `shuttingDown`, which is guarded by `lock`.
     private let lock = NSLock()
     private var shuttingDown = false
     /// The server's settings.
@@ -15,28 +14,22 @@ final class HTTPServerContext: @unchecked Sendable {
     let log: Log
     /// Called once per answered request.
     let onRequest: (@Sendable (RequestRecord) -> Void)?
-    /// The open connections.
-    let registry = ConnectionRegistry()
-    /// Becomes readable when shutdown begins, waking the accept thread and idle connections.
-    let wake: WakeSignal
 
     /// Creates the shared state.
     init(configuration: HTTPServerConfiguration, router: Router, log: Log,
-         onRequest: (@Sendable (RequestRecord) -> Void)?) throws(SocketError) {
+         onRequest: (@Sendable (RequestRecord) -> Void)?) {
         self.configuration = configuration
         self.router = router
         self.log = log
         self.onRequest = onRequest
-        self.wake = try WakeSignal()
     }
 
     /// Whether shutdown has begun (responses then carry `Connection: close`).
     var isShuttingDown: Bool { lock.withLock { shuttingDown } }
 
-    /// Marks shutdown as begun and wakes everyone polling the wake signal.
+    /// Marks shutdown as begun.
     func beginShutdown() {
         lock.withLock { shuttingDown = true }
-        wake.signal()
     }
 
     /// Writes the access line and reports the record.

@@ -23,19 +23,19 @@ struct DashboardRoutes {
     /// Adds the routes.
     func register(on router: Router) {
         for (path, asset) in [("/ops/", DashboardAssets.page), ("/ops/dashboard.js", DashboardAssets.script), ("/ops/dashboard.css", DashboardAssets.style)] {
-            router.add("GET", path) { _ in
+            router.add("GET", path, lane: .inline) { _ in
                 HTTPResponse(status: 200, headers: [("Content-Type", asset.type), ("Cache-Control", "no-cache"),
                                                     ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
                                                     ("X-Content-Type-Options", "nosniff")], body: Array(asset.body.utf8))
             }
         }
         router.add("GET", "/ops/dashboard.json", access.guarded(GatewayError.guarded { request in try snapshotResponse(request) }))
-        router.add("GET", "/ops/jobs/{id}", access.guarded(GatewayError.guarded { request in
+        router.add("GET", "/ops/jobs/{id}", lane: .ops, access.guarded(GatewayError.guarded { request in
             guard let row = try store.job(id: request.pathParameters["id"] ?? "") else { throw HTTPError.notFound("no job with this id") }
             return .json(200, Self.jobDocument(row, params: try store.params(jobID: row.id)))
         }))
-        router.add("POST", "/ops/jobs/{id}/retry", access.guarded(GatewayError.guarded { request in try retry(request) }))
-        router.add("POST", "/ops/jobs/{id}/discard", access.guarded(GatewayError.guarded { request in
+        router.add("POST", "/ops/jobs/{id}/retry", lane: .ops, access.guarded(GatewayError.guarded { request in try retry(request) }))
+        router.add("POST", "/ops/jobs/{id}/discard", lane: .ops, access.guarded(GatewayError.guarded { request in
             try requireDashboard(request)
             guard let row = try store.job(id: request.pathParameters["id"] ?? "") else { throw HTTPError.notFound("no job with this id") }
             guard try store.discard(id: row.id) else {
