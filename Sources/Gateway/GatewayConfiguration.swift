@@ -17,8 +17,9 @@ struct GatewayConfiguration: Sendable {
     var maxImagePixels = 40_000_000
     /// Longest `?wait=` a status request may hold, in seconds (`ROOST_MAX_WAIT`, default 30).
     var maxWait = 30.0
-    /// Long-polls waiting at once (`ROOST_MAX_LONG_POLLS`, default 64); beyond it `?wait=` answers at once.
-    var maxLongPolls = 64
+    /// Long-polls waiting at once (`ROOST_MAX_LONG_POLLS`, default 10000; each is parked, holding
+    /// no thread, only its connection); beyond it `?wait=` answers at once.
+    var maxLongPolls = 10_000
     /// How long synchronous endpoints wait for a worker before answering 202 (`ROOST_SYNC_TIMEOUT`, default 20 s).
     var syncTimeout = 20.0
     /// The face-identifier API (`ROOST_PANEL_*`, `ROOST_FACE_*`).
