@@ -22,6 +22,8 @@ final class JobWaiters: @unchecked Sendable {
     private var parked: [String: [Parked]] = [:]
     private var parkedCount = 0
     private var timerRunning = false
+    /// No parked waiter's deadline is earlier: the timer skips its scan before it.
+    private var earliestParkedDeadline = Double.infinity
 
     private struct Parked {
         let token: WaitToken
@@ -101,7 +103,9 @@ final class JobWaiters: @unchecked Sendable {
             wake()
             return
         }
-        parked[id, default: []].append(Parked(token: token, deadline: MonotonicDeadline.now().seconds + timeout, wake: wake))
+        let deadline = MonotonicDeadline.now().seconds + timeout
+        parked[id, default: []].append(Parked(token: token, deadline: deadline, wake: wake))
+        earliestParkedDeadline = min(earliestParkedDeadline, deadline)
         parkedCount += 1
         let startTimer = !timerRunning
         timerRunning = true
@@ -120,16 +124,22 @@ final class JobWaiters: @unchecked Sendable {
     /// their wake-ups, to be called after unlocking.
     private func takeParkedLocked(expiredBy now: Double? = nil) -> [@Sendable () -> Void] {
         var woken: [@Sendable () -> Void] = []
+        var earliest = Double.infinity
         for (id, list) in parked {
+            if let now, !list.contains(where: { $0.deadline <= now }) {
+                earliest = min(earliest, list.lazy.map(\.deadline).min() ?? earliest)
+                continue
+            }
             var kept: [Parked] = []
             for entry in list {
-                if let now, entry.deadline > now { kept.append(entry); continue }
+                if let now, entry.deadline > now { kept.append(entry); earliest = min(earliest, entry.deadline); continue }
                 releaseLocked(id, entry.token)
                 woken.append(entry.wake)
             }
             parked[id] = kept.isEmpty ? nil : kept
         }
         parkedCount -= woken.count
+        earliestParkedDeadline = earliest
         return woken
     }
 
@@ -139,7 +149,8 @@ final class JobWaiters: @unchecked Sendable {
             condition.lock()
             if closed { timerRunning = false; condition.unlock(); return }
             _ = condition.wait(until: Date().addingTimeInterval(0.05))
-            let woken = parkedCount == 0 ? [] : takeParkedLocked(expiredBy: MonotonicDeadline.now().seconds)
+            let now = MonotonicDeadline.now().seconds
+            let woken = parkedCount == 0 || now < earliestParkedDeadline ? [] : takeParkedLocked(expiredBy: now)
             condition.unlock()
             for wake in woken { wake() }
         }

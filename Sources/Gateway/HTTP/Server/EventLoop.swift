@@ -34,6 +34,8 @@ final class EventLoop: @unchecked Sendable {
     private var listening = true
     private var acceptPausedUntil = 0.0
     private var lastSweep = 0.0
+    /// No connection's deadline is earlier: sweeps before it are skipped.
+    private var nextDeadline = 0.0
     private var openCount = 0
 
     private static let listenerToken: UInt64 = 0
@@ -114,7 +116,7 @@ final class EventLoop: @unchecked Sendable {
                 acceptPausedUntil = 0
                 try? epoll.add(listener.descriptor, events: Epoll.readable, token: Self.listenerToken)
             }
-            if stopping || now - lastSweep >= 0.05 {
+            if stopping || (now >= nextDeadline && now - lastSweep >= 0.05) {
                 lastSweep = now
                 sweep(now: now, stopping: stopping)
             }
@@ -148,6 +150,7 @@ final class EventLoop: @unchecked Sendable {
                                            limits: HTTPParserLimits(maxHeaderBytes: c.maxHeaderBytes, maxHeaderCount: c.maxHeaderCount))
             let connection = LoopConnection(token: token, socket: socket, host: host, parser: parser, watching: Epoll.readable,
                                             deadline: MonotonicDeadline.now().seconds + c.idleTimeout)
+            nextDeadline = min(nextDeadline, connection.deadline)
             do {
                 try epoll.add(socket.descriptor, events: Epoll.readable, token: token)
             } catch {
@@ -190,7 +193,7 @@ final class EventLoop: @unchecked Sendable {
                 if n == 0 { close(connection); return }
                 if connection.requestStartedAt == nil {
                     connection.requestStartedAt = MonotonicDeadline.now().seconds
-                    connection.deadline = connection.requestStartedAt! + context.configuration.readTimeout
+                    setDeadline(connection, connection.requestStartedAt! + context.configuration.readTimeout)
                 }
                 connection.parser.append(readBuffer[0..<n])
                 if n < readBuffer.count { break }
@@ -229,7 +232,7 @@ final class EventLoop: @unchecked Sendable {
             guard let event else {
                 if !connection.parser.isIdle, connection.requestStartedAt == nil {
                     connection.requestStartedAt = MonotonicDeadline.now().seconds
-                    connection.deadline = connection.requestStartedAt! + c.readTimeout
+                    setDeadline(connection, connection.requestStartedAt! + c.readTimeout)
                 }
                 return
             }
@@ -237,7 +240,7 @@ final class EventLoop: @unchecked Sendable {
             case let .head(head):
                 if connection.requestStartedAt == nil {
                     connection.requestStartedAt = MonotonicDeadline.now().seconds
-                    connection.deadline = connection.requestStartedAt! + c.readTimeout
+                    setDeadline(connection, connection.requestStartedAt! + c.readTimeout)
                 }
                 connection.head = head
                 let match = context.router.match(method: head.method, path: head.decodedTarget.path)
@@ -342,7 +345,7 @@ final class EventLoop: @unchecked Sendable {
         connection.status = response.status
         connection.afterWrite = then
         connection.phase = .writing
-        connection.deadline = MonotonicDeadline.now().seconds + context.configuration.writeTimeout
+        setDeadline(connection, MonotonicDeadline.now().seconds + context.configuration.writeTimeout)
         flush(connection)
     }
 
@@ -382,7 +385,7 @@ final class EventLoop: @unchecked Sendable {
         case .linger:
             _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
             connection.phase = .lingering
-            connection.deadline = MonotonicDeadline.now().seconds + 1
+            setDeadline(connection, MonotonicDeadline.now().seconds + 1)
             watch(connection, Epoll.readable)
         case .keepAlive:
             connection.phase = .reading
@@ -390,7 +393,7 @@ final class EventLoop: @unchecked Sendable {
             connection.match = nil
             connection.requestStartedAt = nil
             connection.consumedBefore = connection.parser.consumedByteCount
-            connection.deadline = MonotonicDeadline.now().seconds + context.configuration.idleTimeout
+            setDeadline(connection, MonotonicDeadline.now().seconds + context.configuration.idleTimeout)
             watch(connection, Epoll.readable)
             process(connection)   // pipelined requests already buffered
         }
@@ -402,22 +405,32 @@ final class EventLoop: @unchecked Sendable {
         close(connection)
     }
 
-    /// Times out what waited too long; while stopping, closes idle connections at once.
+    /// Sets when `connection`'s phase times out, keeping `nextDeadline` the earliest of all.
+    private func setDeadline(_ connection: LoopConnection, _ deadline: Double) {
+        connection.deadline = deadline
+        nextDeadline = min(nextDeadline, deadline)
+    }
+
+    /// Times out what waited too long; while stopping, closes idle connections at once. Runs only
+    /// once the earliest deadline has passed (or while stopping), so holding many idle
+    /// connections costs nothing between their deadlines.
     private func sweep(now: Double, stopping: Bool) {
-        for connection in Array(connections.values) {
+        var due: [LoopConnection] = []
+        var earliest = Double.infinity
+        for connection in connections.values {
+            let expired = now >= connection.deadline && connection.phase != .handling
+            if expired || (stopping && connection.isIdle) { due.append(connection) } else if connection.phase != .handling {
+                earliest = min(earliest, connection.deadline)
+            }
+        }
+        nextDeadline = earliest
+        for connection in due {
             switch connection.phase {
             case .reading:
-                if connection.requestStartedAt == nil {
-                    if (stopping && connection.isIdle) || now >= connection.deadline { close(connection) }
-                } else if now >= connection.deadline {
-                    fail(connection, .requestTimeout())
-                }
-            case .writing:
-                if now >= connection.deadline { abandonWrite(connection) }
-            case .lingering:
-                if now >= connection.deadline { close(connection) }
-            case .handling:
-                break
+                if connection.requestStartedAt == nil { close(connection) } else { fail(connection, .requestTimeout()) }
+            case .writing: abandonWrite(connection)
+            case .lingering: close(connection)
+            case .handling: break
             }
         }
     }
