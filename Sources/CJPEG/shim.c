@@ -43,6 +43,10 @@ static void on_emit_message(j_common_ptr cinfo, int level) {
     roost_jpeg_decoder *decoder = (roost_jpeg_decoder *)cinfo;
     if (level >= 0) return;  // trace messages: ignore
     if (cinfo->err->msg_code == JWRN_JPEG_EOF) decoder->truncated = 1;
+    // The entropy decoder ran into the end-of-image marker while the frame still wanted MCUs:
+    // the frame header promises more pixels than the data holds (the rest would be grey filler).
+    // A marker other than EOI mid-scan is corrupt data libjpeg recovers from; EOI is truncation.
+    if (cinfo->err->msg_code == JWRN_HIT_MARKER && decoder->cinfo.unread_marker == 0xD9) decoder->truncated = 1;
     if (decoder->warnings == 0 && !decoder->failed) {
         (*cinfo->err->format_message)(cinfo, decoder->message);
     }

@@ -5,8 +5,12 @@ import Shared
 // jobs, waits for their results and writes them to a JSON-lines or CSV file, resumably (ImportLedger).
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let command = arguments.first, command == "import" else {
-    FileHandle.standardError.write(Data("roost: Roost's command-line tool\n\n\(ImportOptions.usage)\n".utf8))
-    exit(arguments.first == "--help" || arguments.first == "-h" ? 0 : 2)
+    let program = CommandLineHelp.Program(name: "roost", summary: "Roost's command-line tool (batch importer).",
+                                          usage: ImportOptions.usage.split(separator: "\n").map(String.init), reads: "cli")
+    exit(CommandLineHelp.handle(arguments, program) ?? {
+        FileHandle.standardError.write(Data("roost: give a command\n\n\(CommandLineHelp.helpText(program))".utf8))
+        return 2
+    }())
 }
 do {
     let options = try ImportOptions(arguments: Array(arguments.dropFirst()))

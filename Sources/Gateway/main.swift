@@ -2,6 +2,12 @@ import Foundation
 import Shared
 
 // roost-gateway: the HTTP front of Roost. Configuration: ROOST_* variables (README).
+if let status = CommandLineHelp.handle(Array(CommandLine.arguments.dropFirst()), CommandLineHelp.Program(
+    name: "roost-gateway", summary: "Roost's HTTP gateway: the four APIs, uploads to jobs, status, ops.",
+    usage: ["roost-gateway            (serves until SIGTERM or SIGINT, then drains)", "roost-gateway --help | --version"],
+    reads: "gateway")) {
+    exit(status)
+}
 let log = Log(component: "gateway")
 let configuration = GatewayConfiguration(environment: Environment())
 let gateway: Gateway

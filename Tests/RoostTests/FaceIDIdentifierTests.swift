@@ -87,6 +87,11 @@ struct FaceIDIdentifierTests {
             #expect(response.status == 400, "\(body)")
             #expect(response.text == #"{"error":"Wrong JSON body"}"#, "\(body)")
         }
+        // Invalid UTF-8 inside a string is not JSON (it used to be stored as U+FFFD).
+        let invalid = Array(#"{"identifier_owner": {"name": "A"#.utf8) + [0xC3, 0x28]
+            + Array(#"", "type": "owner"}, "identifier_type": "face_id", "lock": "all"}"#.utf8)
+        let refused = try panel.send("POST", Self.item, token: admin, contentType: "application/json", body: invalid)
+        #expect(refused.status == 400 && refused.text == #"{"error":"Wrong JSON body"}"#)
         let uid = try panel.createIdentifier(token: admin, type: "card", number: "7")
         #expect(uid == 1, "none of the bad bodies created an identifier")
         for body in ["{}", #"{"uid": 3}"#, #"{"lock": "none"}"#, #"{"identifier_number": null}"#, "[1]", "{"] {

@@ -18,6 +18,14 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSON.parse("[1] x") }
     }
 
+    /// RFC 8259 §8.1: JSON is UTF-8; an invalid sequence inside a string is an error, never U+FFFD.
+    @Test func rejectsInvalidUTF8InStrings() throws {
+        for bad: [UInt8] in [[0xC3, 0x28], [0xFF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF]] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try JSON.parse([0x22] + bad + [0x22]) }
+        }
+        #expect(try JSON.parse(Array("\"caf\u{E9} \u{1F426}\"".utf8)) == .string("caf\u{E9} \u{1F426}"))
+    }
+
     /// Hostile numbers are refused with an error instead of becoming infinity or being read leniently
     /// (the parser runs on untrusted bodies; since issue 7 #4 it is built with overflow checks on).
     @Test func rejectsNumbersOutOfRangeOrOutsideTheGrammar() throws {

@@ -252,7 +252,9 @@ private struct JSONParser {
             index += 1
             switch b {
             case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
+                // RFC 8259 §8.1: JSON text is UTF-8. Invalid sequences are an error, not U+FFFD.
+                guard let text = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                return text
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw fail("unterminated escape") }
                 let e = bytes[index]

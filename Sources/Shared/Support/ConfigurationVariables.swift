@@ -1,0 +1,151 @@
+/// Every `ROOST_*` setting: name, default, which processes read it, and what it does. The
+/// binaries print it for `--help`; `ConfigurationVariablesTests` checks that README.md's
+/// Configuration table says the same and that every `ROOST_*` name in the sources is listed.
+public enum ConfigurationVariables {
+    /// One setting.
+    public struct Variable: Sendable {
+        /// `ROOST_…`.
+        public let name: String
+        /// The default, as README writes it.
+        public let defaultValue: String
+        /// Who reads it: `all`, `gateway`, `workers`, `make up`, or several.
+        public let usedBy: String
+        /// What it does.
+        public let meaning: String
+    }
+
+    /// The settings, in README's order.
+    public static let all: [Variable] = [
+        Variable(name: "ROOST_REDIS_URL", defaultValue: "`redis://127.0.0.1:6379`", usedBy: "all",
+                 meaning: "Redis (`redis://[:password@]host[:port][/db]`); `make up` starts a private one when unset"),
+        Variable(name: "ROOST_REDIS_PREFIX", defaultValue: "`roost`", usedBy: "all",
+                 meaning: "key prefix, so several clusters can share a Redis"),
+        Variable(name: "ROOST_LOG_LEVEL", defaultValue: "`info`", usedBy: "all",
+                 meaning: "`debug`, `info`, `warning`, `error`; logs are JSON lines on stderr"),
+        Variable(name: "ROOST_MAX_ATTEMPTS", defaultValue: "`5`", usedBy: "all",
+                 meaning: "runs per job before it is dead-lettered"),
+        Variable(name: "ROOST_JOB_TTL", defaultValue: "`86400`", usedBy: "all",
+                 meaning: "seconds a finished job's Redis record is kept (SQLite keeps the durable copy)"),
+        Variable(name: "ROOST_BLOB_TTL", defaultValue: "`86400`", usedBy: "all",
+                 meaning: "seconds uploaded bytes are kept in Redis"),
+        Variable(name: "ROOST_IDEMPOTENCY_TTL", defaultValue: "`86400`", usedBy: "all",
+                 meaning: "seconds an `Idempotency-Key` is remembered"),
+        Variable(name: "ROOST_MAX_DEPTH_INTERACTIVE", defaultValue: "`10000`", usedBy: "gateway",
+                 meaning: "interactive lane depth beyond which uploads get `503` (0: unlimited)"),
+        Variable(name: "ROOST_MAX_DEPTH_BATCH", defaultValue: "`200000`", usedBy: "gateway",
+                 meaning: "the same for the batch lane"),
+        Variable(name: "ROOST_EVENTS_CAP", defaultValue: "`200000`", usedBy: "all",
+                 meaning: "approximate length cap of each lane's state-change stream"),
+        Variable(name: "ROOST_VISIBILITY_TIMEOUT", defaultValue: "`30`", usedBy: "workers",
+                 meaning: "seconds without keep-alive before another worker recovers a job"),
+        Variable(name: "ROOST_RETRY_BASE", defaultValue: "`1`", usedBy: "workers",
+                 meaning: "first and longest retry delay in seconds (doubling, ±50% jitter)"),
+        Variable(name: "ROOST_RETRY_MAX", defaultValue: "`300`", usedBy: "workers",
+                 meaning: "first and longest retry delay in seconds (doubling, ±50% jitter)"),
+        Variable(name: "ROOST_BATCH_WINDOW", defaultValue: "`64`", usedBy: "all",
+                 meaning: "batch jobs of a kind waiting undelivered in their stream at most; the rest are held and let in round-robin between owners (docs/QUEUE.md, *Fair batch lane*); `0` makes the batch lane first come, first served. Gateway and workers must agree"),
+        Variable(name: "ROOST_HTTP_HOST", defaultValue: "`0.0.0.0`", usedBy: "gateway",
+                 meaning: "listen address"),
+        Variable(name: "ROOST_HTTP_PORT", defaultValue: "`8080`", usedBy: "gateway",
+                 meaning: "listen address"),
+        Variable(name: "ROOST_HTTP_MAX_CONNECTIONS", defaultValue: "`16384`", usedBy: "gateway",
+                 meaning: "connections open at once (idle keep-alive and parked long-polls included; also bounded by the descriptor limit, raised to its hard limit at start); beyond it `503`"),
+        Variable(name: "ROOST_HTTP_MAX_CONNECTIONS_PER_CLIENT", defaultValue: "`1024`", usedBy: "gateway",
+                 meaning: "connections open at once from one client address; beyond it `503`"),
+        Variable(name: "ROOST_HTTP_HANDLER_THREADS", defaultValue: "`64`", usedBy: "gateway",
+                 meaning: "threads running route handlers (Redis, SQLite, synchronous waits); when all are busy and the queue is full, `503` with `Retry-After` (`/heartbeat` is still answered)"),
+        Variable(name: "ROOST_HTTP_HANDLER_QUEUE", defaultValue: "`512`", usedBy: "gateway",
+                 meaning: "requests that may wait for a handler thread"),
+        Variable(name: "ROOST_HTTP_MAX_HEADER_BYTES", defaultValue: "`16384`", usedBy: "gateway",
+                 meaning: "request head limits (`431`)"),
+        Variable(name: "ROOST_HTTP_MAX_HEADER_COUNT", defaultValue: "`100`", usedBy: "gateway",
+                 meaning: "request head limits (`431`)"),
+        Variable(name: "ROOST_HTTP_MAX_BODY_BYTES", defaultValue: "`1048576`", usedBy: "gateway",
+                 meaning: "body limit of non-upload routes (`413`)"),
+        Variable(name: "ROOST_MAX_UPLOAD_BYTES", defaultValue: "`10485760`", usedBy: "gateway",
+                 meaning: "body limit of upload routes (`413`)"),
+        Variable(name: "ROOST_MAX_IMAGE_PIXELS", defaultValue: "`40000000`", usedBy: "gateway, workers",
+                 meaning: "largest image, checked from the JPEG header before decoding"),
+        Variable(name: "ROOST_HTTP_READ_TIMEOUT", defaultValue: "`30`", usedBy: "gateway",
+                 meaning: "seconds for a whole request, an idle keep-alive connection, a response write"),
+        Variable(name: "ROOST_HTTP_IDLE_TIMEOUT", defaultValue: "`60`", usedBy: "gateway",
+                 meaning: "seconds for a whole request, an idle keep-alive connection, a response write"),
+        Variable(name: "ROOST_HTTP_WRITE_TIMEOUT", defaultValue: "`30`", usedBy: "gateway",
+                 meaning: "seconds for a whole request, an idle keep-alive connection, a response write"),
+        Variable(name: "ROOST_HTTP_SHUTDOWN_GRACE", defaultValue: "`30`", usedBy: "gateway",
+                 meaning: "seconds SIGTERM waits for in-flight requests"),
+        Variable(name: "ROOST_MAX_WAIT", defaultValue: "`30`", usedBy: "gateway",
+                 meaning: "longest `?wait=` long-poll in seconds"),
+        Variable(name: "ROOST_MAX_LONG_POLLS", defaultValue: "`10000`", usedBy: "gateway",
+                 meaning: "long-polls waiting at once (each is parked: it holds its connection, no thread); beyond it `?wait=` answers at once with the current state"),
+        Variable(name: "ROOST_OPS_TOKEN", defaultValue: "unset", usedBy: "gateway",
+                 meaning: "bearer token for `/metrics` and `/ops/*`; unset: those answer on loopback only"),
+        Variable(name: "ROOST_SYNC_TIMEOUT", defaultValue: "`20`", usedBy: "gateway",
+                 meaning: "how long synchronous endpoints (the bird API) wait for a result before answering `202`"),
+        Variable(name: "ROOST_RESULT_CACHE", defaultValue: "`owner`", usedBy: "gateway",
+                 meaning: "whose earlier results an identical job reuses: `owner`, `shared` or `off`"),
+        Variable(name: "ROOST_DATA_DIR", defaultValue: "`.roost/data`", usedBy: "gateway",
+                 meaning: "SQLite database directory, and `originals/`: every accepted upload, kept until its job's retention ends (docs/RELIABILITY.md)"),
+        Variable(name: "ROOST_STORE_RETENTION_DAYS", defaultValue: "`30`", usedBy: "gateway",
+                 meaning: "days finished jobs (and their kept uploads) are kept"),
+        Variable(name: "ROOST_JANITOR_INTERVAL", defaultValue: "`60`", usedBy: "gateway",
+                 meaning: "seconds between store janitor rounds (reconcile with Redis, re-enqueue lost jobs, retention)"),
+        Variable(name: "ROOST_STALE_AFTER", defaultValue: "`120`", usedBy: "gateway",
+                 meaning: "seconds an unfinished job may go without news before the janitor checks it against Redis and, if Redis lost it, queues it again from its kept upload"),
+        Variable(name: "ROOST_PANEL_ACCOUNTS", defaultValue: "empty", usedBy: "gateway",
+                 meaning: "face-panel accounts, `name:password:type,...` (type `admin` or `user`)"),
+        Variable(name: "ROOST_PANEL_TOKEN_TTL", defaultValue: "`86400`", usedBy: "gateway",
+                 meaning: "seconds a panel log-in token is valid (passwords are stored as PBKDF2-SHA256, 600,000 iterations; log-ins are limited to 5 per account then 1 per 12 s, and 20 per address then 1 per 3 s: `429` with `Retry-After`)"),
+        Variable(name: "ROOST_FACE_UPLOAD_TIMEOUT", defaultValue: "`20`", usedBy: "gateway",
+                 meaning: "seconds a face upload or search waits for its job"),
+        Variable(name: "ROOST_FACE_MATCH_THRESHOLD", defaultValue: "`0.363`", usedBy: "gateway",
+                 meaning: "cosine similarity from which two faces match"),
+        Variable(name: "ROOST_FACE_MAX_SIDE", defaultValue: "`1920`", usedBy: "workers",
+                 meaning: "longest side (px) face detection runs at; photos up to it are detected at their own resolution, larger ones shrunk to it"),
+        Variable(name: "ROOST_SOUNDSCAPE_MAX_BYTES", defaultValue: "`67108864`", usedBy: "gateway",
+                 meaning: "largest soundscape body, and largest gzip expansion of one (`413`)"),
+        Variable(name: "ROOST_SOUNDSCAPE_MAX_SECONDS", defaultValue: "`3600`", usedBy: "gateway",
+                 meaning: "longest soundscape, from its header (`422`)"),
+        Variable(name: "ROOST_BIRDWEATHER_PUBLIC_URL", defaultValue: "unset", usedBy: "gateway",
+                 meaning: "scheme and host of soundscape URLs (e.g. `https://birds.example.org`); unset: `http://` and the request's `Host`"),
+        Variable(name: "ROOST_BIRDWEATHER_PASSWORD_ITERATIONS", defaultValue: "`600000`", usedBy: "gateway",
+                 meaning: "PBKDF2-SHA256 rounds for BirdWeather passwords (log-ins throttled like the panel's)"),
+        Variable(name: "ROOST_DOGAPI_RATE_LIMIT", defaultValue: "`600`", usedBy: "gateway",
+                 meaning: "TheDogAPI requests per minute per key (anonymous: per address); `0`: unlimited"),
+        Variable(name: "ROOST_DOGAPI_UPLOAD_QUOTA", defaultValue: "`10000`", usedBy: "gateway",
+                 meaning: "TheDogAPI images an account may keep"),
+        Variable(name: "ROOST_WORKER_THREADS", defaultValue: "cores", usedBy: "workers",
+                 meaning: "analysis threads per process"),
+        Variable(name: "ROOST_WORKER_PREFETCH", defaultValue: "`4`", usedBy: "workers",
+                 meaning: "jobs a thread takes per read (bounded prefetch)"),
+        Variable(name: "ROOST_WORKER_KINDS", defaultValue: "every kind", usedBy: "workers",
+                 meaning: "job kinds this worker runs: `probe`, `classify`, `faces`, `birds`, `sizes` (TheDogAPI's web sizes), `noop`; `sleep` is a diagnostic kind for tests"),
+        Variable(name: "ROOST_WORKER_ID", defaultValue: "`host:pid:random`", usedBy: "workers",
+                 meaning: "the worker's name in the fleet"),
+        Variable(name: "ROOST_HEARTBEAT_INTERVAL", defaultValue: "`5`", usedBy: "workers",
+                 meaning: "seconds between heartbeats and keep-alives (at most a third of the visibility timeout)"),
+        Variable(name: "ROOST_DRAIN_TIMEOUT", defaultValue: "`60`", usedBy: "workers",
+                 meaning: "seconds SIGTERM waits for in-flight jobs before exiting anyway"),
+        Variable(name: "ROOST_MODELS_DIR", defaultValue: "`./models`", usedBy: "workers, gateway",
+                 meaning: "model files (`make models`); the gateway reads the BirdNET species list and ImageNet labels from it"),
+        Variable(name: "ROOST_WORKERS", defaultValue: "cores", usedBy: "`make up`",
+                 meaning: "worker processes to start"),
+        Variable(name: "ROOST_SERVER", defaultValue: "`http://127.0.0.1:8080`", usedBy: "cli",
+                 meaning: "the gateway `roost import` talks to (`--server` overrides it)"),
+        Variable(name: "ROOST_API_KEY", defaultValue: "none", usedBy: "cli",
+                 meaning: "the `X-Api-Key` `roost import` sends (`--api-key` overrides it)"),
+        Variable(name: "ROOST_REDIS_PORT", defaultValue: "`6379`", usedBy: "`make up`",
+                 meaning: "the private Redis (`noeviction`: when full, uploads get `503`)"),
+        Variable(name: "ROOST_REDIS_MAXMEMORY", defaultValue: "`1gb`", usedBy: "`make up`",
+                 meaning: "the private Redis (`noeviction`: when full, uploads get `503`)"),
+    ]
+
+    /// The settings `process` reads: its own, and for the services (`gateway`, `workers`) those of
+    /// `all` (the command-line tool `cli` reads only its own).
+    public static func read(by process: String) -> [Variable] {
+        all.filter { variable in
+            let users = variable.usedBy.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return users.contains(process) || (users.contains("all") && process != "cli")
+        }
+    }
+}
