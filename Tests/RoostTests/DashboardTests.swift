@@ -82,9 +82,6 @@ import Testing
     /// In a real headless browser (Debian chromium, driven by selenium from the verification venv):
     /// the page shows the failed job and the worker, Retry runs it again, the lookup shows it succeeded.
     @Test func anOperatorRetriesAFailedJobFromTheDashboardInABrowser() throws {
-        let root = Cluster.repositoryRoot
-        let python = root.appendingPathComponent(".venv-verify/bin/python").path
-        try #require(FileManager.default.isExecutableFile(atPath: python), "run `make fixtures` (it creates the verification venv)")
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver"), "chromium-driver is missing: run scripts/install-deps.sh")
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "probe"])
         defer { withExtendedLifetime(cluster) {} }
@@ -95,18 +92,9 @@ import Testing
         #expect(try client.terminalStatus(of: id, timeout: 60)["state"]?.stringValue == "failed")
 
         let screenshot = cluster.directory.appendingPathComponent("dashboard.png").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("scripts/dashboard_check.py").path, "http://127.0.0.1:\(cluster.httpPort)", id,
-                             "dashboard-worker", screenshot]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
-        let report = (try? JSON.parse(text.split(separator: "\n").last.map(String.init) ?? "")) ?? .null
+        let (status, text, report) = try VerificationScript.run("dashboard_check.py", ["http://127.0.0.1:\(cluster.httpPort)", id,
+                                                                                   "dashboard-worker", screenshot])
+        #expect(status == 0, "\(text)")
         #expect(report["ok"]?.boolValue == true && report["state_after"]?.stringValue == "succeeded", "\(text)")
         #expect(FileManager.default.fileExists(atPath: screenshot))
         #expect(try client.get("/jobs/\(id)").jsonBody["state"]?.stringValue == "succeeded")

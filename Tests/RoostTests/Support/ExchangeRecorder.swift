@@ -57,9 +57,6 @@ final class ExchangeRecorder {
 
     /// Fetches `/openapi/<document>.json` and runs the checker over what was recorded; the problems it reports.
     func check(document: String) throws -> [String] {
-        let root = Cluster.repositoryRoot
-        let python = root.appendingPathComponent(".venv-verify/bin/python").path
-        try #require(FileManager.default.isExecutableFile(atPath: python), "run `make fixtures` (it creates the verification venv)")
         let spec = try client.get("/openapi/\(document).json")
         try #require(spec.status == 200, "GET /openapi/\(document).json: \(spec.status)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("roost-openapi-\(UUID().uuidString)")
@@ -69,16 +66,8 @@ final class ExchangeRecorder {
         let exchangesURL = directory.appendingPathComponent("exchanges.jsonl")
         try Data(spec.body).write(to: specURL)
         try Data(lines.joined(separator: "\n").utf8).write(to: exchangesURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("scripts/openapi_check.py").path, specURL.path, exchangesURL.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard let report = try? JSON.parse(text.split(separator: "\n").last.map(String.init) ?? "") else { return ["checker failed: \(text)"] }
+        let (_, text, report) = try VerificationScript.run("openapi_check.py", [specURL.path, exchangesURL.path])
+        guard report != .null else { return ["checker failed: \(text)"] }
         #expect((report["exchanges"]?.intValue ?? 0) == lines.count)
         return (report["problems"]?.arrayValue ?? []).compactMap(\.stringValue)
     }
