@@ -222,6 +222,17 @@ private func eventually(timeout: Double = 5, _ attempt: () -> Bool) -> Bool {
         #expect(configuration.idleTimeout == 60)
     }
 
+    @Test func accessLogModesChooseWhichRequestsAreLogged() {
+        func record(_ status: Int, _ duration: Double) -> RequestRecord {
+            RequestRecord(route: "r", method: "GET", path: "/", status: status, bytesIn: 0, bytesOut: 0, duration: duration, remoteAddress: "")
+        }
+        #expect([record(200, 0), record(404, 0)].allSatisfy(AccessLog.all.logs))
+        #expect(!AccessLog.errors.logs(record(200, 0.2)) && AccessLog.errors.logs(record(503, 0)) && AccessLog.errors.logs(record(200, 1.5)))
+        #expect(!AccessLog.off.logs(record(500, 9)))
+        #expect(HTTPServerConfiguration(environment: Environment(["ROOST_ACCESS_LOG": "errors"])).accessLog == .errors)
+        #expect(HTTPServerConfiguration(environment: Environment([:])).accessLog == .all)
+    }
+
     @Test func clientThatStopsReadingIsDroppedAfterWriteTimeout() throws {
         let router = makeRouter()
         router.add("GET", "/big") { _ in HTTPResponse(status: 200, body: [UInt8](repeating: 0x42, count: 64 << 20)) }

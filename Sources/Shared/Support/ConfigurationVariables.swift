@@ -74,6 +74,8 @@ public enum ConfigurationVariables {
                  meaning: "seconds for a whole request, an idle keep-alive connection, a response write"),
         Variable(name: "ROOST_HTTP_SHUTDOWN_GRACE", defaultValue: "`30`", usedBy: "gateway",
                  meaning: "seconds SIGTERM waits for in-flight requests"),
+        Variable(name: "ROOST_ACCESS_LOG", defaultValue: "`all`", usedBy: "gateway",
+                 meaning: "which requests get an access-log line: `all`, `errors` (status ≥ 400 or ≥ 1 s) or `off`; metrics count every request either way"),
         Variable(name: "ROOST_MAX_WAIT", defaultValue: "`30`", usedBy: "gateway",
                  meaning: "longest `?wait=` long-poll in seconds"),
         Variable(name: "ROOST_MAX_LONG_POLLS", defaultValue: "`10000`", usedBy: "gateway",

@@ -30,7 +30,8 @@ public struct Log: Sendable {
             ("component", .string(component)), ("msg", .string(message)),
         ]
         members.append(contentsOf: fields)
-        let line = JSON.object(members).serialized() + "\n"
+        var line = JSON.object(members).bytes()
+        line.append(0x0A)
         LogSink.write(line)
     }
 
@@ -43,32 +44,42 @@ public struct Log: Sendable {
     /// Writes an error record.
     public func error(_ message: String, _ fields: [(String, JSON)] = []) { log(.error, message, fields) }
 
-    /// ISO-8601 UTC with milliseconds.
+    /// ISO-8601 UTC with milliseconds (digits written directly: this runs for every log line).
     public static func timestamp(_ date: Date = Date()) -> String {
         var t = time_t(date.timeIntervalSince1970)
         var parts = tm()
         gmtime_r(&t, &parts)
-        let ms = Int((date.timeIntervalSince1970 - Double(t)) * 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                      Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+        let ms = min(999, max(0, Int((date.timeIntervalSince1970 - Double(t)) * 1000)))
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 { out.append(UInt8(48 + (rest / divisor) % 10)); rest %= divisor; divisor /= 10 }
+        }
+        digits(Int(parts.tm_year) + 1900, 4); out.append(0x2D)
+        digits(Int(parts.tm_mon) + 1, 2); out.append(0x2D)
+        digits(Int(parts.tm_mday), 2); out.append(0x54)
+        digits(Int(parts.tm_hour), 2); out.append(0x3A)
+        digits(Int(parts.tm_min), 2); out.append(0x3A)
+        digits(Int(parts.tm_sec), 2); out.append(0x2E)
+        digits(ms, 3); out.append(0x5A)
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
 /// Serialises whole lines onto stderr so records from different threads never interleave.
 enum LogSink {
     private static let lock = NSLock()
-    static func write(_ line: String) {
+    static func write(_ bytes: [UInt8]) {
         lock.lock()
         defer { lock.unlock() }
-        var bytes = Array(line.utf8)
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
             if n <= 0 { if errno == EINTR { continue }; return }
             offset += n
         }
-        _ = bytes.count
-        bytes.removeAll()
     }
 }

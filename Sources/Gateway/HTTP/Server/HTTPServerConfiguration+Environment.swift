@@ -6,7 +6,7 @@ extension HTTPServerConfiguration {
     /// `ROOST_HTTP_MAX_CONNECTIONS_PER_CLIENT` (1024), `ROOST_HTTP_HANDLER_THREADS` (64), `ROOST_HTTP_HANDLER_QUEUE` (512),
     /// `ROOST_HTTP_MAX_HEADER_BYTES` (16384), `ROOST_HTTP_MAX_HEADER_COUNT` (100), `ROOST_HTTP_MAX_BODY_BYTES` (1048576),
     /// `ROOST_HTTP_READ_TIMEOUT` (30 s), `ROOST_HTTP_IDLE_TIMEOUT` (60 s), `ROOST_HTTP_WRITE_TIMEOUT` (30 s),
-    /// `ROOST_HTTP_SHUTDOWN_GRACE` (30 s). A malformed value stops start-up with a clear message.
+    /// `ROOST_HTTP_SHUTDOWN_GRACE` (30 s), `ROOST_ACCESS_LOG` (all). A malformed value stops start-up with a clear message.
     init(environment: Environment) {
         self.init()
         host = environment.string("ROOST_HTTP_HOST", default: host)
@@ -22,5 +22,8 @@ extension HTTPServerConfiguration {
         idleTimeout = environment.seconds("ROOST_HTTP_IDLE_TIMEOUT", default: idleTimeout)
         writeTimeout = environment.seconds("ROOST_HTTP_WRITE_TIMEOUT", default: writeTimeout)
         shutdownGrace = environment.seconds("ROOST_HTTP_SHUTDOWN_GRACE", default: shutdownGrace)
+        let log = environment.string("ROOST_ACCESS_LOG", default: accessLog.rawValue)
+        guard let mode = AccessLog(rawValue: log) else { Environment.fatal("ROOST_ACCESS_LOG must be all, errors or off, not '\(log)'") }
+        accessLog = mode
     }
 }

@@ -31,6 +31,8 @@ struct HTTPServerConfiguration: Sendable {
     var shutdownGrace = 30.0
     /// Stack size of each handler thread.
     var threadStackSize = 1 << 20
+    /// Which requests get an access-log line (`ROOST_ACCESS_LOG`).
+    var accessLog = AccessLog.all
     /// The kernel's queue of connections not yet accepted.
     var listenBacklog: Int32 = 511
 
@@ -41,6 +43,25 @@ struct HTTPServerConfiguration: Sendable {
     init(host: String, port: Int) {
         self.host = host
         self.port = port
+    }
+}
+
+/// Which requests are written to the access log (metrics count every request either way).
+enum AccessLog: String, Sendable {
+    /// Every request.
+    case all
+    /// Answers with status 400 or above, and requests that took a second or more.
+    case errors
+    /// None.
+    case off
+
+    /// Whether `record` gets a line.
+    func logs(_ record: RequestRecord) -> Bool {
+        switch self {
+        case .all: true
+        case .errors: record.status >= 400 || record.duration >= 1
+        case .off: false
+        }
     }
 }
 

@@ -34,11 +34,13 @@ final class HTTPServerContext: @unchecked Sendable {
 
     /// Writes the access line and reports the record.
     func record(_ record: RequestRecord) {
-        log.info("request", [
-            ("method", .string(record.method)), ("route", .string(record.route)), ("path", .string(record.path)),
-            ("status", .int(record.status)), ("bytes_in", .int(record.bytesIn)), ("bytes_out", .int(record.bytesOut)),
-            ("duration_ms", .double((record.duration * 1_000_000).rounded() / 1000)), ("remote", .string(record.remoteAddress)),
-        ])
+        if configuration.accessLog.logs(record) {
+            log.info("request", [
+                ("method", .string(record.method)), ("route", .string(record.route)), ("path", .string(record.path)),
+                ("status", .int(record.status)), ("bytes_in", .int(record.bytesIn)), ("bytes_out", .int(record.bytesOut)),
+                ("duration_ms", .double((record.duration * 1_000_000).rounded() / 1000)), ("remote", .string(record.remoteAddress)),
+            ])
+        }
         onRequest?(record)
     }
 }
