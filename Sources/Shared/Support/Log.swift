@@ -46,10 +46,12 @@ public struct Log: Sendable {
 
     /// ISO-8601 UTC with milliseconds (digits written directly: this runs for every log line).
     public static func timestamp(_ date: Date = Date()) -> String {
-        var t = time_t(date.timeIntervalSince1970)
+        // Milliseconds from the whole product (0.123 s is 122.99… ms as a fraction of a second).
+        let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var t = time_t(totalMs >= 0 ? totalMs / 1000 : (totalMs - 999) / 1000)
+        let ms = Int(totalMs - Int64(t) * 1000)
         var parts = tm()
         gmtime_r(&t, &parts)
-        let ms = min(999, max(0, Int((date.timeIntervalSince1970 - Double(t)) * 1000)))
         var out = [UInt8]()
         out.reserveCapacity(24)
         func digits(_ value: Int, _ count: Int) {
