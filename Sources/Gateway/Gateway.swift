@@ -57,6 +57,7 @@ final class Gateway: @unchecked Sendable {
         DogAPIRoutes(service: dogAPI, configuration: configuration, access: OpsAccess(token: configuration.opsToken)).register(on: router)
         OpenAPIRoutes().register(on: router)
         server = HTTPServer(configuration: configuration.http, router: router, log: log, onRequest: { metrics.record($0) })
+        metrics.gaugeConnections { [server] in server.openConnections }
         janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, originals: originals, retentionDays: configuration.retentionDays,
                                interval: configuration.janitorInterval, staleAfter: configuration.staleAfter, log: log)
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,

@@ -138,6 +138,13 @@ import Shared
         }
         let heartbeat = try client.get("/heartbeat")
         #expect(heartbeat.status == 200)
+        // The gauges show them: 300 parked long-polls on at least 300 open connections.
+        let deadline = MonotonicDeadline.after(30)
+        var metrics = ""
+        repeat { metrics = try client.get("/metrics").text } while !metrics.contains("roost_http_long_polls 300\n") && !deadline.hasPassed
+        #expect(metrics.contains("roost_http_long_polls 300\n"))
+        let open = metrics.split(separator: "\n").first { $0.hasPrefix("roost_http_connections ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        #expect((open ?? 0) >= 300, "\(String(describing: open))")
         let status = try client.get("/jobs/\(id)")
         #expect(status.jsonBody["state"]?.stringValue == "queued", "no worker yet: \(status.text)")
         try cluster.startWorker()

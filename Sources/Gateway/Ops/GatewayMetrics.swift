@@ -7,6 +7,10 @@ final class GatewayMetrics: @unchecked Sendable {
     private let lock = NSLock()
     private var requests: [String: Int] = [:]        // "route|method|status"
     private var durations: [String: (sum: Double, count: Int)] = [:]   // route
+    private var openConnections: (@Sendable () -> Int)?
+
+    /// Where the open-connections gauge reads from (the server, once it exists).
+    func gaugeConnections(_ read: @escaping @Sendable () -> Int) { lock.withLock { openConnections = read } }
 
     /// Counts one finished request.
     func record(_ record: RequestRecord) {
@@ -29,7 +33,12 @@ final class GatewayMetrics: @unchecked Sendable {
         lock.lock()
         let requests = self.requests
         let durations = self.durations
+        let connections = openConnections
         lock.unlock()
+        if let connections {
+            out += "# HELP roost_http_connections Client connections open now (idle keep-alive and parked long-polls included).\n"
+            out += "# TYPE roost_http_connections gauge\nroost_http_connections \(connections())\n"
+        }
         out += "# HELP roost_http_requests_total HTTP requests answered by this gateway.\n# TYPE roost_http_requests_total counter\n"
         for (key, count) in requests.sorted(by: { $0.key < $1.key }) {
             let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)

@@ -16,7 +16,7 @@ struct OpsRoutes {
             var text = ""
             metrics.renderHTTP(into: &text)
             let polls = waiters.figures
-            text += "# HELP roost_http_long_polls Long-polls (GET /jobs/{id}?wait=) waiting now.\n# TYPE roost_http_long_polls gauge\n"
+            text += "# HELP roost_http_long_polls Long-polls (GET /jobs/{id}?wait=) parked now.\n# TYPE roost_http_long_polls gauge\n"
             text += "roost_http_long_polls \(polls.active)\n"
             text += "# HELP roost_http_long_polls_refused_total Long-polls answered at once because ROOST_MAX_LONG_POLLS were waiting.\n"
             text += "# TYPE roost_http_long_polls_refused_total counter\nroost_http_long_polls_refused_total \(polls.refused)\n"
