@@ -8,9 +8,12 @@ import Shared
 /// (openapi-spec-validator and jsonschema from the verification venv): the document is valid,
 /// every answer matches its documented schema, every documented operation answered 2xx at least once.
 final class ExchangeRecorder {
+    /// The client the requests go through.
     let client: TestClient
+    /// The recorded exchanges, one JSON object each.
     private(set) var lines: [String] = []
 
+    /// Records what goes through `client`.
     init(client: TestClient) { self.client = client }
 
     /// Sends a request and records the exchange.

@@ -6,6 +6,7 @@ import Shared
 /// and returns its exit status, its combined output, and its last line parsed as JSON (the
 /// scripts' report; `.null` when it is not JSON).
 enum VerificationScript {
+    /// Runs `scripts/<script>` with `arguments`; fails the test when the venv is missing.
     static func run(_ script: String, _ arguments: [String]) throws -> (status: Int32, output: String, report: JSON) {
         let root = Cluster.repositoryRoot
         let python = root.appendingPathComponent(".venv-verify/bin/python").path
