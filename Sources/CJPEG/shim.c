@@ -2,8 +2,12 @@
 //  1. libjpeg reports fatal errors through `error_exit`, which must never return; the default
 //     calls exit(). The only safe way back is setjmp/longjmp, and Swift cannot use setjmp.
 //  2. `jpeg_create_decompress` is a macro (it passes the library version and struct size).
-//  3. The default message handler prints warnings on stderr; we count them instead, because
-//     a "Premature end of JPEG file" warning means a truncated upload that must fail its job.
+//  3. The default message handler prints warnings on stderr; we count them instead. Two of them
+//     mean the data ends before the image does, and libjpeg would go on filling the rest with
+//     grey: "Premature end of JPEG file" (the bytes run out) and a scan running into the
+//     end-of-image marker while the frame still wants pixels (a frame header promising more than
+//     the data holds, or data cut short with its end marker put back). Those end the decode as
+//     the errors they are (truncated_jpeg); the other warnings are damage libjpeg recovers from.
 // Each exported function that calls into libjpeg sets its own setjmp point, so a longjmp
 // always lands in a live frame. Nothing here allocates per pixel; rows go straight into the
 // caller's buffer.
@@ -39,18 +43,36 @@ static void on_error_exit(j_common_ptr cinfo) {
     longjmp(decoder->jump, 1);
 }
 
+// True when warning `code` says the data ended before the image did: the memory source ran out
+// (it then feeds libjpeg a fake end marker), or the entropy decoder met the end-of-image marker
+// while it still needed data, either mid-scan (JWRN_HIT_MARKER) or where it wanted a restart
+// marker (JWRN_MUST_RESYNC). Any other marker there is corruption that libjpeg recovers from.
+static int ends_before_image(j_decompress_ptr cinfo, int code) {
+    if (code == JWRN_JPEG_EOF) return 1;
+    return (code == JWRN_HIT_MARKER || code == JWRN_MUST_RESYNC) && cinfo->unread_marker == JPEG_EOI;
+}
+
 static void on_emit_message(j_common_ptr cinfo, int level) {
     roost_jpeg_decoder *decoder = (roost_jpeg_decoder *)cinfo;
     if (level >= 0) return;  // trace messages: ignore
-    if (cinfo->err->msg_code == JWRN_JPEG_EOF) decoder->truncated = 1;
-    // The entropy decoder ran into the end-of-image marker while the frame still wanted MCUs:
-    // the frame header promises more pixels than the data holds (the rest would be grey filler).
-    // A marker other than EOI mid-scan is corrupt data libjpeg recovers from; EOI is truncation.
-    if (cinfo->err->msg_code == JWRN_HIT_MARKER && decoder->cinfo.unread_marker == 0xD9) decoder->truncated = 1;
-    if (decoder->warnings == 0 && !decoder->failed) {
+    decoder->warnings += 1;
+    if (ends_before_image(&decoder->cinfo, cinfo->err->msg_code)) {
+        // Truncation is an error, not damage to recover from: stop here, as error_exit would,
+        // instead of decoding the missing rest as grey.
+        if (cinfo->err->msg_code == JWRN_JPEG_EOF) {
+            (*cinfo->err->format_message)(cinfo, decoder->message);  // "Premature end of JPEG file"
+        } else {
+            snprintf(decoder->message, sizeof decoder->message,
+                     "JPEG data ends before the image does: the scan data reaches the end-of-image marker "
+                     "with the frame incomplete");
+        }
+        decoder->truncated = 1;
+        decoder->failed = 1;
+        longjmp(decoder->jump, 1);
+    }
+    if (decoder->warnings == 1 && !decoder->failed) {
         (*cinfo->err->format_message)(cinfo, decoder->message);
     }
-    decoder->warnings += 1;
 }
 
 static void on_output_message(j_common_ptr cinfo) { (void)cinfo; }

@@ -160,6 +160,19 @@ import Testing
         #expect(try client.get("/v1/accounts/features", headers: [("x-api-key", calm)]).jsonBody.arrayValue?.isEmpty == false)
         #expect(try client.get("/v1/accounts/1/overview", headers: [("x-api-key", calm)]).status == 403)
     }
+
+    /// An account body that is not JSON, or holds invalid UTF-8 (which is not JSON either), is the
+    /// client's mistake: 400 with the route's message, not an internal error, and no account.
+    @Test func accountBodiesThatAreNotJSONAre400() throws {
+        let (cluster, client) = try cluster(worker: false)
+        defer { withExtendedLifetime(cluster) {} }
+        let bodies: [[UInt8]] = [Array("{".utf8), Array("not json".utf8), Array(#"{"name": "A"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)]
+        for body in bodies {
+            let response = try client.request("POST", "/v1/admin/accounts", headers: [("Content-Type", "application/json")], body: body)
+            #expect(response.status == 400, "\(body): \(response.text)")
+        }
+        #expect(try newKey(client, "after").isEmpty == false)
+    }
 }
 
 /// Breeds, facts, categories, health tips and breed bans over HTTP: public, paged, filterable;

@@ -53,9 +53,10 @@ struct DogAPIRoutes {
         }
     }
 
-    /// `{name, admin?}` → `201 {id, name, is_admin, api_key}`; the key is shown only here.
+    /// `{name, admin?}` → `201 {id, name, is_admin, api_key}`; the key is shown only here. A body
+    /// that is not JSON (invalid UTF-8 included) is a 400 like a missing name.
     private func createAccount(_ request: HTTPRequest) throws -> HTTPResponse {
-        let body = request.body.isEmpty ? JSON.object([]) : try JSON.parse(request.body)
+        let body = request.body.isEmpty ? JSON.object([]) : (try? JSON.parse(request.body)) ?? .null
         guard let name = body["name"]?.stringValue?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= 200 else {
             throw HTTPError.badRequest("send {\"name\": \"...\", \"admin\": false}: a name of 1 to 200 characters", code: "bad_account")
         }
