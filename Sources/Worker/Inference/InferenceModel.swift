@@ -37,6 +37,13 @@ public final class InferenceModel: Sendable {
         graph = try builder.build()
     }
 
+    /// Optimises a model already in ONNX form (e.g. imported from TFLite).
+    init(onnx model: OnnxModel, threads: Int = 1) throws {
+        self.threads = max(1, threads)
+        var builder = GraphBuilder(model: model, threads: self.threads)
+        graph = try builder.build()
+    }
+
     /// Names of the runtime inputs (initializers listed as inputs are excluded).
     public var inputNames: [String] { graph.inputs.map(\.name) }
     /// Names of the outputs.
