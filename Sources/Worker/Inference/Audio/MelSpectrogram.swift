@@ -18,6 +18,22 @@ struct MelSpectrogram: Sendable {
         let bands: [(first: Int, weights: [Float])]
         /// The exponent applied to the squared mel energies.
         let power: Float
+        /// `bands` flattened for the inner loop: (first bin, weight count, offset in `weights`) per band.
+        let layout: [Int32]
+        /// Every band's weights, concatenated.
+        let weights: [Float]
+
+        /// A branch; the band weights are flattened once here.
+        init(frameLength: Int, hop: Int, window: [Float], bands: [(first: Int, weights: [Float])], power: Float) {
+            self.frameLength = frameLength; self.hop = hop; self.window = window; self.bands = bands; self.power = power
+            var layout: [Int32] = [], weights: [Float] = []
+            for band in bands {
+                layout += [Int32(band.first), Int32(band.weights.count), Int32(weights.count)]
+                weights += band.weights
+            }
+            self.layout = layout
+            self.weights = weights
+        }
     }
 
     /// The branches, in channel order.
@@ -48,21 +64,26 @@ struct MelSpectrogram: Sendable {
         for (channel, branch) in branches.enumerated() {
             let fft = ffts[channel]
             let windowed = scratch + n
-            let spectrum = UnsafeMutablePointer<Float>.allocate(capacity: branch.frameLength / 2 + 1)
+            let frameLength = branch.frameLength
+            let spectrum = UnsafeMutablePointer<Float>.allocate(capacity: frameLength / 2 + 1)
             defer { spectrum.deallocate() }
             let plane = output + channel * bandTotal * frames
             branch.window.withUnsafeBufferPointer { window in
-                for t in 0..<frames {
-                    let start = signal + t * branch.hop
-                    for i in 0..<branch.frameLength { windowed[i] = start[i] * window[i] }
-                    fft.realPart(of: windowed, into: spectrum)
-                    for (band, row) in branch.bands.enumerated() {
-                        var energy: Float = 0
-                        row.weights.withUnsafeBufferPointer { w in
-                            for j in 0..<w.count { energy += w[j] * spectrum[row.first + j] }
+                branch.layout.withUnsafeBufferPointer { layout in
+                    branch.weights.withUnsafeBufferPointer { weights in
+                        let w = window.baseAddress!
+                        for t in 0..<frames {
+                            let start = signal + t * branch.hop
+                            for i in 0..<frameLength { windowed[i] = start[i] * w[i] }
+                            fft.realPart(of: windowed, into: spectrum)
+                            for band in 0..<bandTotal {
+                                let first = Int(layout[3 * band]), count = Int(layout[3 * band + 1]), at = Int(layout[3 * band + 2])
+                                var energy: Float = 0
+                                for j in 0..<count { energy += weights[at + j] * spectrum[first + j] }
+                                // Band axis reversed: the highest band is row 0.
+                                plane[(bandTotal - 1 - band) * frames + t] = powf(energy * energy, branch.power)
+                            }
                         }
-                        // Band axis reversed: the highest band is row 0.
-                        plane[(bandTotal - 1 - band) * frames + t] = powf(energy * energy, branch.power)
                     }
                 }
             }

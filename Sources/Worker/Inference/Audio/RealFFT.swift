@@ -10,7 +10,7 @@ final class RealFFT {
     let size: Int
     private let half: Int
     private let bitReversed: [Int32]
-    private let twiddleCos: [Float], twiddleSin: [Float]     // e^{-2πi j/M}, j < M/2
+    private let twiddleCos: [Float], twiddleSin: [Float]     // per stage of length L: e^{-2πi j/L}, j < L/2, stages concatenated
     private let splitCos: [Float], splitSin: [Float]         // e^{-2πi k/N}, k ≤ M
     private var real: [Float], imaginary: [Float]
 
@@ -26,8 +26,19 @@ final class RealFFT {
             return Int32(r)
         }
         let m = Double(half), n = Double(size)
-        twiddleCos = (0..<max(1, half / 2)).map { Float(cos(2 * Double.pi * Double($0) / m)) }
-        twiddleSin = (0..<max(1, half / 2)).map { Float(-sin(2 * Double.pi * Double($0) / m)) }
+        // Contiguous per stage, so that each stage's inner loop reads its twiddles in order (and vectorises).
+        var cosines: [Float] = [], sines: [Float] = []
+        var length = 2
+        while length <= half {
+            for j in 0..<(length / 2) {
+                cosines.append(Float(cos(2 * Double.pi * Double(j) / Double(length))))
+                sines.append(Float(-sin(2 * Double.pi * Double(j) / Double(length))))
+            }
+            length *= 2
+        }
+        twiddleCos = cosines.isEmpty ? [1] : cosines
+        twiddleSin = sines.isEmpty ? [0] : sines
+        _ = m
         splitCos = (0...half).map { Float(cos(2 * Double.pi * Double($0) / n)) }
         splitSin = (0...half).map { Float(sin(2 * Double.pi * Double($0) / n)) }
         real = [Float](repeating: 0, count: half)
@@ -48,21 +59,40 @@ final class RealFFT {
                 }
                 twiddleCos.withUnsafeBufferPointer { wc in
                     twiddleSin.withUnsafeBufferPointer { ws in
-                        var length = 2
+                        let reBase = re.baseAddress!, imBase = im.baseAddress!
+                        var length = 2, offset = 0
                         while length <= m {
-                            let step = m / length, halfLength = length / 2
+                            let halfLength = length / 2
+                            let c = wc.baseAddress! + offset, s = ws.baseAddress! + offset
                             var start = 0
-                            while start < m {
-                                for j in 0..<halfLength {
-                                    let c = wc[j * step], s = ws[j * step]
-                                    let a = start + j, b = a + halfLength
-                                    let tr = re[b] * c - im[b] * s
-                                    let ti = re[b] * s + im[b] * c
-                                    re[b] = re[a] - tr; im[b] = im[a] - ti
-                                    re[a] += tr; im[a] += ti
+                            if halfLength >= 8 {
+                                // Eight butterflies at a time (explicit SIMD: the scalar loop is not vectorised).
+                                while start < m {
+                                    let ra = reBase + start, ia = imBase + start, rb = ra + halfLength, ib = ia + halfLength
+                                    var j = 0
+                                    while j < halfLength {
+                                        let cj = load8(c + j), sj = load8(s + j)
+                                        let xr = load8(rb + j), xi = load8(ib + j), ar = load8(ra + j), ai = load8(ia + j)
+                                        let tr = xr * cj - xi * sj, ti = xr * sj + xi * cj
+                                        store8(ar - tr, rb + j); store8(ai - ti, ib + j)
+                                        store8(ar + tr, ra + j); store8(ai + ti, ia + j)
+                                        j += 8
+                                    }
+                                    start += length
                                 }
-                                start += length
+                            } else {
+                                while start < m {
+                                    let ra = reBase + start, ia = imBase + start, rb = ra + halfLength, ib = ia + halfLength
+                                    for j in 0..<halfLength {
+                                        let tr = rb[j] * c[j] - ib[j] * s[j]
+                                        let ti = rb[j] * s[j] + ib[j] * c[j]
+                                        rb[j] = ra[j] - tr; ib[j] = ia[j] - ti
+                                        ra[j] += tr; ia[j] += ti
+                                    }
+                                    start += length
+                                }
                             }
+                            offset += halfLength
                             length *= 2
                         }
                     }
@@ -79,4 +109,8 @@ final class RealFFT {
             }
         }
     }
+
+    @inline(__always) private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    @inline(__always) private func load8(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+    @inline(__always) private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self) }
 }

@@ -10,6 +10,8 @@ enum Activation: Sendable {
     case clip(Float, Float)
     /// Per-channel negative slopes (one value per output channel).
     case prelu([Float])
+    /// x · sigmoid(x) (swish, SiLU: EfficientNet's activation, written `Swish` by the TFLite importer).
+    case swish
 }
 
 /// Everything a Conv needs, with folded BatchNormalization and fused activation.
@@ -109,6 +111,9 @@ struct ConvSpec: Sendable {
             return true
         case "Relu":
             activation = .relu
+            return true
+        case "Swish":
+            activation = .swish
             return true
         case "Clip":
             guard let bounds = try? ClipBounds(node: next, constants: constants) else { return false }

@@ -16,6 +16,7 @@ enum OperatorFactory {
         case "PRelu": emit(BinaryOperator(.prelu), Array(node.inputs.prefix(2)))
         case "Relu": emit(UnaryOperator(.relu), [data])
         case "Sigmoid": emit(UnaryOperator(.sigmoid), [data])
+        case "Swish": emit(UnaryOperator(.swish), [data])   // not ONNX: written by the TFLite importer
         case "Clip":
             let bounds = try ClipBounds(node: node, constants: constants)
             emit(UnaryOperator(.clip(bounds.low, bounds.high)), [data])

@@ -1,7 +1,7 @@
 /// Bias and activation applied to output rows (channels) as a kernel stores them.
 struct Epilogue {
     /// How the stored value is clamped.
-    enum Kind { case none, relu, clip, prelu }  // see `Activation`
+    enum Kind { case none, relu, clip, prelu, swish }  // see `Activation`
     /// Per-row bias (nil: none).
     var bias: UnsafePointer<Float>?
     /// The activation.
@@ -31,6 +31,8 @@ struct Epilogue {
         case .prelu:
             let s = slopes![row]
             for i in 0..<count { let v = p[i] + b; p[i] = v < 0 ? v * s : v }
+        case .swish:
+            VectorMath.swish(p, count, bias: b)
         }
     }
 
@@ -44,6 +46,7 @@ struct Epilogue {
         case .relu: return v < 0 ? 0 : v
         case .clip: return min(max(v, low), high)
         case .prelu: return v < 0 ? v * slopes![row] : v
+        case .swish: return VectorMath.swish(v)
         }
     }
 }
@@ -72,6 +75,7 @@ struct EpilogueStorage: Sendable {
         case .relu: e.kind = .relu
         case .clip(let lo, let hi): e.kind = .clip; e.low = lo; e.high = hi
         case .prelu: e.kind = .prelu; e.slopes = UnsafePointer(slopes!.pointer)
+        case .swish: e.kind = .swish
         }
         return e
     }

@@ -4,7 +4,7 @@ import Foundation
 final class UnaryOperator: Operator {
     /// The function applied.
     enum Kind: Sendable {
-        case relu, sigmoid, copy
+        case relu, sigmoid, swish, copy
         case clip(Float, Float)
         /// A copy with a new shape (Reshape, Flatten, Squeeze, Unsqueeze).
         case reshape(OnnxNode, [Int64]?)
@@ -30,7 +30,11 @@ final class UnaryOperator: Operator {
         case .clip(let lo, let hi):
             for i in 0..<count { y[i] = min(max(x[i], lo), hi) }
         case .sigmoid:
-            for i in 0..<count { y[i] = 1 / (1 + exp(-x[i])) }
+            if UnsafePointer(y) != x { y.update(from: x, count: count) }
+            VectorMath.sigmoid(y, count)
+        case .swish:
+            if UnsafePointer(y) != x { y.update(from: x, count: count) }
+            VectorMath.swish(y, count)
         case .copy, .reshape:
             if UnsafePointer(y) != x { y.update(from: x, count: count) }
         }

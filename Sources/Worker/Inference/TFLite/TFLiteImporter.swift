@@ -22,13 +22,17 @@ struct TFLiteImporter {
     private var nodes: [OnnxNode] = []
     private var initializers: [OnnxTensor] = []
     private var counter = 0
+    /// Operators already translated as part of an earlier one (the MUL of a swish).
+    private var absorbed = Set<Int>()
 
     /// Imports `model`'s operators from `first` onward, fed by tensor `input` of TensorFlow shape `inputShape`
     /// (an ONNX input named `inputName`, NCHW when rank 4). The model's outputs become the graph's outputs.
     static func importGraph(_ model: TFLiteModel, from first: Int, input: Int, inputShape: [Int], inputName: String) throws -> OnnxModel {
         var importer = TFLiteImporter(model: model)
         importer.values[input] = .runtime(name: inputName, shape: inputShape)
-        for index in first..<model.operations.count { try importer.translate(model.operations[index], index: index) }
+        for index in first..<model.operations.count where !importer.absorbed.contains(index) {
+            try importer.translate(model.operations[index], index: index)
+        }
         var onnx = OnnxModel()
         onnx.opsets[""] = 13
         onnx.graph.nodes = importer.nodes
@@ -62,7 +66,15 @@ struct TFLiteImporter {
         case TFLiteOp.add, TFLiteOp.mul, TFLiteOp.sub, TFLiteOp.div: try binary(op, inputs, label)
         case TFLiteOp.logistic:
             let (name, shape) = try runtime(inputs[0], label)
-            values[op.outputs[0]] = .runtime(name: emit("Sigmoid", [name], label), shape: shape)
+            // x · sigmoid(x), the sigmoid read by nothing else, is one swish (fused into the convolution before it).
+            let readers = model.operations.indices.filter { $0 > index && model.operations[$0].inputs.contains(op.outputs[0]) }
+            if readers.count == 1, !model.outputs.contains(op.outputs[0]), model.operations[readers[0]].code == TFLiteOp.mul,
+               Set(model.operations[readers[0]].inputs) == [op.inputs[0], op.outputs[0]] {
+                absorbed.insert(readers[0])
+                values[model.operations[readers[0]].outputs[0]] = .runtime(name: emit("Swish", [name], label), shape: shape)
+            } else {
+                values[op.outputs[0]] = .runtime(name: emit("Sigmoid", [name], label), shape: shape)
+            }
         case TFLiteOp.pad: try pad(op, inputs, label)
         case TFLiteOp.concatenation: try concatenation(op, inputs, label)
         case TFLiteOp.mean: try mean(op, inputs, label)
