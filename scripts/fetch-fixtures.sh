@@ -66,6 +66,57 @@ if [ ! -s "$audio/reference.tsv" ]; then
     mv "$audio/reference.tsv.tmp" "$audio/reference.tsv"
 fi
 
+# Bird recordings for the audio decoders and the resampler (idempotent, cached; a stamp names the
+# recipe): Debian tuxpaint-stamps-default ships real calls as Ogg Vorbis (44.1 kHz mono; the heron
+# is 22.05 kHz). Debian's own tools make every variant the decoder tests read, in audio/birds/:
+#   <bird>.wav          oggdec, 16-bit PCM at the native rate     <bird>.flac        flac --best
+#   <bird>_b4608.flac   flac -b 4608 (cuckoo: also _b1153, an odd block size)
+#   <bird>_s24.flac     sox: 24-bit stereo (two gains, one channel delayed 0.7 ms)
+#   <bird>_u8.wav       sox: 8-bit unsigned                       <bird>_f32.wav     sox: 32-bit float
+#   cuckoo_3ch.wav      sox: 24-bit 3-channel WAVE_FORMAT_EXTENSIBLE   cuckoo_6ch.flac   flac: 6 channels
+#   blackbird_16k.wav   sox rate -v: 16 kHz 16-bit                long.flac          flac: blackbird ×76 (~10 min)
+#   <bird>_48k.wav      soxr VHQ, 48 kHz mono float32 (BirdNET's input; scripts/reference_audio.py)
+# reference/ holds what numpy reads from `flac -d` and from each WAV (mono float32, channels
+# averaged) and soxr's VHQ resampling to 48 kHz, all raw little-endian float32 (reference_audio.py).
+birds="$audio/birds"
+birds_recipe="1"
+if [ "$(cat "$birds/.complete" 2>/dev/null)" != "$birds_recipe" ]; then
+    for tool in oggdec sox flac; do command -v "$tool" > /dev/null || fail "$tool is missing: run scripts/install-deps.sh"; done
+    mkdir -p "$birds" "$downloads"
+    if ! compgen -G "$downloads/tuxpaint-stamps-default_*.deb" > /dev/null; then
+        (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1) \
+            || { apt-get update -q > /dev/null 2>&1; (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1); } \
+            || fail "Debian package 'tuxpaint-stamps-default' is unavailable"
+    fi
+    tmp="$(mktemp -d)"
+    stamps=./usr/share/tuxpaint/stamps/animals/birds
+    dpkg-deb --fsys-tarfile "$(compgen -G "$downloads/tuxpaint-stamps-default_*.deb" | head -n 1)" \
+        | tar -x -C "$tmp" "$stamps/cuckoo.ogg" "$stamps/tucan.ogg" "$stamps/blackbird.ogg" "$stamps/owl.ogg" \
+            "$stamps/heron_greatblue_flying.ogg"
+    cp "$tmp/$stamps/heron_greatblue_flying.ogg" "$tmp/$stamps/heron.ogg"
+    for bird in cuckoo tucan blackbird owl heron; do
+        oggdec -Q -b 16 -o "$birds/$bird.wav" "$tmp/$stamps/$bird.ogg"
+        flac -s -f --best -o "$birds/$bird.flac" "$birds/$bird.wav"
+    done
+    for bird in cuckoo tucan blackbird owl; do
+        flac -s -f -b 4608 -o "$birds/${bird}_b4608.flac" "$birds/$bird.wav"
+        sox -V1 -D "$birds/$bird.wav" -b 24 "$birds/${bird}_s24.flac" remix 1v0.9 1v0.55 delay 0 0.0007
+        sox -V1 -D "$birds/$bird.wav" -b 8 "$birds/${bird}_u8.wav"
+        sox -V1 -D "$birds/$bird.wav" -e floating-point -b 32 "$birds/${bird}_f32.wav"
+    done
+    flac -s -f -b 1153 -o "$birds/cuckoo_b1153.flac" "$birds/cuckoo.wav"
+    sox -V1 -D "$birds/cuckoo.wav" -b 24 "$birds/cuckoo_3ch.wav" remix 1v0.5 1v0.8 1v-0.3
+    sox -V1 -D "$birds/cuckoo.wav" -b 16 "$tmp/cuckoo_6ch.wav" remix 1v0.5 1v0.8 1v-0.3 1v0.1 1v0.7 1v-0.6
+    flac -s -f -o "$birds/cuckoo_6ch.flac" "$tmp/cuckoo_6ch.wav" 2> /dev/null
+    sox -V1 -D "$birds/blackbird.wav" -b 16 "$birds/blackbird_16k.wav" rate -v 16000
+    sox -V1 "$birds/blackbird.wav" "$tmp/long.wav" repeat 75
+    flac -s -f -o "$birds/long.flac" "$tmp/long.wav"
+    rm -rf "$tmp"
+    "$("$root/scripts/venv.sh")" "$root/scripts/reference_audio.py" "$birds" > /dev/null \
+        || fail "making the audio references (scripts/reference_audio.py) failed"
+    echo "$birds_recipe" > "$birds/.complete"
+fi
+
 # Fast path: the recipe is unchanged and every fixture in the manifest is still there.
 if [ "$(cat "$stamp" 2>/dev/null)" = "$recipe_version" ] && [ -s "$fixtures/MANIFEST.tsv" ] \
     && tail -n +2 "$fixtures/MANIFEST.tsv" | cut -f1 | while read -r name; do [ -s "$fixtures/$name.jpg" ] || exit 1; done \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Roost needs, only those that are missing (through sudo when not root).
 set -euo pipefail
-packages=(libhiredis-dev libsqlite3-dev libjpeg-dev pkg-config redis-server redis-tools python3-venv curl flac chromium chromium-driver)
+packages=(libhiredis-dev libsqlite3-dev libjpeg-dev pkg-config redis-server redis-tools python3-venv curl flac vorbis-tools sox chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
