@@ -15,6 +15,8 @@ struct GatewayConfiguration: Sendable {
     var maxUploadBytes = 10 << 20
     /// Largest image accepted, in pixels, read from the JPEG header before enqueue (`ROOST_MAX_IMAGE_PIXELS`, default 40000000).
     var maxImagePixels = 40_000_000
+    /// Longest recording `POST /jobs/audio` accepts, by its header (`ROOST_MAX_AUDIO_SECONDS`, default 3600 s).
+    var maxAudioSeconds = 3600.0
     /// Longest `?wait=` a status request may hold, in seconds (`ROOST_MAX_WAIT`, default 30).
     var maxWait = 30.0
     /// Long-polls waiting at once (`ROOST_MAX_LONG_POLLS`, default 10000; each is parked, holding
@@ -55,6 +57,7 @@ struct GatewayConfiguration: Sendable {
         dataDirectory = URL(fileURLWithPath: env.string("ROOST_DATA_DIR", default: ".roost/data"))
         maxUploadBytes = env.int("ROOST_MAX_UPLOAD_BYTES", default: maxUploadBytes, range: 1_024...(1 << 30))
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)
+        maxAudioSeconds = env.seconds("ROOST_MAX_AUDIO_SECONDS", default: maxAudioSeconds)
         maxWait = env.seconds("ROOST_MAX_WAIT", default: maxWait)
         syncTimeout = env.seconds("ROOST_SYNC_TIMEOUT", default: syncTimeout)
         maxLongPolls = env.int("ROOST_MAX_LONG_POLLS", default: maxLongPolls, range: 0...100_000)

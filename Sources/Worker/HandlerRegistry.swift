@@ -28,6 +28,9 @@ enum HandlerRegistry {
                 let (analyzer, facesPrint) = models.faceAnalyzer()
                 handlers.append(BirdsHandler(classifier: classifier, faces: analyzer, maxPixels: configuration.maxImagePixels,
                                              resultVersion: "birds/1 \(classifierPrint) \(facesPrint)"))
+            case .audio:
+                guard let (analyzer, fingerprint) = models.birdSound() else { continue }
+                handlers.append(AudioHandler(analyzer: analyzer, resultVersion: "audio/1 \(fingerprint)"))
             default:
                 Environment.fatal("ROOST_WORKER_KINDS names unknown kind '\(name)'")
             }
@@ -43,6 +46,7 @@ final class ModelShelf {
     private let log: Log
     private var loadedClassifier: (ImageClassifier, String)?
     private var loadedAnalyzer: (FaceAnalyzer, String)?
+    private var loadedBirdSound: (BirdSoundAnalyzer, String)?
 
     /// A shelf reading from `configuration.modelsDirectory`.
     init(configuration: WorkerConfiguration, log: Log) {
@@ -80,6 +84,29 @@ final class ModelShelf {
             return loaded
         } catch {
             Environment.fatal("cannot load the face models from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'faces' and 'birds' out of ROOST_WORKER_KINDS")
+        }
+    }
+
+    /// BirdNET and its fingerprint. When its files are missing (they are licensed CC BY-NC-SA and
+    /// a deployment may leave them out) the `audio` kind is skipped with a warning, unless
+    /// `ROOST_WORKER_KINDS` names it, which stops the worker.
+    func birdSound() -> (BirdSoundAnalyzer, String)? {
+        if let loadedBirdSound { return loadedBirdSound }
+        let file = configuration.modelsDirectory.appendingPathComponent(BirdSoundAnalyzer.modelFile)
+        if !configuration.kindsExplicit && !FileManager.default.fileExists(atPath: file.path) {
+            log.warning("audio jobs disabled: BirdNET is not installed", [("missing", .string(file.path)), ("fix", .string("make models"))])
+            return nil
+        }
+        do {
+            let started = Clock.now()
+            let analyzer = try BirdSoundAnalyzer(modelsDirectory: configuration.modelsDirectory, maxSeconds: configuration.maxAudioSeconds)
+            let loaded = (analyzer, try fingerprint([BirdSoundAnalyzer.modelFile, BirdSoundAnalyzer.labelsFile]))
+            log.info("model loaded", [("model", .string(BirdSoundAnalyzer.modelName)), ("fingerprint", .string(loaded.1)),
+                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
+            loadedBirdSound = loaded
+            return loaded
+        } catch {
+            Environment.fatal("cannot load BirdNET from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'audio' out of ROOST_WORKER_KINDS")
         }
     }
 

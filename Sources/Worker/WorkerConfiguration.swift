@@ -21,6 +21,11 @@ struct WorkerConfiguration: Sendable {
     var drainTimeout = 60.0
     /// Job kinds this worker runs (`ROOST_WORKER_KINDS`, comma-separated, default every kind of `JobKind.all`).
     var kinds = JobKind.all.map(\.rawValue)
+    /// True when `ROOST_WORKER_KINDS` is set: then a kind whose model is missing stops the worker;
+    /// by default such a kind (`audio` without `make models`' BirdNET files) is left out with a warning.
+    var kindsExplicit = false
+    /// Longest recording an `audio` job decodes (`ROOST_MAX_AUDIO_SECONDS`, default 3600 s).
+    var maxAudioSeconds = 3600.0
     /// Largest image a job may decode, in pixels (`ROOST_MAX_IMAGE_PIXELS`, default 40000000).
     var maxImagePixels = 40_000_000
     /// Longest side face detection runs at (`ROOST_FACE_MAX_SIDE`, default 1920); larger photos are shrunk to it.
@@ -38,6 +43,8 @@ struct WorkerConfiguration: Sendable {
         workerID = env.string("ROOST_WORKER_ID", default: workerID)
         heartbeatInterval = min(env.seconds("ROOST_HEARTBEAT_INTERVAL", default: heartbeatInterval), queue.visibilityTimeout / 3)
         drainTimeout = env.seconds("ROOST_DRAIN_TIMEOUT", default: drainTimeout)
+        kindsExplicit = !(env.values["ROOST_WORKER_KINDS"] ?? "").isEmpty
+        maxAudioSeconds = env.seconds("ROOST_MAX_AUDIO_SECONDS", default: maxAudioSeconds)
         kinds = env.string("ROOST_WORKER_KINDS", default: kinds.joined(separator: ","))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         maxImagePixels = env.int("ROOST_MAX_IMAGE_PIXELS", default: maxImagePixels, range: 1...1_000_000_000)

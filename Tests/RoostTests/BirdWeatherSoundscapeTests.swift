@@ -26,7 +26,7 @@ import Testing
         let first = try upload(api, station, flac, query: "timestamp=2022-04-27T23:41:37.212-07:00&type=flac")
         #expect(first.status == 201, "\(first.text)")
         let s1 = try #require(first.jsonBody["soundscape"])
-        #expect(s1.objectValue?.map(\.0) == ["id", "stationId", "timestamp", "url", "filesize", "extension", "duration", "mode"])
+        #expect(s1.objectValue?.map(\.0) == ["id", "stationId", "timestamp", "url", "filesize", "extension", "duration", "mode", "analysis"])
         #expect(s1["timestamp"]?.stringValue == "2022-04-27T23:41:37.212-07:00")
         #expect(s1["filesize"]?.intValue == flac.count && s1["extension"]?.stringValue == "flac" && s1["mode"]?.stringValue == "mono")
         #expect(s1["duration"]?.doubleValue == (68_545.0 / 48_000 * 1000).rounded() / 1000)

@@ -51,7 +51,8 @@ extension BirdWeatherRoutes {
         defer { service.soundscapeFiles.unpin(sha) }
         try service.soundscapeFiles.save(audio, sha256: sha)
         soundscape.id = try service.store.insertSoundscape(soundscape)
-        return .json(201, ["success": true, "soundscape": soundscape.json(baseURL: service.baseURL(request))])
+        try service.analyse(soundscape, audio: AudioUpload(bytes: audio, header: header, sha256: sha))
+        return .json(201, ["success": true, "soundscape": try document(soundscape, base: service.baseURL(request), withDetections: false)])
     }
 
     /// The body, gunzipped when `Content-Encoding: gzip` says so (bounded by the soundscape limit).
@@ -91,14 +92,16 @@ extension BirdWeatherRoutes {
         return .json(200, ["success": true, "soundscape": try document(found, base: service.baseURL(request), withDetections: withDetections)])
     }
 
+    /// The soundscape document, with Roost's `analysis` member (BirdNET's progress over its parts)
+    /// and, when asked, its detections.
     private func document(_ soundscape: BWSoundscape, base: String, withDetections: Bool) throws -> JSON {
-        var json = soundscape.json(baseURL: base)
-        if withDetections, case var .object(members) = json {
+        guard case var .object(members) = soundscape.json(baseURL: base) else { return soundscape.json(baseURL: base) }
+        members.append(("analysis", try service.store.analysisProgress(soundscapeID: soundscape.id).json))
+        if withDetections {
             let found = try service.store.detections(soundscapeID: soundscape.id, baseURL: base)
             members.append(("detections", .array(found.map { $0.json(species: service.catalogue.species(id: $0.speciesID)) })))
-            json = .object(members)
         }
-        return json
+        return .object(members)
     }
 
     private func purge(_ request: HTTPRequest) throws -> HTTPResponse {

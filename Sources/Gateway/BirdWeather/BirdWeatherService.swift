@@ -19,7 +19,8 @@ final class BirdWeatherService: Sendable {
     /// A hash verified when an email is unknown, so that answers take as long as for a wrong password.
     let decoyHash: String
     let jobs: JobService
-    private let jobStore: JobStore
+    /// The jobs table (photo and soundscape jobs' outcomes).
+    let jobStore: JobStore
     private let log: Log
 
     /// Opens the store in `dataDirectory`'s database, loads the catalogue and the token key.
@@ -115,6 +116,7 @@ final class BirdWeatherService: Sendable {
     /// each batch, and by the photo routes); idempotent.
     func jobsEnded(_ jobIDs: [String]) throws {
         for photo in try store.processingPhotos(jobIDs: jobIDs) { try finish(photo) }
+        try soundJobsEnded(jobIDs)
     }
 
     /// Ends `photo` when its job has ended: a detection when the job saw a bird the catalogue

@@ -19,6 +19,16 @@ struct BirdWeatherSettings: Sendable {
     var imageNetLabelsFile = URL(fileURLWithPath: "models/imagenet_labels.txt")
     /// Thresholds and filters, as the real service publishes them.
     var detection = DetectionConfiguration()
+    /// Whether uploaded soundscapes are analysed by BirdNET in the workers (`ROOST_SOUNDSCAPE_ANALYSIS`, on|off, default on).
+    var analyseSoundscapes = true
+    /// Seconds of a soundscape one `audio` job analyses (`ROOST_AUDIO_PART_SECONDS`, default 60, rounded
+    /// to whole chunk steps): longer soundscapes are split so that several workers share them.
+    var partSeconds = 60.0
+    /// Seconds consecutive 3-s chunks share (`ROOST_SOUNDSCAPE_OVERLAP_MS`, 0 to 2500 ms, default 0).
+    var overlap = 0.0
+    /// Lowest BirdNET score that becomes a detection (`ROOST_SOUNDSCAPE_MIN_CONFIDENCE_PERCENT`, default 25);
+    /// whether it is listed is then up to the published thresholds (`confidenceGte`, `scoreGte`).
+    var minConfidence = 0.25
 
     /// Reads the variables.
     init(env: Environment) {
@@ -27,6 +37,14 @@ struct BirdWeatherSettings: Sendable {
         publicURL = env.values["ROOST_BIRDWEATHER_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : String($0.trimmingSuffix("/")) }
         passwordIterations = env.int("ROOST_BIRDWEATHER_PASSWORD_ITERATIONS", default: passwordIterations,
                                      range: 1_000...SecretHash.maximumIterations)
+        switch env.string("ROOST_SOUNDSCAPE_ANALYSIS", default: "on").lowercased() {
+        case "on", "true", "1": analyseSoundscapes = true
+        case "off", "false", "0": analyseSoundscapes = false
+        case let other: Environment.fatal("ROOST_SOUNDSCAPE_ANALYSIS=\(other) must be on or off")
+        }
+        partSeconds = env.seconds("ROOST_AUDIO_PART_SECONDS", default: partSeconds)
+        overlap = Double(env.int("ROOST_SOUNDSCAPE_OVERLAP_MS", default: 0, range: 0...2500)) / 1000
+        minConfidence = Double(env.int("ROOST_SOUNDSCAPE_MIN_CONFIDENCE_PERCENT", default: 25, range: 1...100)) / 100
         let models = URL(fileURLWithPath: env.string("ROOST_MODELS_DIR", default: "models"))
         labelsFile = models.appendingPathComponent("birdnet/BirdNET_GLOBAL_6K_V2.4_Labels.txt")
         imageNetLabelsFile = models.appendingPathComponent("imagenet_labels.txt")

@@ -7,7 +7,7 @@ import Shared
 /// `image/jpeg` body *is* `bytes`, a multipart body is parsed in place and only the image part is
 /// copied out; the enqueue passes `bytes` to hiredis without another copy (hiredis then writes the
 /// command from its own output buffer).
-struct ImageUpload: Sendable {
+struct ImageUpload: UploadedFile {
     /// The file's bytes.
     let bytes: [UInt8]
     /// The client's file name, if it sent one.

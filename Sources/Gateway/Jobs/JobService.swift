@@ -29,7 +29,7 @@ final class JobService: Sendable {
     /// idempotency key was used before by the same owner, and this is that job). When the same
     /// analysis of the same photo already succeeded (`ResultCache`), the job is created finished,
     /// with that result and `cached: true`, and no worker runs it.
-    func submit(kind: String, lane: Lane, image: ImageUpload, params: JSON = .object([]), owner: String,
+    func submit(kind: String, lane: Lane, image: some UploadedFile, params: JSON = .object([]), owner: String,
                 idempotencyKey: String?) throws -> (record: JobRecord, created: Bool) {
         if let key = idempotencyKey,
            let row = try store.job(owner: owner, idempotencyKey: key, notBefore: Clock.now() - Double(settings.idempotencyTTL)) {

@@ -20,8 +20,10 @@ struct JobRoutes {
         }
         let lane = try RequestIdentity.lane(request)
         let key = try RequestIdentity.idempotencyKey(request)
-        let image = try ImageUpload.from(request, maxPixels: configuration.maxImagePixels)
-        let (record, created) = try jobs.submit(kind: kind, lane: lane, image: image, params: try params(kind: kind, request),
+        let upload: any UploadedFile = kind == JobKind.audio.rawValue
+            ? try AudioUpload.from(request, maxSeconds: configuration.maxAudioSeconds)
+            : try ImageUpload.from(request, maxPixels: configuration.maxImagePixels)
+        let (record, created) = try jobs.submit(kind: kind, lane: lane, image: upload, params: try params(kind: kind, request),
                                                 owner: RequestIdentity.owner(request), idempotencyKey: key)
         let link = "/jobs/\(record.id)"
         let body: JSON = ["id": .string(record.id), "state": .string(record.state.rawValue), "kind": .string(kind),
@@ -33,6 +35,18 @@ struct JobRoutes {
     /// 128-D embedding in the result (left out by default: most clients do not need it); `birds`
     /// takes `mode=species|checked|persona` (`BirdsMode`, default `species`).
     private func params(kind: String, _ request: HTTPRequest) throws -> JSON {
+        if kind == JobKind.audio.rawValue {
+            // `overlap`, `min_confidence`, `top`, `sensitivity`, `start`, `end` from the query (`AudioParams`).
+            var members: [(String, JSON)] = []
+            for name in ["start", "end", "overlap", "min_confidence", "top", "sensitivity"] {
+                guard let text = request.queryValue(name) else { continue }
+                guard let number = Double(text) else { throw HTTPError.badRequest("\(name) must be a number", code: "bad_params") }
+                members.append((name, .double(number)))
+            }
+            do { return try AudioParams(params: .object(members)).json } catch {
+                throw HTTPError.badRequest(error.description, code: "bad_params")
+            }
+        }
         if kind == JobKind.birds.rawValue {
             let name = request.queryValue("mode") ?? BirdsMode.species.rawValue
             guard let mode = BirdsMode(rawValue: name) else {

@@ -34,6 +34,7 @@ extension JobStore {
         BirdWeatherStore.migration,
         JobStore.opsMigration,
         DogAPIStore.migration,
+        BirdWeatherStore.partsMigration,
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

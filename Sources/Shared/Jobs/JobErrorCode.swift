@@ -7,6 +7,8 @@ public enum JobErrorCode {
     public static let unknownKind = "unknown_kind"
     /// The job's parameters are not what its kind accepts (permanent).
     public static let badParams = "bad_params"
+    /// The recording cannot be decoded (not FLAC/WAV, truncated, corrupt, empty, too long): permanent.
+    public static let badAudio = "bad_audio"
     /// An unexpected failure inside the worker (retried).
     public static let `internal` = "internal"
     /// The worker running it stopped answering; it was taken back (queue).
