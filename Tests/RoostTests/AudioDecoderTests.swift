@@ -31,7 +31,7 @@ import Testing
     @Test func flacIsBitExactWithItsSourceWAV() throws {
         for bird in Self.birds + ["heron"] {
             let wav = try AudioFixtures.decode("\(bird).wav")
-            let variants = ["\(bird).flac"] + (bird == "heron" ? [] : ["\(bird)_b4608.flac"]) + (bird == "cuckoo" ? ["cuckoo_b1153.flac"] : [])
+            let variants = ["\(bird).flac"] + (bird == "heron" ? [] : ["\(bird)_b4608.flac"]) + (bird == "cuckoo" ? ["cuckoo_b1153.flac", "cuckoo_w24.flac", "cuckoo_verbatim.flac"] : [])
             for name in variants {
                 let same = try AudioFixtures.decode(name) == wav
                 #expect(same, "\(name)")
@@ -238,6 +238,67 @@ import Testing
         #expect(try reader.read(maxSamples: 4096).isEmpty)
     }
 
+    @Test func aHeaderThatMisstatesTheLengthIsAnErrorAtTheEnd() throws {
+        // STREAMINFO's total samples: 4 bits of byte 21, then bytes 22–25 (owl: 54072 samples).
+        for claimed in [54_072 + 1_000, 54_072 - 1_000] {
+            var flac = try AudioFixtures.bytes("owl.flac")
+            flac[22] = UInt8(claimed >> 24 & 0xFF); flac[23] = UInt8(claimed >> 16 & 0xFF)
+            flac[24] = UInt8(claimed >> 8 & 0xFF); flac[25] = UInt8(claimed & 0xFF)
+            var reader = try AudioReader(bytes: flac, targetRate: 44_100)
+            #expect(reader.sourceFrames == claimed)
+            #expect(throws: AudioDecodeError.lengthMismatch(expected: claimed, decoded: 54_072)) {
+                try AudioFixtures.readAll(&reader, step: 4096)
+            }
+        }
+    }
+
+    @Test func escapedResidualPartitionsDecode() throws {
+        // `flac` never writes escaped partitions, so this stream is built bit by bit from RFC 9639:
+        // two 16-sample mono frames, each FIXED order 1. Frame 0 (Rice, 4-bit parameters): partition 0
+        // escaped to 6-bit raw residuals, partition 1 escaped with width 0 (all zero). Frame 1
+        // (Rice2, 5-bit parameters): partition 0 Rice parameter 3, partition 1 escaped to 9 bits.
+        var expected: [Int32] = []
+        var generator = SeededGenerator(seed: 9639)
+        var file = Array("fLaC".utf8) + [0x80, 0, 0, 34, 0, 16, 0, 16, 0, 0, 0, 0, 0, 0]
+        // 8000 Hz, 1 channel, 16 bits, 32 samples; no MD5.
+        file += [0x01, 0xF4, 0x00, 0xF0, 0, 0, 0, 32] + Array(repeating: 0, count: 16)
+        for frame in 0..<2 {
+            var bits = BitWriter()
+            bits.put(0xFFF8, 16); bits.put(0x64, 8)  // block size: 8 bits follow; 8 kHz
+            bits.put(0x08, 8)                        // mono, 16 bits
+            bits.put(UInt64(frame), 8); bits.put(15, 8)
+            bits.put(UInt64(FLACChecksumProbe.crc8(bits.bytes)), 8)
+            bits.put(0x12, 8)                        // FIXED, order 1, no wasted bits
+            let warmup = Int32.random(in: -20_000...20_000, using: &generator)
+            bits.putSigned(warmup, 16)
+            let r: [Int32]
+            if frame == 0 {
+                r = (0..<7).map { _ in Int32.random(in: -32...31, using: &generator) } + Array(repeating: 0, count: 8)
+                bits.put(0, 2); bits.put(1, 4)
+                bits.put(15, 4); bits.put(6, 5); for v in r[0..<7] { bits.putSigned(v, 6) }
+                bits.put(15, 4); bits.put(0, 5)
+            } else {
+                r = (0..<15).map { _ in Int32.random(in: -200...200, using: &generator) }
+                bits.put(1, 2); bits.put(1, 4)
+                bits.put(3, 5)
+                for v in r[0..<7] {
+                    let folded = UInt64(v >= 0 ? 2 * Int64(v) : -2 * Int64(v) - 1)
+                    bits.put(1, Int(folded >> 3) + 1); bits.put(folded & 7, 3)
+                }
+                bits.put(31, 5); bits.put(9, 5); for v in r[7...] { bits.putSigned(v, 9) }
+            }
+            bits.alignToByte()
+            bits.put(UInt64(FLACChecksumProbe.crc16(bits.bytes)), 16)
+            file += bits.bytes
+            var sample = warmup
+            expected.append(sample)
+            for v in r { sample += v; expected.append(sample) }
+        }
+        var reader = try AudioReader(bytes: file, targetRate: 8_000)
+        let decoded = try AudioFixtures.readAll(&reader, step: 100)
+        #expect(decoded == expected.map { Float($0) / 32_768 })
+    }
+
     @Test func mutatedFilesThrowOrDecodeButNeverCrash() throws {
         var generator = SeededGenerator(seed: 0xF1AC)
         let originals = [try AudioFixtures.bytes("owl.flac"), try AudioFixtures.bytes("cuckoo_s24.flac"),
@@ -258,6 +319,33 @@ import Testing
             }
         }
     }
+}
+
+/// Writes bits most significant first, for hand-built FLAC frames.
+private struct BitWriter {
+    private(set) var bytes: [UInt8] = []
+    private var used = 8
+
+    /// Appends the low `width` bits of `value`.
+    mutating func put(_ value: UInt64, _ width: Int) {
+        for i in stride(from: width - 1, through: 0, by: -1) {
+            if used == 8 { bytes.append(0); used = 0 }
+            bytes[bytes.count - 1] |= UInt8(value >> UInt64(i) & 1) << (7 - used)
+            used += 1
+        }
+    }
+
+    /// Appends `value` as a `width`-bit two's complement number.
+    mutating func putSigned(_ value: Int32, _ width: Int) { put(UInt64(UInt32(bitPattern: value)) & (1 << width - 1), width) }
+
+    /// Pads with zero bits to the next byte.
+    mutating func alignToByte() { used = 8 }
+}
+
+/// FLAC's checksums over whole byte arrays.
+private enum FLACChecksumProbe {
+    static func crc8(_ bytes: [UInt8]) -> UInt8 { bytes.withUnsafeBufferPointer { FLACChecksum.crc8($0, 0..<$0.count) } }
+    static func crc16(_ bytes: [UInt8]) -> UInt16 { bytes.withUnsafeBufferPointer { FLACChecksum.crc16($0, 0..<$0.count) } }
 }
 
 /// The bird fixtures and small helpers shared by the audio tests.
