@@ -161,6 +161,9 @@ import Testing
         let fmt = try #require(AudioFixtures.chunk("fmt ", in: wav))
         wav.replaceSubrange((fmt + 12)..<(fmt + 16), with: [0, 0, 0, 0])
         #expect(throws: AudioDecodeError.invalidHeader("the sample rate is 0")) { try AudioReader(bytes: wav) }
+        // A rate no recorder uses, which would make the resampler's filter enormous.
+        wav.replaceSubrange((fmt + 12)..<(fmt + 16), with: AudioFixtures.le32(4_000_000_000))
+        #expect(throws: AudioDecodeError.self) { try AudioReader(bytes: wav) }
     }
 
     @Test func unsupportedSampleSizesAndForeignFormatsAreNamed() throws {
