@@ -71,6 +71,9 @@ fi
 # is 22.05 kHz). Debian's own tools make every variant the decoder tests read, in audio/birds/:
 #   <bird>.wav          oggdec, 16-bit PCM at the native rate     <bird>.flac        flac --best
 #   <bird>_b4608.flac   flac -b 4608 (cuckoo: also _b1153, an odd block size)
+#   cuckoo_w24.flac     sox: 24-bit from the 16-bit WAV (8 wasted bits)   cuckoo_verbatim.flac: verbatim subframes only
+#   stereo16.flac       flac --best over three stereo mixes (cuckoo mid/side, cuckoo + faint copy, faint tucan + tucan):
+#                       every channel layout (independent, left/side, right/side, mid/side)
 #   <bird>_s24.flac     sox: 24-bit stereo (two gains, one channel delayed 0.7 ms)
 #   <bird>_u8.wav       sox: 8-bit unsigned                       <bird>_f32.wav     sox: 32-bit float
 #   cuckoo_3ch.wav      sox: 24-bit 3-channel WAVE_FORMAT_EXTENSIBLE   cuckoo_6ch.flac   flac: 6 channels
@@ -79,7 +82,7 @@ fi
 # reference/ holds what numpy reads from `flac -d` and from each WAV (mono float32, channels
 # averaged) and soxr's VHQ resampling to 48 kHz, all raw little-endian float32 (reference_audio.py).
 birds="$audio/birds"
-birds_recipe="1"
+birds_recipe="2"
 if [ "$(cat "$birds/.complete" 2>/dev/null)" != "$birds_recipe" ]; then
     for tool in oggdec sox flac; do command -v "$tool" > /dev/null || fail "$tool is missing: run scripts/install-deps.sh"; done
     mkdir -p "$birds" "$downloads"
@@ -105,6 +108,13 @@ if [ "$(cat "$birds/.complete" 2>/dev/null)" != "$birds_recipe" ]; then
         sox -V1 -D "$birds/$bird.wav" -e floating-point -b 32 "$birds/${bird}_f32.wav"
     done
     flac -s -f -b 1153 -o "$birds/cuckoo_b1153.flac" "$birds/cuckoo.wav"
+    sox -V1 -D "$birds/cuckoo.wav" -b 24 "$birds/cuckoo_w24.flac"
+    flac -s -f --disable-fixed-subframes -l 0 -o "$birds/cuckoo_verbatim.flac" "$birds/cuckoo.wav"
+    sox -V1 -D "$birds/cuckoo.wav" -b 16 "$tmp/mix1.wav" remix 1v0.9 1v0.55 delay 0 0.0007
+    sox -V1 -D "$birds/cuckoo.wav" -b 16 "$tmp/mix2.wav" remix 1v1 1v0.02
+    sox -V1 -D "$birds/tucan.wav" -b 16 "$tmp/mix3.wav" remix 1v0.01 1v1
+    sox -V1 "$tmp/mix1.wav" "$tmp/mix2.wav" "$tmp/mix3.wav" "$tmp/stereo16.wav"
+    flac -s -f --best -o "$birds/stereo16.flac" "$tmp/stereo16.wav"
     sox -V1 -D "$birds/cuckoo.wav" -b 24 "$birds/cuckoo_3ch.wav" remix 1v0.5 1v0.8 1v-0.3
     sox -V1 -D "$birds/cuckoo.wav" -b 16 "$tmp/cuckoo_6ch.wav" remix 1v0.5 1v0.8 1v-0.3 1v0.1 1v0.7 1v-0.6
     flac -s -f -o "$birds/cuckoo_6ch.flac" "$tmp/cuckoo_6ch.wav" 2> /dev/null

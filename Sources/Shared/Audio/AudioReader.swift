@@ -30,6 +30,9 @@ public struct AudioReader: Sendable {
     private var discard = 0
     private var block: [Float] = []
 
+    /// The highest source or target rate accepted, in Hz.
+    public static let highestRate = 768_000
+
     /// WAV frames decoded per step.
     private static let wavBlock = 8192
 
@@ -52,6 +55,10 @@ public struct AudioReader: Sendable {
             sourceRate = decoder.sampleRate; channels = decoder.channels; bitsPerSample = decoder.bitsPerSample
             sourceFrames = decoder.frames
             wav = decoder
+        }
+        // Beyond this the resampler's filter would grow without bound (its length scales with the ratio).
+        guard sourceRate <= Self.highestRate, targetRate <= Self.highestRate else {
+            throw .invalidHeader("sample rates above \(Self.highestRate) Hz are not supported (\(sourceRate) → \(targetRate))")
         }
         self.targetRate = targetRate
         self.maxSeconds = maxSeconds

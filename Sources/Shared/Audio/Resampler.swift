@@ -38,7 +38,7 @@ struct Resampler: Sendable {
     /// Whether every output has been taken after `finish()`.
     var isFinished: Bool {
         guard let end = inputEnd else { return false }
-        return nextOutput * down >= end * up
+        return nextOutput >= outputCount(forInputs: end)
     }
 
     /// Resets the stream so that the next output is sample `index`; returns the first input
@@ -67,7 +67,7 @@ struct Resampler: Sendable {
     /// Up to `maxCount` outputs that the inputs so far determine, appended to `out`.
     mutating func take(max maxCount: Int, appendingTo out: inout [Float]) {
         let up = self.up, down = self.down, inputStart = self.inputStart
-        let limit = inputEnd.map { ($0 * up + down - 1) / down } ?? Int.max
+        let limit = inputEnd.map(outputCount) ?? Int.max
         guard let filter else {
             // Equal rates: a plain copy.
             let available = min(inputStart + input.count, limit) - nextOutput
@@ -110,6 +110,9 @@ struct Resampler: Sendable {
         compact()
     }
 
+    /// Outputs for `count` inputs: count · L / M rounded to the nearest, as soxr does.
+    func outputCount(forInputs count: Int) -> Int { (2 * count * up + down) / (2 * down) }
+
     /// The first input the filter reads for output `index`.
     private func firstInput(for index: Int) -> Int {
         guard let filter else { return index }
@@ -125,16 +128,25 @@ struct Resampler: Sendable {
         inputStart += drop
     }
 
-    /// Σ a[i]·b[i] over `count` (a multiple of 8) floats, eight lanes at a time.
+    /// Σ a[i]·b[i] over `count` (a multiple of 16) floats, in four independent SIMD lanes of four.
     @inline(__always)
     private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        var sum = SIMD8<Float>()
+        var s0 = SIMD4<Float>(), s1 = SIMD4<Float>(), s2 = SIMD4<Float>(), s3 = SIMD4<Float>()
         let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
-        for i in stride(from: 0, to: count, by: 8) {
-            sum += rawA.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-                * rawB.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+        var offset = 0
+        let end = count &* 4
+        while offset < end {
+            s0 += rawA.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: offset, as: SIMD4<Float>.self)
+            s1 += rawA.loadUnaligned(fromByteOffset: offset &+ 16, as: SIMD4<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: offset &+ 16, as: SIMD4<Float>.self)
+            s2 += rawA.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD4<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD4<Float>.self)
+            s3 += rawA.loadUnaligned(fromByteOffset: offset &+ 48, as: SIMD4<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: offset &+ 48, as: SIMD4<Float>.self)
+            offset &+= 64
         }
-        return sum.sum()
+        return ((s0 + s1) + (s2 + s3)).sum()
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }

@@ -8,7 +8,7 @@ import Foundation
 /// Row `r` of `table` holds the `taps` coefficients for an output instant `r / phases` of an input
 /// sample after input `i`: they weigh inputs `i − taps/2 + 1 ... i + taps/2`, in that order.
 struct ResamplerFilter: Sendable {
-    /// Coefficients per output sample (a multiple of 8, for the SIMD dot product).
+    /// Coefficients per output sample (a multiple of 16, for the SIMD dot product).
     let taps: Int
     /// Rows in `table` minus one: phases per input sample.
     let phases: Int
@@ -30,12 +30,13 @@ struct ResamplerFilter: Sendable {
         let transition = (0.5 - Self.passband) * lower / input
         let beta = 0.1102 * (Self.rejection - 8.7)
         let length = (Self.rejection - 7.95) / (2.285 * 2 * Double.pi * transition)
-        let half = Int(((length + 1) / 2 / 4).rounded(.up)) * 4
+        let half = Int(((length + 1) / 2 / 8).rounded(.up)) * 8
         taps = 2 * half
         phases = min(l, Self.maxPhases)
         var table = [Float](repeating: 0, count: (phases + 1) * taps)
         let norm = 1 / Self.besselI0(beta)
-        for row in 0...phases {
+        // The filter is even: row `phases − r` is row `r` reversed, so half the rows are mirrored.
+        for row in 0...(phases / 2) {
             let fraction = Double(row) / Double(phases)
             for k in 0..<taps {
                 // Distance (in input samples) from the output instant to input k of the window.
@@ -44,7 +45,9 @@ struct ResamplerFilter: Sendable {
                 let window = abs(x) < 1 ? Self.besselI0(beta * (1 - x * x).squareRoot()) * norm : 0
                 let argument = 2 * cutoff * t
                 let sinc = argument == 0 ? 1 : sin(Double.pi * argument) / (Double.pi * argument)
-                table[row * taps + k] = Float(2 * cutoff * sinc * window)
+                let value = Float(2 * cutoff * sinc * window)
+                table[row * taps + k] = value
+                table[(phases - row) * taps + taps - 1 - k] = value
             }
         }
         self.table = table

@@ -4,7 +4,12 @@
 /// Reads straight from the file's bytes, `maxFrames` at a time; seeking is arithmetic.
 struct WAVDecoder: Sendable {
     /// How the samples are stored.
-    enum Encoding: Sendable { case pcm, float }
+    enum Encoding: Sendable {
+        /// Signed integers (unsigned for 8-bit).
+        case pcm
+        /// IEEE 754 floating point.
+        case float
+    }
 
     /// The whole file.
     let bytes: [UInt8]
