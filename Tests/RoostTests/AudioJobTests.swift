@@ -45,6 +45,28 @@ import Testing
         #expect(overlapped["result"]?["chunks"]?.arrayValue?.compactMap { $0["start"]?.doubleValue } == [0, 1.5, 3, 4.5, 6])
     }
 
+    @Test func theLocationPriorLeavesOutBirdsThatDoNotLiveThere() throws {
+        let (cluster, client) = try audioCluster()
+        defer { withExtendedLifetime(cluster) {} }
+        func heard(_ query: String) throws -> (names: Set<String>, filter: JSON?) {
+            let status = try analyse(client, "blackbird.flac", query: query)
+            let names = status["result"]?["chunks"]?.arrayValue?.flatMap { $0["species"]?.arrayValue ?? [] }
+                .compactMap { $0["common_name"]?.stringValue } ?? []
+            return (Set(names), status["result"]?["location_filter"])
+        }
+        // Red-winged Blackbirds live in North America: kept in Ithaca in May, left out in Sydney.
+        let ithaca = try heard("?lat=42.45&lon=-76.5&week=18")
+        #expect(ithaca.names.contains("Red-winged Blackbird"), "\(ithaca)")
+        #expect(ithaca.filter?["species"]?.intValue == 157, "\(ithaca.filter ?? .null)")
+        let sydney = try heard("?lat=-33.87&lon=151.21&week=18")
+        #expect(!sydney.names.contains("Red-winged Blackbird"), "\(sydney)")
+        #expect(sydney.filter?["threshold"]?.doubleValue == 0.03)
+        // Without a location nothing is filtered; a lone coordinate is a bad request.
+        #expect(try heard("").filter == .null)
+        let lone = try client.upload("/jobs/audio?lat=10", file: try Fixtures.bytes("audio/birds/tucan.flac"), filename: "t.flac")
+        #expect(lone.status == 400 && lone.jsonBody["error"]?["code"]?.stringValue == "bad_params")
+    }
+
     @Test func theCuckooAndTheToucanScoreAsTFLiteScoresThem() throws {
         // scripts/reference_birdnet.py on the soxr-resampled fixtures: Common Cuckoo 0.998, Keel-billed Toucan 0.995 (TFLite).
         let (cluster, client) = try audioCluster()

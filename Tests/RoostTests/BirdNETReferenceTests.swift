@@ -97,3 +97,28 @@ enum BirdNETFixture {
     /// The folder of reference inputs and outputs, generated first when missing.
     static func reference() throws -> URL { try referenceFolder.get() }
 }
+
+/// BirdNET's species prior on Roost's evaluator against the TFLite runtime (values printed by
+/// `ai-edge-litert` for the same inputs, recorded here).
+@Suite("BirdNET species prior") struct SpeciesPriorTests {
+    @Test("occurrence agrees with TFLite where the birds live and where they do not")
+    func occurrence() throws {
+        let url = ClassifierFixture.root.appendingPathComponent("models/birdnet/BirdNET_GLOBAL_6K_V2.4_MData_Model_V2_FP16.tflite")
+        let prior = try SpeciesPrior(contentsOf: url)
+        // (lat, lon, week) → TFLite's Red-winged Blackbird (124), Common Cuckoo (1715), classes ≥ 0.03.
+        let cases: [(Double, Double, Int, Float, Float, Int)] = [
+            (42.45, -76.5, 18, 0.8807579, 0.00022449961, 157),   // Ithaca, New York, early May
+            (-33.87, 151.21, 18, 6.9337616e-09, 8.270689e-09, 146),   // Sydney
+            (51.5, -0.12, 18, 4.3336142e-05, 0.444941, 141),   // London
+            (42.45, -76.5, -1, 0.8996735, 0.0018455109, 255),   // Ithaca, whole year
+        ]
+        for (lat, lon, week, blackbird, cuckoo, count) in cases {
+            let p = try prior.occurrence(latitude: lat, longitude: lon, week: week)
+            #expect(p.count == 6522)
+            #expect(abs(p[124] - blackbird) < 1e-4 && abs(p[1715] - cuckoo) < 1e-4, "\(lat),\(lon),\(week): \(p[124]) \(p[1715])")
+            #expect(abs(p.filter { $0 >= 0.03 }.count - count) <= 1, "\(lat),\(lon),\(week)")
+        }
+        #expect(SpeciesPrior.week(dayOfYear: 122, daysInYear: 366) == 16 && SpeciesPrior.week(dayOfYear: 123, daysInYear: 366) == 17)
+        #expect(SpeciesPrior.week(dayOfYear: 1, daysInYear: 365) == 1 && SpeciesPrior.week(dayOfYear: 365, daysInYear: 365) == 48)
+    }
+}

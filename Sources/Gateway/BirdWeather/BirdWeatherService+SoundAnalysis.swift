@@ -12,6 +12,8 @@ extension BirdWeatherService {
     /// Queues the analysis of `soundscape` (whose bytes are `audio`); nothing when analysis is off.
     func analyse(_ soundscape: BWSoundscape, audio: AudioUpload) throws {
         guard settings.analyseSoundscapes else { return }
+        let station = try store.station(id: soundscape.stationID)
+        let located = settings.speciesFilter ? station.flatMap { s in s.lat.flatMap { lat in s.lon.map { (lat, $0) } } } : nil
         let step = AudioParams.chunkSeconds - settings.overlap
         // Parts start on chunk boundaries, so the parts' chunks are exactly the whole file's chunks.
         let partLength = max(1, (settings.partSeconds / step).rounded(.down)) * step
@@ -20,7 +22,8 @@ extension BirdWeatherService {
         for index in 0..<count {
             let start = Double(index) * partLength
             let end = index == count - 1 ? nil : start + partLength
-            let params = AudioParams(start: start, end: end, overlap: settings.overlap, minConfidence: settings.minConfidence, top: 5)
+            let params = AudioParams(start: start, end: end, overlap: settings.overlap, minConfidence: settings.minConfidence, top: 5,
+                                     latitude: located?.0, longitude: located?.1, week: located == nil ? nil : Self.week(of: soundscape.time))
             // One idempotency key per part: a repeated call for the same soundscape queues nothing new.
             let (record, _) = try jobs.submit(kind: JobKind.audio.rawValue, lane: .batch, image: audio, params: params.json,
                                               owner: Self.soundscapeOwner(stationID: soundscape.stationID),
@@ -31,6 +34,16 @@ extension BirdWeatherService {
         try store.insertParts(parts)
         // Parts answered at once (the result cache) end here; the others when the ingester sees their jobs end.
         try soundJobsEnded(parts.map(\.jobID))
+    }
+
+    /// BirdNET's week (1–48) of a soundscape's local date.
+    static func week(of time: BirdWeatherTime) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: time.offset) ?? TimeZone(secondsFromGMT: 0)!
+        let date = Date(timeIntervalSince1970: time.epoch)
+        let day = calendar.ordinality(of: .day, in: .year, for: date) ?? 1
+        let days = calendar.range(of: .day, in: .year, for: date)?.count ?? 365
+        return max(1, min(48, (day * 48 + days - 1) / days))
     }
 
     /// Ends the processing parts among `jobIDs` whose jobs have ended; idempotent.

@@ -29,6 +29,9 @@ struct BirdWeatherSettings: Sendable {
     /// Lowest BirdNET score that becomes a detection (`ROOST_SOUNDSCAPE_MIN_CONFIDENCE_PERCENT`, default 25);
     /// whether it is listed is then up to the published thresholds (`confidenceGte`, `scoreGte`).
     var minConfidence = 0.25
+    /// Whether detections are filtered by BirdNET's location/week species prior when the station
+    /// has a location (`ROOST_SOUNDSCAPE_SPECIES_FILTER`, on|off, default on).
+    var speciesFilter = true
 
     /// Reads the variables.
     init(env: Environment) {
@@ -41,6 +44,11 @@ struct BirdWeatherSettings: Sendable {
         case "on", "true", "1": analyseSoundscapes = true
         case "off", "false", "0": analyseSoundscapes = false
         case let other: Environment.fatal("ROOST_SOUNDSCAPE_ANALYSIS=\(other) must be on or off")
+        }
+        switch env.string("ROOST_SOUNDSCAPE_SPECIES_FILTER", default: "on").lowercased() {
+        case "on", "true", "1": speciesFilter = true
+        case "off", "false", "0": speciesFilter = false
+        case let other: Environment.fatal("ROOST_SOUNDSCAPE_SPECIES_FILTER=\(other) must be on or off")
         }
         partSeconds = env.seconds("ROOST_AUDIO_PART_SECONDS", default: partSeconds)
         overlap = Double(env.int("ROOST_SOUNDSCAPE_OVERLAP_MS", default: 0, range: 0...2500)) / 1000

@@ -36,9 +36,10 @@ struct JobRoutes {
     /// takes `mode=species|checked|persona` (`BirdsMode`, default `species`).
     private func params(kind: String, _ request: HTTPRequest) throws -> JSON {
         if kind == JobKind.audio.rawValue {
-            // `overlap`, `min_confidence`, `top`, `sensitivity`, `start`, `end` from the query (`AudioParams`).
+            // `overlap`, `min_confidence`, `top`, `sensitivity`, `start`, `end`, `lat`, `lon`, `week`,
+            // `location_threshold` from the query (`AudioParams`).
             var members: [(String, JSON)] = []
-            for name in ["start", "end", "overlap", "min_confidence", "top", "sensitivity"] {
+            for name in ["start", "end", "overlap", "min_confidence", "top", "sensitivity", "lat", "lon", "week", "location_threshold"] {
                 guard let text = request.queryValue(name) else { continue }
                 guard let number = Double(text) else { throw HTTPError.badRequest("\(name) must be a number", code: "bad_params") }
                 members.append((name, .double(number)))

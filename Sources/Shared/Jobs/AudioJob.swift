@@ -15,12 +15,21 @@ public struct AudioParams: Sendable, Equatable {
     public var top: Int
     /// BirdNET's sensitivity: scores are sigmoid(sensitivity · logit); default 1.
     public var sensitivity: Double
+    /// Where the recording was made: with both, species BirdNET's location/week prior deems
+    /// improbable there (below `locationThreshold`) are left out of every chunk.
+    public var latitude: Double?, longitude: Double?
+    /// Week of the 48-week year (1–48) for the prior; nil: the whole year.
+    public var week: Int?
+    /// The prior below which a species is left out (default 0.03, BirdNET's own).
+    public var locationThreshold: Double
 
     /// Creates params (the defaults analyse the whole recording as BirdNET does by default).
     public init(start: Double = 0, end: Double? = nil, overlap: Double = 0, minConfidence: Double = 0.1, top: Int = 5,
-                sensitivity: Double = 1) {
+                sensitivity: Double = 1, latitude: Double? = nil, longitude: Double? = nil, week: Int? = nil,
+                locationThreshold: Double = 0.03) {
         self.start = start; self.end = end; self.overlap = overlap; self.minConfidence = minConfidence
         self.top = top; self.sensitivity = sensitivity
+        self.latitude = latitude; self.longitude = longitude; self.week = week; self.locationThreshold = locationThreshold
     }
 
     /// Reads a job's params, or says which member is wrong.
@@ -43,12 +52,19 @@ public struct AudioParams: Sendable, Equatable {
         minConfidence = try number("min_confidence", 0...1) ?? 0.1
         top = Int(try number("top", 1...100) ?? 5)
         sensitivity = try number("sensitivity", 0.5...1.5) ?? 1
+        latitude = try number("lat", -90...90)
+        longitude = try number("lon", -180...180)
+        if (latitude == nil) != (longitude == nil) { throw AudioParamsError(member: latitude == nil ? "lat" : "lon", expected: "given with the other coordinate") }
+        week = try number("week", 1...48).map { Int($0) }
+        locationThreshold = try number("location_threshold", 0...1) ?? 0.03
     }
 
     /// The params document.
     public var json: JSON {
         .object([("start", .double(start)), ("end", end.map { .double($0) } ?? .null), ("overlap", .double(overlap)),
-                 ("min_confidence", .double(minConfidence)), ("top", .int(top)), ("sensitivity", .double(sensitivity))])
+                 ("min_confidence", .double(minConfidence)), ("top", .int(top)), ("sensitivity", .double(sensitivity)),
+                 ("lat", latitude.map { .double($0) } ?? .null), ("lon", longitude.map { .double($0) } ?? .null),
+                 ("week", week.map { .int($0) } ?? .null), ("location_threshold", .double(locationThreshold))])
     }
 }
 
@@ -107,10 +123,13 @@ public struct AudioResult: Sendable, Equatable {
     public var chunks: [Chunk]
     /// Network time, milliseconds.
     public var inferenceMs: Double
+    /// The location filter applied: `{lat, lon, week, threshold, species}` (species: how many pass), or nil.
+    public var locationFilter: JSON?
 
     /// Creates a result.
     public init(model: String, method: String, sampleRate: Int, channels: Int, duration: Double, start: Double, end: Double,
-                chunks: [Chunk], inferenceMs: Double) {
+                chunks: [Chunk], inferenceMs: Double, locationFilter: JSON? = nil) {
+        self.locationFilter = locationFilter
         self.model = model; self.method = method; self.sampleRate = sampleRate; self.channels = channels
         self.duration = duration; self.start = start; self.end = end; self.chunks = chunks; self.inferenceMs = inferenceMs
     }
@@ -133,6 +152,7 @@ public struct AudioResult: Sendable, Equatable {
         self.init(model: model, method: json["method"]?.stringValue ?? "", sampleRate: json["sample_rate"]?.intValue ?? 0,
                   channels: json["channels"]?.intValue ?? 0, duration: json["duration"]?.doubleValue ?? 0, start: start, end: end,
                   chunks: parsed, inferenceMs: json["inference_ms"]?.doubleValue ?? 0)
+        if let filter = json["location_filter"], filter != .null { locationFilter = filter }
     }
 
     /// The job result document.
@@ -147,7 +167,7 @@ public struct AudioResult: Sendable, Equatable {
                                       ("common_name", .string(s.commonName)), ("score", .double(Self.rounded(s.score, 6)))])
                          }))])
             })),
-            ("inference_ms", .double(Self.rounded(inferenceMs, 3))),
+            ("inference_ms", .double(Self.rounded(inferenceMs, 3))), ("location_filter", locationFilter ?? .null),
         ])
     }
 

@@ -118,6 +118,8 @@ public enum ConfigurationVariables {
                  meaning: "milliseconds consecutive 3-s chunks of a soundscape share (0–2500)"),
         Variable(name: "ROOST_SOUNDSCAPE_MIN_CONFIDENCE_PERCENT", defaultValue: "`25`", usedBy: "gateway",
                  meaning: "lowest BirdNET score (percent) that becomes a detection; listing then follows the published `confidenceGte`/`scoreGte`"),
+        Variable(name: "ROOST_SOUNDSCAPE_SPECIES_FILTER", defaultValue: "`on`", usedBy: "gateway",
+                 meaning: "`on`: when the station has a location, species BirdNET's location/week prior puts below 0.03 there and then are left out of its soundscape detections"),
         Variable(name: "ROOST_BIRDWEATHER_PUBLIC_URL", defaultValue: "unset", usedBy: "gateway",
                  meaning: "scheme and host of soundscape URLs (e.g. `https://birds.example.org`); unset: `http://` and the request's `Host`"),
         Variable(name: "ROOST_BIRDWEATHER_PASSWORD_ITERATIONS", defaultValue: "`600000`", usedBy: "gateway",

@@ -12,12 +12,15 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
     static let modelFile = "birdnet/BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite"
     /// Its labels, `Scientific_Common` per line.
     static let labelsFile = "birdnet/BirdNET_GLOBAL_6K_V2.4_Labels.txt"
+    /// BirdNET's location/week species prior (optional: without it, requests with a location are not filtered and say so).
+    static let priorFile = "birdnet/BirdNET_GLOBAL_6K_V2.4_MData_Model_V2_FP16.tflite"
     /// The name results carry.
     static let modelName = "birdnet-2.4"
 
     private let model: BirdNETModel
     private let labels: [(scientific: String, common: String)]
     private let maxSeconds: Double
+    private let prior: SpeciesPrior?
     private let lock = NSLock()
     private var idle: [BirdNETSession] = []
 
@@ -33,6 +36,8 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
             throw JobError.permanent(JobErrorCode.internal, "\(Self.labelsFile) has \(labels.count) names for \(model.classCount) classes")
         }
         self.maxSeconds = maxSeconds
+        let priorURL = modelsDirectory.appendingPathComponent(Self.priorFile)
+        prior = FileManager.default.fileExists(atPath: priorURL.path) ? try SpeciesPrior(contentsOf: priorURL) : nil
     }
 
     /// Analyses `bytes` as `params` say.
@@ -49,6 +54,16 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
         let step = max(1, Int(((AudioParams.chunkSeconds - params.overlap) * Double(rate)).rounded()))
         var chunks: [AudioResult.Chunk] = []
         var inferenceMs = 0.0
+        var allowed: [Bool]?
+        var filter: JSON?
+        if let latitude = params.latitude, let longitude = params.longitude, let prior {
+            let occurrence = try prior.occurrence(latitude: latitude, longitude: longitude, week: params.week ?? -1)
+            let keep = occurrence.map { Double($0) >= params.locationThreshold }
+            allowed = keep
+            filter = ["lat": .double(latitude), "lon": .double(longitude), "week": params.week.map { .int($0) } ?? .null,
+                      "threshold": .double(params.locationThreshold), "species": .int(keep.filter { $0 }.count),
+                      "method": "BirdNET 2.4 location/week prior (MData V2): species below the threshold are left out"]
+        }
         var window: [Float] = []
         var position = first, finished = false
         do {
@@ -69,7 +84,7 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
                 let elapsed = ContinuousClock.now - started
                 inferenceMs += Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
                 chunks.append(AudioResult.Chunk(start: Double(position) / Double(rate), end: Double(position + length) / Double(rate),
-                                                species: species(logits, params)))
+                                                species: species(logits, params, allowed: allowed)))
                 if available < length && finished { break }
                 window.removeFirst(min(step, window.count))
                 position += step
@@ -81,14 +96,14 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
         return AudioResult(model: Self.modelName,
                            method: "BirdNET 2.4 on Roost's engine: sigmoid(sensitivity × logit) per 3-s chunk, an independent score per species",
                            sampleRate: reader.sourceRate, channels: reader.channels, duration: duration ?? end,
-                           start: params.start, end: end, chunks: chunks, inferenceMs: inferenceMs)
+                           start: params.start, end: end, chunks: chunks, inferenceMs: inferenceMs, locationFilter: filter)
     }
 
     /// The species of one chunk scoring at least the minimum confidence, best first, at most `top`.
-    private func species(_ logits: [Float], _ params: AudioParams) -> [AudioResult.Species] {
+    private func species(_ logits: [Float], _ params: AudioParams, allowed: [Bool]?) -> [AudioResult.Species] {
         let sensitivity = Float(params.sensitivity), threshold = Float(params.minConfidence)
         var heard: [(Int, Float)] = []
-        for (index, logit) in logits.enumerated() {
+        for (index, logit) in logits.enumerated() where allowed?[index] ?? true {
             let score = 1 / (1 + expf(-sensitivity * min(max(logit, -15), 15)))
             if score >= threshold { heard.append((index, score)) }
         }
