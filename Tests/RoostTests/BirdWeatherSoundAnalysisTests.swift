@@ -66,3 +66,49 @@ import Testing
         #expect(try TestClient(port: cluster.httpPort).get("/metrics").text.contains("kind=\"audio\"") == false)
     }
 }
+
+/// A worker killed with SIGKILL in the middle of a long soundscape: another worker takes over its
+/// part after the visibility timeout, every part ends, and no detection is stored twice.
+@Suite(.serialized) struct SoundscapeWorkerKillTests {
+    @Test func aWorkerKilledMidFileLosesNothingAndDuplicatesNothing() throws {
+        let (cluster, api) = try Cluster.birdWeather(["ROOST_AUDIO_PART_SECONDS": "30", "ROOST_WORKER_KINDS": "audio",
+                                                      "ROOST_WORKER_THREADS": "1", "ROOST_VISIBILITY_TIMEOUT": "3",
+                                                      "ROOST_RESULT_CACHE": "off"])
+        defer { withExtendedLifetime(cluster) {} }
+        let victim = try cluster.startWorker()
+        let station = try api.createUser("kill@user.com").station
+        // About ten minutes of real bird calls (the blackbird recording 76 times, encoded by `flac`).
+        let recording = try Fixtures.bytes("audio/birds/long.flac")
+        func upload(_ time: String) throws -> Int {
+            let posted = try api.http.request("POST", "/api/v1/stations/\(station)/soundscapes?timestamp=\(time)", body: recording)
+            #expect(posted.status == 201, "\(posted.text)")
+            return try #require(posted.jsonBody["soundscape"]?["id"]?.intValue)
+        }
+        func document(_ id: Int) -> JSON? {
+            try? api.send("GET", "/stations/\(station)/soundscapes/\(id)?detections=true").jsonBody["soundscape"]
+        }
+        let first = try upload("2024-05-01T06:00:00Z")
+        let parts = try #require(document(first)?["analysis"]?["parts"]?.intValue)
+        #expect(parts >= 20, "\(document(first) ?? .null)")
+        // Kill the only worker once it has finished some parts and is inside another.
+        #expect(waitUntil(timeout: 120) { (document(first)?["analysis"]?["partsDone"]?.intValue ?? 0) >= 2 })
+        victim.kill(signal: SIGKILL)
+        _ = victim.wait(timeout: 10)
+        try cluster.startWorker()
+        #expect(waitUntil(timeout: 300, interval: 0.2) { document(first)?["analysis"]?["status"]?.stringValue == "done" },
+                "\(document(first)?["analysis"] ?? .null)")
+        // The same recording again, uninterrupted: the same detections.
+        let second = try upload("2024-05-02T06:00:00Z")
+        #expect(waitUntil(timeout: 300, interval: 0.2) { document(second)?["analysis"]?["status"]?.stringValue == "done" })
+        func keys(_ id: Int) -> [String] {
+            (document(id)?["detections"]?.arrayValue ?? []).map {
+                "\($0["species"]?["id"]?.intValue ?? 0)@\($0["soundscape"]?["start_time"]?.doubleValue ?? -1)"
+            }
+        }
+        let interrupted = keys(first), clean = keys(second)
+        #expect(!interrupted.isEmpty)
+        #expect(Set(interrupted).count == interrupted.count, "a detection was stored twice")
+        #expect(interrupted.sorted() == clean.sorted(), "\(interrupted.count) detections after the kill, \(clean.count) without")
+        #expect(document(first)?["analysis"]?["partsDone"]?.intValue == parts)
+    }
+}
