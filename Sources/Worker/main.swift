@@ -14,12 +14,17 @@ if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench-queue" {
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench-png" {
     exit(runBenchPNGCommand(Array(CommandLine.arguments.dropFirst(2))))
 }
+// `roost-worker bench-audio recording…` times BirdNET's whole path per 3-s chunk (bench/audio).
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "bench-audio" {
+    exit(runBenchAudioCommand(Array(CommandLine.arguments.dropFirst(2))))
+}
 if let status = CommandLineHelp.handle(Array(CommandLine.arguments.dropFirst()), CommandLineHelp.Program(
     name: "roost-worker", summary: "Roost's worker: takes jobs from Redis and runs the analyses.",
     usage: ["roost-worker                          (works until SIGTERM or SIGINT, then drains)",
             "roost-worker classify [options] photo.jpg...   (classify files directly)",
             "roost-worker bench-queue MODE [options]        (bench/queue.sh's measuring client)",
             "roost-worker bench-png file.png...             (bench/png.sh)",
+            "roost-worker bench-audio recording...          (bench/audio)",
             "roost-worker --help | --version"],
     reads: "workers")) {
     exit(status)

@@ -147,7 +147,11 @@ public final class BirdNETSession {
 
     /// The model's logits for one chunk of `chunkLength` samples at 48 kHz.
     public func logits(for chunk: [Float]) throws -> [Float] {
-        let input = try spectrogram(for: chunk)
+        try logits(spectrogram: try spectrogram(for: chunk))
+    }
+
+    /// The network's logits for a spectrogram from `spectrogram(for:)` (the two halves timed apart by benchmarks).
+    public func logits(spectrogram input: Tensor) throws -> [Float] {
         guard let output = try session.run(["spectrogram": input]).values.first else {
             throw InferenceError.invalidGraph("BirdNET produced no output")
         }
