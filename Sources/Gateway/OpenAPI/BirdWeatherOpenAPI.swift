@@ -50,6 +50,8 @@ enum BirdWeatherOpenAPI {
             ("Soundscape", S.object([
                 ("id", S.integer), ("stationId", S.integer), ("timestamp", S.string), ("url", S.string), ("filesize", S.integer),
                 ("extension", S.oneOf(["flac", "wav"])), ("duration", S.number), ("mode", S.string),
+                ("analysis", S.object([("status", S.oneOf(["off", "processing", "done", "partial"])), ("model", S.string),
+                                       ("parts", S.integer), ("partsDone", S.integer), ("partsFailed", S.integer), ("detections", S.integer)])),
                 ("detections", S.array(S.ref("Detection"))),
             ], optional: ["detections"])),
             ("Photo", S.object([

@@ -79,15 +79,19 @@ enum RoostOpenAPI {
            case var .object(types) = members[index].1 {
             types.append(("image/jpeg", ["schema": S.file]))
             types.append(("image/png", ["schema": S.file]))
+            for audio in ["audio/flac", "audio/wav"] { types.append((audio, ["schema": S.file])) }
             members[index].1 = .object(types)
             submitBody = .object(members)
         }
         let jobResponses: [(String, JSON)] = [("200", S.json("The job", S.ref("Job"))), ("400", error), ("404", error)]
         let noToken: [String] = []
         return [
-            OpenAPIOperation("POST", "/jobs/{kind}", "Submit a photo as a job", notes: """
+            OpenAPIOperation("POST", "/jobs/{kind}", "Submit a photo (or, for `audio`, a recording) as a job", notes: """
                 `kind` is one of \(JobKind.submittable.map(\.rawValue).sorted().joined(separator: ", ")). The body is the \
-                image itself (`image/jpeg`, `image/png`) or multipart with the part `file`. The same `Idempotency-Key` \
+                image itself (`image/jpeg`, `image/png`) or multipart with the part `file`; `audio` takes FLAC or WAV \
+                (`audio/flac`, `audio/wav`, or multipart `file`) and answers `{model, method, sample_rate, channels, duration, \
+                start, end, chunks: [{start, end, species: [{class_index, scientific_name, common_name, score}]}], \
+                inference_ms, location_filter}` (BirdNET 2.4 per 3-s chunk). The same `Idempotency-Key` \
                 from the same owner answers the first job (`200`) instead of creating another.
                 """,
                 security: ["apiKey"],
@@ -96,6 +100,16 @@ enum RoostOpenAPI {
                     S.header("X-Roost-Lane", "`interactive` (default) or `batch`", schema: S.ref("Lane")),
                     S.query("embedding", S.oneOf(["true", "false", "1", "0"]), "`faces`: include each face's 128-D embedding"),
                     S.query("mode", S.oneOf(BirdsMode.allCases.map(\.rawValue)), "`birds`: what to answer"),
+                    S.query("overlap", S.number, "`audio`: seconds consecutive 3-s chunks share (0 to 2.9, default 0)"),
+                    S.query("min_confidence", S.number, "`audio`: lowest score listed (default 0.1)"),
+                    S.query("top", S.integer, "`audio`: species per chunk at most (default 5)"),
+                    S.query("sensitivity", S.number, "`audio`: BirdNET's sensitivity, 0.5 to 1.5 (default 1)"),
+                    S.query("start", S.number, "`audio`: first second analysed"),
+                    S.query("end", S.number, "`audio`: second to stop at"),
+                    S.query("lat", S.number, "`audio`: latitude, with `lon`: species absent there are left out"),
+                    S.query("lon", S.number, "`audio`: longitude"),
+                    S.query("week", S.integer, "`audio`: week of the 48-week year for the location prior (default: the whole year)"),
+                    S.query("location_threshold", S.number, "`audio`: the prior below which a species is left out (default 0.03)"),
                 ],
                 body: submitBody,
                 responses: [("202", S.json("Queued", S.ref("Submitted"), headers: [("Location", S.responseHeader("The status link"))])),
