@@ -100,7 +100,9 @@ final class ModelShelf {
         do {
             let started = Clock.now()
             let analyzer = try BirdSoundAnalyzer(modelsDirectory: configuration.modelsDirectory, maxSeconds: configuration.maxAudioSeconds)
-            let loaded = (analyzer, try fingerprint([BirdSoundAnalyzer.modelFile, BirdSoundAnalyzer.labelsFile]))
+            // The prior changes located results, so it is part of what the result cache keys on.
+            let prior = FileManager.default.fileExists(atPath: configuration.modelsDirectory.appendingPathComponent(BirdSoundAnalyzer.priorFile).path)
+            let loaded = (analyzer, try fingerprint([BirdSoundAnalyzer.modelFile, BirdSoundAnalyzer.labelsFile] + (prior ? [BirdSoundAnalyzer.priorFile] : [])))
             log.info("model loaded", [("model", .string(BirdSoundAnalyzer.modelName)), ("fingerprint", .string(loaded.1)),
                                       ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
             loadedBirdSound = loaded

@@ -55,7 +55,7 @@ import Testing
 
     @Test func aStreamedWAVWithoutItsSizeCountsTheBytesItHas() throws {
         var wav = try file("front_center.wav")
-        let data = try #require(findChunk("data", in: wav))
+        let data = try #require(AudioFixtures.chunk("data", in: wav))
         for size: [UInt8] in [[0, 0, 0, 0], [0xFF, 0xFF, 0xFF, 0xFF]] {
             wav.replaceSubrange((data + 4)..<(data + 8), with: size)
             let header = try AudioHeader.read(wav)
@@ -91,7 +91,7 @@ import Testing
         #expect(throws: AudioHeaderError.self) { try AudioHeader.read(flac) }
         // A WAV whose block alignment disagrees with its channels and sample size.
         var wav = try file("noise.wav")
-        let fmt = try #require(findChunk("fmt ", in: wav))
+        let fmt = try #require(AudioFixtures.chunk("fmt ", in: wav))
         wav[fmt + 8 + 12] = 7
         #expect(throws: AudioHeaderError.self) { try AudioHeader.read(wav) }
     }
@@ -108,15 +108,5 @@ import Testing
                 #expect(header.sampleRate > 0 && header.channels > 0 && header.frames >= 0)
             }
         }
-    }
-
-    private func findChunk(_ id: String, in bytes: [UInt8]) -> Int? {
-        var offset = 12
-        while offset + 8 <= bytes.count {
-            if bytes[offset..<(offset + 4)].elementsEqual(id.utf8) { return offset }
-            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
-            offset += 8 + size + (size & 1)
-        }
-        return nil
     }
 }

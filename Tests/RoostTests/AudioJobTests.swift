@@ -101,12 +101,12 @@ import Testing
         #expect(long.status == 400 && long.jsonBody["error"]?["code"]?.stringValue == "audio_too_long", "\(long.text)")
         // A WAV whose data chunk claims more bytes than the file holds.
         var lying = wav
-        let dataAt = try #require(AudioJobTests.chunk("data", in: lying))
+        let dataAt = try #require(AudioFixtures.chunk("data", in: lying))
         lying.replaceSubrange((dataAt + 4)..<(dataAt + 8), with: [0x00, 0x00, 0x00, 0x70])
         #expect(try upload(lying, "lying.wav").status == 400)
         // Sample rate 0.
         var zeroRate = wav
-        let fmtAt = try #require(AudioJobTests.chunk("fmt ", in: zeroRate))
+        let fmtAt = try #require(AudioFixtures.chunk("fmt ", in: zeroRate))
         zeroRate.replaceSubrange((fmtAt + 12)..<(fmtAt + 16), with: [0, 0, 0, 0])
         #expect(try upload(zeroRate, "zero.wav").status == 400)
         // No samples at all: a clear failure of the job, not a crash.
@@ -140,16 +140,5 @@ import Testing
         // The worker is still there and still right.
         let after = try client.terminalStatus(of: try #require(try upload(flac, "tucan.flac").jsonBody["id"]?.stringValue), timeout: 60)
         #expect(after["result"]?["chunks"]?[0]?["species"]?[0]?["common_name"]?.stringValue == "Keel-billed Toucan")
-    }
-
-    /// The offset of RIFF chunk `id` in a WAV file.
-    static func chunk(_ id: String, in bytes: [UInt8]) -> Int? {
-        var offset = 12
-        while offset + 8 <= bytes.count {
-            if bytes[offset..<(offset + 4)].elementsEqual(id.utf8) { return offset }
-            let size = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16 | Int(bytes[offset + 7]) << 24
-            offset += 8 + size + (size & 1)
-        }
-        return nil
     }
 }

@@ -1,5 +1,12 @@
 import Foundation
 
+/// The bytes of the model file at `url`, or `InferenceError.unreadable`.
+func modelFileBytes(_ url: URL) throws -> [UInt8] {
+    do { return [UInt8](try Data(contentsOf: url)) } catch {
+        throw InferenceError.unreadable(url.path, error.localizedDescription)
+    }
+}
+
 /// A parsed and optimised model: immutable, loaded once per process, shared by all threads.
 ///
 /// Loading decodes the ONNX protobuf, folds weight dequantisation and BatchNormalization into
@@ -22,11 +29,7 @@ public final class InferenceModel: Sendable {
     ///   - threads: intra-op threads per run (1 = run on the calling thread only).
     /// - Throws: `InferenceError` when the file is unreadable, corrupt, or uses unsupported operators.
     public convenience init(contentsOf url: URL, threads: Int = 1) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw InferenceError.unreadable(url.path, error.localizedDescription)
-        }
-        try self.init(bytes: [UInt8](data), threads: threads)
+        try self.init(bytes: try modelFileBytes(url), threads: threads)
     }
 
     /// Loads and optimises a model from its ONNX bytes.

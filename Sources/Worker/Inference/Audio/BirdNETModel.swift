@@ -19,11 +19,7 @@ public final class BirdNETModel: Sendable {
     /// Loads the TFLite model at `url`.
     /// - Throws: `InferenceError` when the file is unreadable or not a BirdNET-shaped graph.
     public convenience init(contentsOf url: URL, threads: Int = 1) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw InferenceError.unreadable(url.path, error.localizedDescription)
-        }
-        try self.init(bytes: [UInt8](data), threads: threads)
+        try self.init(bytes: try modelFileBytes(url), threads: threads)
     }
 
     /// Loads a model from its TFLite bytes.

@@ -192,9 +192,7 @@ public final class SpeciesPrior: Sendable {
 
     /// Loads the model at `url`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw InferenceError.unreadable(url.path, error.localizedDescription) }
-        evaluator = try TFLiteEvaluator(model: try TFLiteModel(bytes: [UInt8](data)))
+        evaluator = try TFLiteEvaluator(model: try TFLiteModel(bytes: try modelFileBytes(url)))
     }
 
     /// The prior of every class at (`latitude`, `longitude`) in `week` (1–48; −1 for the whole year).
