@@ -76,7 +76,7 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
                     if more.isEmpty { finished = true } else { window += more }
                 }
                 let available = min(window.count, length)
-                if available == 0 || (available < length / 2 && position > first) { break }
+                if available == 0 || (available < length / 2 && position > 0) { break }   // the recording's own first chunk is always kept
                 var chunk = Array(window.prefix(length))
                 if chunk.count < length { chunk += [Float](repeating: 0, count: length - chunk.count) }
                 let started = ContinuousClock.now
