@@ -12,6 +12,7 @@
 #   onnx       Sources/Worker/Inference/Onnx     protobuf reader and ONNX model decoder
 #   json       Sources/Shared/Support/JSON.swift parser and serialiser round trip
 #   png        Sources/Shared/Compression, Sources/Shared/Imaging/PNG   inflate, gzip and the PNG decoder
+#   audio      Sources/Shared/Audio              FLAC and WAV decoders, resampler, seeking, header reader
 #
 # No SwiftPM: each harness is compiled by swiftc with `-sanitize=fuzzer,address` together with the
 # source files it tests (internal types included), against a small `Shared` module built from
@@ -29,13 +30,13 @@ cd "$root"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 FUZZ_DIR="${FUZZ_DIR:-${ROOST_CACHE_DIR:-$HOME/.cache/roost}/fuzz}"
 build="$FUZZ_DIR/build"
-all_targets=(http multipart jpeg onnx json png)
+all_targets=(http multipart jpeg onnx json png audio)
 
 # The longest input each target is given: a request or form a little past the parsers' limits,
 # a small photo, yunet (122 KB, the smallest real model), a JSON body.
 max_len() {
     case "$1" in
-        http) echo 8192 ;; multipart) echo 16384 ;; jpeg) echo 32768 ;; onnx) echo 131072 ;; json) echo 4096 ;; png) echo 65536 ;;
+        http) echo 8192 ;; multipart) echo 16384 ;; jpeg) echo 32768 ;; onnx) echo 131072 ;; json) echo 4096 ;; png) echo 65536 ;; audio) echo 32768 ;;
     esac
 }
 
@@ -91,6 +92,10 @@ build_target() {
             build_shared "$dir" Sources/Shared/Imaging/*.swift Sources/Shared/Imaging/PNG/*.swift Sources/Shared/Compression/*.swift
             swiftc "${swift_flags[@]}" -module-name FuzzPNG -I "$dir" -I "$build/CJPEG" \
                 fuzz/png/main.swift "$dir/Shared.o" "$dir/shim.o" -ljpeg -o "$build/fuzz-png" ;;
+        audio)
+            build_shared "$dir" Sources/Shared/Audio/*.swift Sources/Shared/Crypto/MD5.swift Sources/Shared/Crypto/HexString.swift
+            swiftc "${swift_flags[@]}" -module-name FuzzAudio -I "$dir" \
+                fuzz/audio/main.swift "$dir/Shared.o" -o "$build/fuzz-audio" ;;
         *) echo "fuzz: unknown target $target (targets: ${all_targets[*]})" >&2; exit 2 ;;
     esac
 }
@@ -165,6 +170,17 @@ PY
             seed "$seeds/escapes" '["\\u00e9\\ud83d\\ude00\\n\\t\\"\\\\\\/","\\u0000", "caf\xc3\xa9", -0.0, 1e308, -12345678901234567890, 3.14159e-5, true, false, null]'
             seed "$seeds/nested" '{"a":{"b":{"c":[[[{"d":[1,[2,[3,{}]]]}]]]}},"e":[]}'
             seed "$seeds/login" '  {\r\n\t"email" : "a@b.c" , "password":"p\\u0041ss" }  '
+            ;;
+        audio)
+            # The first 24 KB of real FLAC and WAV fixtures (every subframe kind, block size, depth and
+            # channel layout the fixtures have), behind mode bytes 0 (48 kHz), 1 (native rate), 6 (seek).
+            local mode=0
+            for f in .cache/fixtures/audio/birds/{cuckoo.flac,cuckoo_b1153.flac,cuckoo_w24.flac,cuckoo_6ch.flac,owl_s24.flac,stereo16.flac,owl_u8.wav,cuckoo_3ch.wav,owl_f32.wav} \
+                     .cache/fixtures/audio/front_center.flac; do
+                [ -f "$f" ] || continue
+                { printf "\\x0$mode"; head -c 24576 "$f"; } > "$seeds/$(basename "$f")"
+                mode=$(( (mode + 1) % 7 ))
+            done
             ;;
         png)
             # Odd first byte: a PNG (the harness recomputes chunk CRCs); even: raw DEFLATE (and gzip).

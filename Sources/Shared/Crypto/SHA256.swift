@@ -228,17 +228,3 @@ extension UInt32 {
     @inline(__always)
     func rotateRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 &- n)) }
 }
-
-public extension Array where Element == UInt8 {
-    /// Lower-case hexadecimal, two digits per byte.
-    var hexString: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for byte in self {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
