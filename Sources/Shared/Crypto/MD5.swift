@@ -1,47 +1,106 @@
 /// MD5 (RFC 1321). Not for security: the face-identifier API's login sends `md5(password)`
-/// in hexadecimal, so the gateway needs it to speak that protocol; it is never used to store secrets.
+/// in hexadecimal, and FLAC's STREAMINFO signs its samples with it (checked as they decode); it is
+/// never used to store secrets.
 public enum MD5 {
     /// The 16-byte digest of `bytes`.
     public static func hash(_ bytes: [UInt8]) -> [UInt8] {
-        var message = bytes
-        let bitLength = UInt64(bytes.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        withUnsafeBytes(of: bitLength.littleEndian) { message.append(contentsOf: $0) }
-
-        var a0: UInt32 = 0x67452301, b0: UInt32 = 0xefcdab89, c0: UInt32 = 0x98badcfe, d0: UInt32 = 0x10325476
-        message.withUnsafeBytes { raw in
-            for blockStart in stride(from: 0, to: raw.count, by: 64) {
-                var words = [UInt32](repeating: 0, count: 16)
-                for i in 0..<16 {
-                    words[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: blockStart + i * 4, as: UInt32.self))
-                }
-                var a = a0, b = b0, c = c0, d = d0
-                for i in 0..<64 {
-                    var f: UInt32
-                    let g: Int
-                    switch i {
-                    case 0..<16: f = (b & c) | (~b & d); g = i
-                    case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                    case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                    default: f = c ^ (b | ~d); g = (7 * i) % 16
-                    }
-                    f = f &+ a &+ MD5Constants.sines[i] &+ words[g]
-                    a = d; d = c; c = b
-                    let shift = MD5Constants.shifts[i]
-                    b = b &+ ((f << shift) | (f >> (32 - shift)))
-                }
-                a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
-            }
-        }
-        var digest = [UInt8]()
-        digest.reserveCapacity(16)
-        for word in [a0, b0, c0, d0] { withUnsafeBytes(of: word.littleEndian) { digest.append(contentsOf: $0) } }
-        return digest
+        var hasher = Hasher()
+        hasher.update(bytes)
+        return hasher.finish()
     }
 
     /// Lower-case hexadecimal MD5 of `bytes`.
     public static func hex(_ bytes: [UInt8]) -> String { hash(bytes).hexString }
+
+    /// Incremental MD5: absorbs bytes in pieces of any size, holding fewer than 64 between calls.
+    public struct Hasher: Sendable {
+        private var state: (UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476)
+        /// Bytes waiting to make up a whole 64-byte block.
+        private var pending: [UInt8] = []
+        /// Bytes absorbed so far.
+        private var length: UInt64 = 0
+
+        /// An empty digest.
+        public init() {}
+
+        /// Absorbs `bytes`.
+        public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+
+        /// Absorbs the bytes at `raw`.
+        public mutating func update(_ raw: UnsafeRawBufferPointer) {
+            guard let base = raw.baseAddress, raw.count > 0 else { return }
+            length &+= UInt64(raw.count)
+            var offset = 0
+            if !pending.isEmpty {
+                let take = min(64 - pending.count, raw.count)
+                pending += UnsafeRawBufferPointer(start: base, count: take)
+                offset = take
+                guard pending.count == 64 else { return }
+                pending.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            let blocks = (raw.count - offset) / 64
+            if blocks > 0 { compress(base + offset, blocks: blocks) }
+            offset += blocks * 64
+            if offset < raw.count { pending += UnsafeRawBufferPointer(start: base + offset, count: raw.count - offset) }
+        }
+
+        /// The 16-byte digest of everything absorbed (the hasher is spent afterwards).
+        public mutating func finish() -> [UInt8] {
+            let bits = length &* 8
+            var tail = pending + [0x80]
+            while tail.count % 64 != 56 { tail.append(0) }
+            for i in 0..<8 { tail.append(UInt8(truncatingIfNeeded: bits &>> UInt64(8 * i))) }
+            tail.withUnsafeBytes { compress($0.baseAddress!, blocks: tail.count / 64) }
+            pending = []
+            var digest: [UInt8] = []
+            digest.reserveCapacity(16)
+            for word in [state.0, state.1, state.2, state.3] {
+                for i in 0..<4 { digest.append(UInt8(truncatingIfNeeded: word &>> UInt32(8 * i))) }
+            }
+            return digest
+        }
+
+        /// MD5's compression function over `blocks` 64-byte blocks at `data`.
+        private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+            var (a0, b0, c0, d0) = state
+            MD5Constants.sines.withUnsafeBufferPointer { sines in
+                MD5Constants.shifts.withUnsafeBufferPointer { shifts in
+                    let t = sines.baseAddress!, s = shifts.baseAddress!
+                    for block in 0..<blocks {
+                        let base = data + block * 64
+                        @inline(__always) func word(_ g: Int) -> UInt32 {
+                            UInt32(littleEndian: base.loadUnaligned(fromByteOffset: g &* 4, as: UInt32.self))
+                        }
+                        @inline(__always) func step(_ f: UInt32, _ a: UInt32, _ i: Int, _ g: Int) -> UInt32 {
+                            let x = f &+ a &+ t[i] &+ word(g)
+                            return x &<< s[i] | x &>> (32 &- s[i])
+                        }
+                        var a = a0, b = b0, c = c0, d = d0
+                        // Four rounds of 16 steps; each step rotates (a, b, c, d) one place.
+                        for i in 0..<16 {
+                            let r = step((b & c) | (~b & d), a, i, i)
+                            a = d; d = c; c = b; b = b &+ r
+                        }
+                        for i in 16..<32 {
+                            let r = step((d & b) | (~d & c), a, i, (5 &* i &+ 1) & 15)
+                            a = d; d = c; c = b; b = b &+ r
+                        }
+                        for i in 32..<48 {
+                            let r = step(b ^ c ^ d, a, i, (3 &* i &+ 5) & 15)
+                            a = d; d = c; c = b; b = b &+ r
+                        }
+                        for i in 48..<64 {
+                            let r = step(c ^ (b | ~d), a, i, (7 &* i) & 15)
+                            a = d; d = c; c = b; b = b &+ r
+                        }
+                        a0 &+= a; b0 &+= b; c0 &+= c; d0 &+= d
+                    }
+                }
+            }
+            state = (a0, b0, c0, d0)
+        }
+    }
 }
 
 /// Per-round shift amounts and the sine-derived constants T[i] = floor(|sin(i + 1)| · 2³²).
