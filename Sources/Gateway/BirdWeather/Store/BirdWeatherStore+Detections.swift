@@ -21,17 +21,23 @@ extension BirdWeatherStore {
                                                       [.integer(Int64(soundscapeID)), .integer(Int64(d.stationID))]) == nil {
                     return nil
                 }
-                _ = try db.run("""
-                    INSERT INTO bw_detections (station_id, species_id, timestamp, utc_offset, lat, lon, confidence, probability, score,
-                        certainty, algorithm, metadata, soundscape_id, soundscape_start, soundscape_end, listed, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.integer(Int64(d.stationID)), .integer(Int64(d.speciesID)), .real(d.time.epoch), .integer(Int64(d.time.offset)),
-                          SQLiteValue(d.lat), SQLiteValue(d.lon), .real(d.confidence), SQLiteValue(d.probability), .real(d.score),
-                          .text(d.certainty), SQLiteValue(d.algorithm), SQLiteValue(d.metadata), SQLiteValue(soundscapeID),
-                          SQLiteValue(d.soundscape?.start), SQLiteValue(d.soundscape?.end), .integer(listed ? 1 : 0), .real(now)])
-                return Int(db.lastInsertRowID)
+                return try Self.insertDetection(d, soundscapeID: soundscapeID, listed: listed, now: now, db: db)
             }
         }
+    }
+
+    /// Writes one detection row on `db` (inside the caller's transaction) and returns its id: the
+    /// one INSERT of posted, photo and soundscape detections.
+    static func insertDetection(_ d: BWDetection, soundscapeID: Int?, listed: Bool, now: Double, db: SQLiteConnection) throws -> Int {
+        _ = try db.run("""
+            INSERT INTO bw_detections (station_id, species_id, timestamp, utc_offset, lat, lon, confidence, probability, score,
+                certainty, algorithm, metadata, soundscape_id, soundscape_start, soundscape_end, listed, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.integer(Int64(d.stationID)), .integer(Int64(d.speciesID)), .real(d.time.epoch), .integer(Int64(d.time.offset)),
+                  SQLiteValue(d.lat), SQLiteValue(d.lon), .real(d.confidence), SQLiteValue(d.probability), .real(d.score),
+                  .text(d.certainty), SQLiteValue(d.algorithm), SQLiteValue(d.metadata), SQLiteValue(soundscapeID),
+                  SQLiteValue(d.soundscape?.start), SQLiteValue(d.soundscape?.end), .integer(listed ? 1 : 0), .real(now)])
+        return Int(db.lastInsertRowID)
     }
 
     /// Detection `id` of station `stationID` (listed or not: it is the station's own), or nil.

@@ -46,14 +46,7 @@ extension BirdWeatherStore {
                 guard try db.scalarText("SELECT status FROM bw_photos WHERE id = ?", [.integer(Int64(id))]) == "processing" else { return false }
                 var detectionID: Int?
                 if let (d, listed) = detection {
-                    _ = try db.run("""
-                        INSERT INTO bw_detections (station_id, species_id, timestamp, utc_offset, lat, lon, confidence, probability, score,
-                            certainty, algorithm, metadata, listed, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.integer(Int64(d.stationID)), .integer(Int64(d.speciesID)), .real(d.time.epoch), .integer(Int64(d.time.offset)),
-                              SQLiteValue(d.lat), SQLiteValue(d.lon), .real(d.confidence), SQLiteValue(d.probability), .real(d.score),
-                              .text(d.certainty), SQLiteValue(d.algorithm), SQLiteValue(d.metadata), .integer(listed ? 1 : 0), .real(now)])
-                    detectionID = Int(db.lastInsertRowID)
+                    detectionID = try Self.insertDetection(d, soundscapeID: nil, listed: listed, now: now, db: db)
                 }
                 _ = try db.run("""
                     UPDATE bw_photos SET status = ?, detection_id = ?, label = ?, probability = ?, message = ? WHERE id = ?

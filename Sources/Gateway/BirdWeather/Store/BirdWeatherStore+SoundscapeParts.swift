@@ -89,14 +89,7 @@ extension BirdWeatherStore {
                 guard try db.scalarText("SELECT status FROM bw_soundscape_parts WHERE soundscape_id = ? AND part = ?",
                                         [.integer(Int64(part.soundscapeID)), .integer(Int64(part.part))]) == "processing" else { return false }
                 for (d, listed) in detections {
-                    _ = try db.run("""
-                        INSERT INTO bw_detections (station_id, species_id, timestamp, utc_offset, lat, lon, confidence, probability, score,
-                            certainty, algorithm, metadata, soundscape_id, soundscape_start, soundscape_end, listed, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, [.integer(Int64(d.stationID)), .integer(Int64(d.speciesID)), .real(d.time.epoch), .integer(Int64(d.time.offset)),
-                              SQLiteValue(d.lat), SQLiteValue(d.lon), .real(d.confidence), SQLiteValue(d.probability), .real(d.score),
-                              .text(d.certainty), SQLiteValue(d.algorithm), SQLiteValue(d.metadata), .integer(Int64(part.soundscapeID)),
-                              SQLiteValue(d.soundscape?.start), SQLiteValue(d.soundscape?.end), .integer(listed ? 1 : 0), .real(now)])
+                    _ = try Self.insertDetection(d, soundscapeID: part.soundscapeID, listed: listed, now: now, db: db)
                 }
                 _ = try db.run("""
                     UPDATE bw_soundscape_parts SET status = ?, message = ?, finished_at = ? WHERE soundscape_id = ? AND part = ?
