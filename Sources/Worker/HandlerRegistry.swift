@@ -101,8 +101,7 @@ final class ModelShelf {
             let started = Clock.now()
             let analyzer = try BirdSoundAnalyzer(modelsDirectory: configuration.modelsDirectory, maxSeconds: configuration.maxAudioSeconds)
             // The prior changes located results, so it is part of what the result cache keys on.
-            let prior = FileManager.default.fileExists(atPath: configuration.modelsDirectory.appendingPathComponent(BirdSoundAnalyzer.priorFile).path)
-            let loaded = (analyzer, try fingerprint([BirdSoundAnalyzer.modelFile, BirdSoundAnalyzer.labelsFile] + (prior ? [BirdSoundAnalyzer.priorFile] : [])))
+            let loaded = (analyzer, try fingerprint(analyzer.files))
             log.info("model loaded", [("model", .string(BirdSoundAnalyzer.modelName)), ("fingerprint", .string(loaded.1)),
                                       ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
             loadedBirdSound = loaded

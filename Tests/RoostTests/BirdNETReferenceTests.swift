@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Inference
+import Shared
 
 /// BirdNET 2.4 on Roost's engine against the TFLite runtime (`ai-edge-litert`, XNNPACK, one
 /// thread) on the same samples: real bird recordings from Debian's tuxpaint-stamps-default,
@@ -118,7 +119,7 @@ enum BirdNETFixture {
             #expect(abs(p[124] - blackbird) < 1e-4 && abs(p[1715] - cuckoo) < 1e-4, "\(lat),\(lon),\(week): \(p[124]) \(p[1715])")
             #expect(abs(p.filter { $0 >= 0.03 }.count - count) <= 1, "\(lat),\(lon),\(week)")
         }
-        #expect(SpeciesPrior.week(dayOfYear: 122, daysInYear: 366) == 16 && SpeciesPrior.week(dayOfYear: 123, daysInYear: 366) == 17)
-        #expect(SpeciesPrior.week(dayOfYear: 1, daysInYear: 365) == 1 && SpeciesPrior.week(dayOfYear: 365, daysInYear: 365) == 48)
+        #expect(AudioParams.week(dayOfYear: 122, daysInYear: 366) == 16 && AudioParams.week(dayOfYear: 123, daysInYear: 366) == 17)
+        #expect(AudioParams.week(dayOfYear: 1, daysInYear: 365) == 1 && AudioParams.week(dayOfYear: 365, daysInYear: 365) == 48)
     }
 }

@@ -43,7 +43,7 @@ extension BirdWeatherService {
         let date = Date(timeIntervalSince1970: time.epoch)
         let day = calendar.ordinality(of: .day, in: .year, for: date) ?? 1
         let days = calendar.range(of: .day, in: .year, for: date)?.count ?? 365
-        return max(1, min(48, (day * 48 + days - 1) / days))
+        return AudioParams.week(dayOfYear: day, daysInYear: days)
     }
 
     /// Ends the processing parts among `jobIDs` whose jobs have ended; idempotent.

@@ -40,16 +40,16 @@ struct BirdWeatherSettings: Sendable {
         publicURL = env.values["ROOST_BIRDWEATHER_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : String($0.trimmingSuffix("/")) }
         passwordIterations = env.int("ROOST_BIRDWEATHER_PASSWORD_ITERATIONS", default: passwordIterations,
                                      range: 1_000...SecretHash.maximumIterations)
-        switch env.string("ROOST_SOUNDSCAPE_ANALYSIS", default: "on").lowercased() {
-        case "on", "true", "1": analyseSoundscapes = true
-        case "off", "false", "0": analyseSoundscapes = false
-        case let other: Environment.fatal("ROOST_SOUNDSCAPE_ANALYSIS=\(other) must be on or off")
+        /// An on|off switch; anything else stops the gateway with the variable's name.
+        func onOff(_ name: String) -> Bool {
+            switch env.string(name, default: "on").lowercased() {
+            case "on", "true", "1": return true
+            case "off", "false", "0": return false
+            case let other: Environment.fatal("\(name)=\(other) must be on or off")
+            }
         }
-        switch env.string("ROOST_SOUNDSCAPE_SPECIES_FILTER", default: "on").lowercased() {
-        case "on", "true", "1": speciesFilter = true
-        case "off", "false", "0": speciesFilter = false
-        case let other: Environment.fatal("ROOST_SOUNDSCAPE_SPECIES_FILTER=\(other) must be on or off")
-        }
+        analyseSoundscapes = onOff("ROOST_SOUNDSCAPE_ANALYSIS")
+        speciesFilter = onOff("ROOST_SOUNDSCAPE_SPECIES_FILTER")
         partSeconds = env.seconds("ROOST_AUDIO_PART_SECONDS", default: partSeconds)
         overlap = Double(env.int("ROOST_SOUNDSCAPE_OVERLAP_MS", default: 0, range: 0...2500)) / 1000
         minConfidence = Double(env.int("ROOST_SOUNDSCAPE_MIN_CONFIDENCE_PERCENT", default: 25, range: 1...100)) / 100

@@ -59,6 +59,12 @@ public struct AudioParams: Sendable, Equatable {
         locationThreshold = try number("location_threshold", 0...1) ?? 0.03
     }
 
+    /// BirdNET's week of the year for the location prior: `ceil(day_of_year / days_in_year × 48)`,
+    /// 1…48, computed in exact integer arithmetic.
+    public static func week(dayOfYear: Int, daysInYear: Int) -> Int {
+        max(1, min(48, (dayOfYear * 48 + daysInYear - 1) / max(1, daysInYear)))
+    }
+
     /// The params document.
     public var json: JSON {
         .object([("start", .double(start)), ("end", end.map { .double($0) } ?? .null), ("overlap", .double(overlap)),

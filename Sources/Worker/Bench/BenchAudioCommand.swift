@@ -25,10 +25,7 @@ func runBenchAudioCommand(_ arguments: [String]) -> Int32 {
         return 2
     }
     let session = model.makeSession()
-    func milliseconds(_ start: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-    }
+    func milliseconds(_ start: ContinuousClock.Instant) -> Double { ImageClassifier.milliseconds(since: start) }
     func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
     for file in files {
         do {

@@ -33,7 +33,7 @@ public final class ImageClassifier: Sendable {
     public let preprocessor: ImagePreprocessor
     private let inputName: String
     private let outputName: String
-    private let sessions: SessionPool
+    private let sessions: SessionPool<InferenceSession>
 
     /// Loads `mobilenet_v2.onnx` and `imagenet_labels.txt` from `modelsDirectory`.
     /// - Parameters:

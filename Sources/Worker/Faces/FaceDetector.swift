@@ -18,7 +18,7 @@ public final class FaceDetector: Sendable {
     /// Post-processing thresholds.
     let decoder: YuNetDecoder
     private let inputName: String
-    private let sessions: SessionPool
+    private let sessions: SessionPool<InferenceSession>
 
     /// Loads YuNet from `modelsDirectory`.
     /// - Parameters:

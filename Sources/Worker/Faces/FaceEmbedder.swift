@@ -17,7 +17,7 @@ public final class FaceEmbedder: Sendable {
 
     private let inputName: String
     private let outputName: String
-    private let sessions: SessionPool
+    private let sessions: SessionPool<InferenceSession>
 
     /// Loads SFace from `modelsDirectory`.
     /// - Parameters:

@@ -6,8 +6,7 @@ import Shared
 /// resamples to 48 kHz mono, cuts 3-s chunks every `3 − overlap` seconds and scores each with
 /// the model. A last chunk shorter than 1.5 s is skipped (as BirdNET does) unless it is the only
 /// one; shorter chunks are zero-padded to 3 s.
-final class BirdSoundAnalyzer: @unchecked Sendable {
-    // @unchecked Sendable: `idle` is only touched under `lock`; a session is used by one thread at a time.
+final class BirdSoundAnalyzer: Sendable {
     /// The model file under the models directory.
     static let modelFile = "birdnet/BirdNET_GLOBAL_6K_V2.4_Model_FP32.tflite"
     /// Its labels, `Scientific_Common` per line.
@@ -21,12 +20,15 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
     private let labels: [(scientific: String, common: String)]
     private let maxSeconds: Double
     private let prior: SpeciesPrior?
-    private let lock = NSLock()
-    private var idle: [BirdNETSession] = []
+    /// The files results depend on (model, labels, and the prior when installed): the result cache's fingerprint.
+    var files: [String] { [Self.modelFile, Self.labelsFile] + (prior == nil ? [] : [Self.priorFile]) }
+    private let sessions: SessionPool<BirdNETSession>
 
     /// Loads the model and labels from `modelsDirectory`.
     init(modelsDirectory: URL, maxSeconds: Double) throws {
-        model = try BirdNETModel(contentsOf: modelsDirectory.appendingPathComponent(Self.modelFile))
+        let model = try BirdNETModel(contentsOf: modelsDirectory.appendingPathComponent(Self.modelFile))
+        self.model = model
+        sessions = SessionPool(make: { model.makeSession() })
         let text = try String(contentsOf: modelsDirectory.appendingPathComponent(Self.labelsFile), encoding: .utf8)
         labels = text.split(separator: "\n").map { line in
             let parts = line.split(separator: "_", maxSplits: 1).map(String.init)
@@ -68,26 +70,25 @@ final class BirdSoundAnalyzer: @unchecked Sendable {
         var position = first, finished = false
         do {
             try reader.seek(toOutputSample: first)
-            let session = lock.withLock { idle.popLast() } ?? model.makeSession()
-            defer { lock.withLock { idle.append(session) } }
-            while position < stop {
-                while !finished && window.count < length {
-                    let more = try reader.read(maxSamples: max(length - window.count, 4096))
-                    if more.isEmpty { finished = true } else { window += more }
+            try sessions.withSession { session in
+                while position < stop {
+                    while !finished && window.count < length {
+                        let more = try reader.read(maxSamples: max(length - window.count, 4096))
+                        if more.isEmpty { finished = true } else { window += more }
+                    }
+                    let available = min(window.count, length)
+                    if available == 0 || (available < length / 2 && position > 0) { break }   // the recording's own first chunk is always kept
+                    var chunk = Array(window.prefix(length))
+                    if chunk.count < length { chunk += [Float](repeating: 0, count: length - chunk.count) }
+                    let started = ContinuousClock.now
+                    let logits = try session.logits(for: chunk)
+                    inferenceMs += ImageClassifier.milliseconds(since: started)
+                    chunks.append(AudioResult.Chunk(start: Double(position) / Double(rate), end: Double(position + length) / Double(rate),
+                                                    species: species(logits, params, allowed: allowed)))
+                    if available < length && finished { break }
+                    window.removeFirst(min(step, window.count))
+                    position += step
                 }
-                let available = min(window.count, length)
-                if available == 0 || (available < length / 2 && position > 0) { break }   // the recording's own first chunk is always kept
-                var chunk = Array(window.prefix(length))
-                if chunk.count < length { chunk += [Float](repeating: 0, count: length - chunk.count) }
-                let started = ContinuousClock.now
-                let logits = try session.logits(for: chunk)
-                let elapsed = ContinuousClock.now - started
-                inferenceMs += Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                chunks.append(AudioResult.Chunk(start: Double(position) / Double(rate), end: Double(position + length) / Double(rate),
-                                                species: species(logits, params, allowed: allowed)))
-                if available < length && finished { break }
-                window.removeFirst(min(step, window.count))
-                position += step
             }
         } catch let error as AudioDecodeError {
             throw JobError.permanent(JobErrorCode.badAudio, error.description)

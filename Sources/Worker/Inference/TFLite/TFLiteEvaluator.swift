@@ -195,13 +195,8 @@ public final class SpeciesPrior: Sendable {
         evaluator = try TFLiteEvaluator(model: try TFLiteModel(bytes: try modelFileBytes(url)))
     }
 
-    /// The prior of every class at (`latitude`, `longitude`) in `week` (1–48; −1 for the whole year).
+    /// The prior of every class at (`latitude`, `longitude`) in `week` (1–48, `AudioParams.week`; −1 for the whole year).
     public func occurrence(latitude: Double, longitude: Double, week: Int) throws -> [Float] {
         try evaluator.run(.init(shape: [1, 3], data: [Float(latitude), Float(longitude), Float(week)])).data
-    }
-
-    /// BirdNET's week of the year: `ceil(day_of_year / days_in_year × 48)`, 1…48.
-    public static func week(dayOfYear: Int, daysInYear: Int) -> Int {
-        max(1, min(48, (dayOfYear * 48 + daysInYear - 1) / max(1, daysInYear)))   // the ceiling, in exact arithmetic
     }
 }
