@@ -38,7 +38,7 @@ struct JobContractTests {
     @Test("kinds and states are listed once")
     func kindsAndStates() {
         // Every kind has its streams (so `sleep`, a diagnostic kind, is listed too); clients submit only real analyses.
-        #expect(JobKind.all.map(\.rawValue) == ["probe", "classify", "faces", "birds", "sizes", "audio", "noop", "sleep"])
+        #expect(JobKind.all.map(\.rawValue) == ["probe", "classify", "faces", "birds", "sizes", "audio", "pet", "noop", "sleep"])
         #expect(JobKind.submittable == [.probe, .classify, .faces, .birds, .audio])
         #expect(JobState.allCases.filter(\.isTerminal).map(\.rawValue) == ["succeeded", "failed", "dead", "cancelled"])
     }

@@ -21,13 +21,16 @@ public struct JobKind: RawRepresentable, Hashable, Sendable, Comparable, CustomS
     public static let sizes = JobKind(rawValue: "sizes")
     /// Bird sound: BirdNET 2.4 over 3-s chunks of a FLAC or WAV recording: `AudioParams`, `AudioResult`.
     public static let audio = JobKind(rawValue: "audio")
+    /// One pet photo: the animal localised, its silhouette measured, its breed classes, and a
+    /// portrait when asked: `PetJob`, `PetPhotoResult`.
+    public static let pet = JobKind(rawValue: "pet")
     /// Does nothing: the queue's own benchmark.
     public static let noop = JobKind(rawValue: "noop")
     /// Sleeps `params.ms` milliseconds: stands in for a slow analysis in lifecycle tests.
     public static let sleep = JobKind(rawValue: "sleep")
 
     /// Every kind a worker can run, in a fixed order (the order a worker polls its streams in).
-    public static let all: [JobKind] = [.probe, .classify, .faces, .birds, .sizes, .audio, .noop, .sleep]
+    public static let all: [JobKind] = [.probe, .classify, .faces, .birds, .sizes, .audio, .pet, .noop, .sleep]
     /// Kinds clients may submit through `POST /jobs`.
     public static let submittable: Set<JobKind> = [.probe, .classify, .faces, .birds, .audio]
 
