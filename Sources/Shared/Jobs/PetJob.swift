@@ -146,6 +146,8 @@ public struct PetPhotoResult: Sendable, Equatable {
     public var localisationConfidence: Double
     /// The silhouette's figures, when the mask supports them.
     public var silhouette: SilhouetteFigures?
+    /// How the silhouette was read (`side`, `top`), when it was.
+    public var silhouetteView: String?
     /// Why there are no figures, when there are none.
     public var silhouetteProblem: String?
     /// Share of the head end's mask pixels that are grey/white (low saturation, light), and the
@@ -171,12 +173,12 @@ public struct PetPhotoResult: Sendable, Equatable {
     /// Creates a result.
     public init(width: Int, height: Int, dogProbability: Double, catProbability: Double, dogClasses: [ClassScore], found: Bool,
                 box: PetBox?, maskFraction: Double, localisationMethod: String, localisationConfidence: Double,
-                silhouette: SilhouetteFigures?, silhouetteProblem: String?, headGreyFraction: Double?, bodyGreyFraction: Double?,
+                silhouette: SilhouetteFigures?, silhouetteView: String?, silhouetteProblem: String?, headGreyFraction: Double?, bodyGreyFraction: Double?,
                 portrait: Portrait?) {
         self.width = width; self.height = height; self.dogProbability = dogProbability; self.catProbability = catProbability
         self.dogClasses = dogClasses; self.found = found; self.box = box; self.maskFraction = maskFraction
         self.localisationMethod = localisationMethod; self.localisationConfidence = localisationConfidence
-        self.silhouette = silhouette; self.silhouetteProblem = silhouetteProblem
+        self.silhouette = silhouette; self.silhouetteView = silhouetteView; self.silhouetteProblem = silhouetteProblem
         self.headGreyFraction = headGreyFraction; self.bodyGreyFraction = bodyGreyFraction; self.portrait = portrait
     }
 
@@ -189,7 +191,8 @@ public struct PetPhotoResult: Sendable, Equatable {
             ("dog_classes", .array(dogClasses.map { ["class_index": .int($0.classIndex), "probability": number($0.probability)] })),
             ("found", .bool(found)), ("box", box?.json ?? .null), ("mask_fraction", number(maskFraction)),
             ("localisation", ["method": .string(localisationMethod), "confidence": number(localisationConfidence)]),
-            ("silhouette", silhouette?.json ?? .null), ("silhouette_problem", silhouetteProblem.map { .string($0) } ?? .null),
+            ("silhouette", silhouette?.json ?? .null), ("silhouette_view", silhouetteView.map { .string($0) } ?? .null),
+            ("silhouette_problem", silhouetteProblem.map { .string($0) } ?? .null),
             ("head_grey_fraction", number(headGreyFraction)), ("body_grey_fraction", number(bodyGreyFraction)),
         ]
         if let portrait {
@@ -217,7 +220,8 @@ public struct PetPhotoResult: Sendable, Equatable {
                   found: found, box: PetBox(json: json["box"]), maskFraction: json["mask_fraction"]?.doubleValue ?? 0,
                   localisationMethod: json["localisation"]?["method"]?.stringValue ?? "",
                   localisationConfidence: json["localisation"]?["confidence"]?.doubleValue ?? 0,
-                  silhouette: SilhouetteFigures(json: json["silhouette"]), silhouetteProblem: json["silhouette_problem"]?.stringValue,
+                  silhouette: SilhouetteFigures(json: json["silhouette"]), silhouetteView: json["silhouette_view"]?.stringValue,
+                  silhouetteProblem: json["silhouette_problem"]?.stringValue,
                   headGreyFraction: json["head_grey_fraction"]?.doubleValue, bodyGreyFraction: json["body_grey_fraction"]?.doubleValue,
                   portrait: portrait)
     }
