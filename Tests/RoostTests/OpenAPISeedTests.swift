@@ -193,6 +193,25 @@ import Testing
         try api.get("/v1/facts/nothing")
         try api.request("POST", "/v1/facts", headers: admin, json: ["title": "Noses", "fact": "Every nose print is unique."])
 
+        func text(_ value: String) -> [UInt8] { Array(value.utf8) }
+        let pet = try api.multipart("/v1/pets", parts: [("name", nil, text("Buddy")), ("breed_id", nil, text("1")), ("date_of_birth", nil, text("2022-06-15")),
+                                                        ("poses", nil, text(#"{"0":"front"}"#)), ("images", "dog.jpg", dog)], headers: key)
+        let petID = try #require(pet.jsonBody["id"]?.stringValue, "\(pet.text)")
+        try api.multipart("/v1/pets", parts: [("species_id", nil, text("3"))], headers: key)
+        try api.get("/v1/pets?limit=5&order=DESC&species_id=1", headers: key)
+        try api.get("/v1/pets/portrait-styles", headers: key)
+        try api.get("/v1/pets/\(petID)", headers: key)
+        try api.get("/v1/pets/nothing-here", headers: key)
+        try api.request("PATCH", "/v1/pets/\(petID)", headers: key, json: ["name": "Max", "age_years": 2, "description": .null])
+        try api.request("PATCH", "/v1/pets/\(petID)", headers: key, json: ["species_id": 7])
+        let photos = try api.multipart("/v1/pets/\(petID)/images", parts: [("age_months", nil, text("4")), ("images", "chicky.jpg", try Fixtures.bytes("chicky_512"))],
+                                       headers: key)
+        let photoURL = try #require(photos.jsonBody[0]?["url"]?.stringValue, "\(photos.text)")
+        try api.get(String(photoURL[try #require(photoURL.range(of: "/images/")).lowerBound...]))
+        try api.multipart("/v1/pets/\(petID)/images", parts: [("images", "notes.txt", text("plain text"))], headers: key)
+        try api.request("DELETE", "/v1/pets/\(petID)", headers: key)
+        try api.request("DELETE", "/v1/pets/\(petID)", headers: key)
+
         try api.request("DELETE", "/v1/images/\(id)", headers: key)
         try api.request("DELETE", "/v1/images/\(id)", headers: key)
         let problems = try api.check(document: "dogapi")

@@ -7,11 +7,10 @@ extension DogAPIRoutes {
     func registerCatalogue(on router: Router) {
         let catalogue = DogCatalogue.standard
         add(router, "GET", "/v1/breeds", key: .optional) { request, _ in
-            var breeds = catalogue.breeds
-            let groups = Set(request.queryList("breed_groups").map { $0.lowercased() })
-            let excluded = Set(request.queryList("exclude_breed_groups").map { $0.lowercased() })
-            if !groups.isEmpty { breeds = breeds.filter { groups.contains(($0.breedGroup ?? "").lowercased()) } }
-            if !excluded.isEmpty { breeds = breeds.filter { !excluded.contains(($0.breedGroup ?? "").lowercased()) } }
+            let groups = request.queryList("breed_groups")
+            var breeds = groups.isEmpty ? catalogue.breeds : catalogue.breeds(inGroups: groups)
+            let excluded = Set(catalogue.breeds(inGroups: request.queryList("exclude_breed_groups")).map(\.id))
+            breeds.removeAll { excluded.contains($0.id) }
             breeds = Self.ordered(breeds, request.nonEmptyQuery("order"))
             // Without `limit` the real service answers every breed; with it, a page.
             guard request.nonEmptyQuery("limit") != nil else {

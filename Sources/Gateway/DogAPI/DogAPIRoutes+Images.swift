@@ -44,7 +44,7 @@ extension DogAPIRoutes {
         try service.files.save(upload.bytes, sha256: upload.sha256)
         let now = Clock.now()
         var image = DogImage(id: Self.newImageID(), accountID: account.id, subID: form.field("sub_id"), sha256: upload.sha256,
-                             mimeType: upload.bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) ? "image/png" : "image/jpeg",
+                             mimeType: upload.mimeType,
                              width: upload.header.width, height: upload.header.height, originalFilename: form.filename,
                              status: "to_be_reviewed", unsafeReasons: [], speciesID: speciesID, jobID: record.id, analysis: nil,
                              breeds: userBreeds.map { ($0, nil, "user") }, createdAt: now, updatedAt: now)
@@ -116,14 +116,14 @@ extension DogAPIRoutes {
         }
     }
 
-    /// The image's bytes, at the URL its documents give: public by its unguessable id, like the
-    /// real service's CDN; immutable.
+    /// The bytes of an image, pet photo or portrait, at the URL its documents give: public by its
+    /// unguessable id, like the real service's CDN; immutable.
     private func file(_ request: HTTPRequest) throws -> HTTPResponse {
         let parts = (request.pathParameters["file"] ?? "").split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let image = try service.store.image(id: String(parts[0])), image.fileExtension == parts[1],
-              let bytes = service.files.load(sha256: image.sha256) else { throw DogAPIError.notFound("Image not found") }
-        let etag = "\"\(image.sha256)\""
-        let headers = [("Content-Type", image.mimeType), ("Cache-Control", "public, max-age=31536000, immutable"), ("ETag", etag)]
+        guard parts.count == 2, let file = try service.store.imageFile(id: String(parts[0])), parts[1] == DogImage.fileExtension(mimeType: file.mimeType),
+              let bytes = service.files.load(sha256: file.sha256) else { throw DogAPIError.notFound("Image not found") }
+        let etag = "\"\(file.sha256)\""
+        let headers = [("Content-Type", file.mimeType), ("Cache-Control", "public, max-age=31536000, immutable"), ("ETag", etag)]
         if request.headers["if-none-match"]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
             return HTTPResponse(status: 304, headers: Array(headers.dropFirst()))
         }

@@ -47,6 +47,6 @@ extension DogAPIRoutes {
 
     /// Where an image's bytes are served.
     static func imageURL(_ image: DogImage, _ request: HTTPRequest) -> String {
-        "\(request.publicBaseURL(configured: nil))/images/\(image.id).\(image.fileExtension)"
+        fileURL(id: image.id, fileExtension: image.fileExtension, request)
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 import Shared
 
-/// TheDogAPI v1 (seed `thedogapi-1.6.4.txt`) under `/v1`: so far accounts and keys, and images
-/// through the review pipeline (upload, upload-sync, status, get, list, delete, analysis,
-/// labels), with the files served at `/images/{id}.{ext}` as the real service's CDN serves them.
+/// TheDogAPI v1 (seed `thedogapi-1.6.4.txt`) under `/v1`: accounts and keys, images through the
+/// review pipeline (upload, upload-sync, status, get, list, delete, analysis, labels), pets and
+/// their photos, with the files served at `/images/{id}.{ext}` as the real service's CDN serves them.
 ///
 /// Keys: `x-api-key` or `api_key`, issued by `POST /v1/admin/accounts` (ops token) and stored as
 /// SHA-256 only. One account never sees another's images (another account's image is `404`).
@@ -26,6 +26,7 @@ struct DogAPIRoutes {
         registerSearch(on: router)  // before `/v1/images/{id}`, which would match `search`
         registerImages(on: router)
         registerImageBreeds(on: router)
+        registerPets(on: router)
         registerCommunity(on: router)
         registerAccounts(on: router)
         registerCatalogue(on: router)

@@ -116,10 +116,29 @@ final class DogAPIService: Sendable {
         return try store.image(id: image.id) ?? image
     }
 
-    /// Removes the file of `sha256` when no image uses it any more.
+    /// Saves the bytes of `uploads` and runs `record` (which stores the rows that use them) while
+    /// the files are pinned. When saving or `record` throws, the files nothing uses are removed
+    /// again, so a failed upload leaves neither rows nor files behind.
+    func keepingFiles<T>(_ uploads: [ImageUpload], _ record: () throws -> T) throws -> T {
+        let digests = Set(uploads.map(\.sha256))
+        for digest in digests { files.pin(digest) }
+        var recorded = false
+        defer {
+            for digest in digests { files.unpin(digest) }
+            if !recorded { for digest in digests { removeUnusedFile(digest) } }
+        }
+        for upload in uploads { try files.save(upload.bytes, sha256: upload.sha256) }
+        let result = try record()
+        recorded = true
+        return result
+    }
+
+    /// Removes the file of `sha256` when no image, size, pet photo or portrait uses it any more.
     func removeUnusedFile(_ sha256: String) {
         do {
-            _ = try files.removeIfUnpinned(sha256) { try !store.imageFileInUse(sha256: sha256) && !store.sizeFileInUse(sha256: sha256) }
+            _ = try files.removeIfUnpinned(sha256) {
+                try !store.imageFileInUse(sha256: sha256) && !store.sizeFileInUse(sha256: sha256) && !store.petFileInUse(sha256: sha256)
+            }
         } catch {
             log.warning("dogapi image file not removed", [("sha256", .string(sha256)), ("error", .string(String(describing: error)))])
         }

@@ -35,7 +35,10 @@ struct DogImage: Sendable, Equatable {
     static func == (a: DogImage, b: DogImage) -> Bool { a.id == b.id && a.status == b.status && a.updatedAt == b.updatedAt }
 
     /// The file extension of its URL.
-    var fileExtension: String { mimeType == "image/png" ? "png" : "jpg" }
+    var fileExtension: String { Self.fileExtension(mimeType: mimeType) }
+
+    /// The file extension of a URL serving `mimeType` (`png`, else `jpg`).
+    static func fileExtension(mimeType: String) -> String { mimeType == "image/png" ? "png" : "jpg" }
 
     /// Whether the review ended (`labelled`, `clean` with nothing more to add, or `unsafe`).
     var isReviewed: Bool { status != "to_be_reviewed" }

@@ -17,6 +17,9 @@ struct ImageUpload: UploadedFile {
     /// SHA-256 of `bytes`, hex: the blob's key in Redis.
     let sha256: String
 
+    /// `image/png` or `image/jpeg`.
+    var mimeType: String { PNGDecoder.isPNG(bytes) ? "image/png" : "image/jpeg" }
+
     /// Reads the image from multipart field `field`, or from the raw body when the request's
     /// `Content-Type` is `image/jpeg`.
     static func from(_ request: HTTPRequest, field: String = "file", maxPixels: Int) throws -> ImageUpload {

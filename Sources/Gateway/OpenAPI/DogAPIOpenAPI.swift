@@ -2,7 +2,8 @@ import Shared
 
 /// `dogapi.json`: TheDogAPI v1 (seed `thedogapi-1.6.4.txt`) as Roost serves it.
 enum DogAPIOpenAPI {
-    private typealias S = OpenAPISchema
+    /// The schema builders.
+    typealias S = OpenAPISchema
 
     /// The document.
     static let document: OpenAPIDocument = {
@@ -19,9 +20,9 @@ enum DogAPIOpenAPI {
             ("opsToken", ["type": "http", "scheme": "bearer", "description": "ROOST_OPS_TOKEN"]),
         ]
         doc.defaultSecurity = ["apiKey"]
-        doc.schemas = schemas
+        doc.schemas = schemas + petSchemas
         // Every keyed route may answer 401 (no or unknown key) and 429 (rate limit).
-        doc.operations = (images + community + accounts + catalogue).map { operation in
+        doc.operations = (images + pets + community + accounts + catalogue).map { operation in
             var operation = operation
             if operation.security != [] && operation.security != ["opsToken"] {
                 operation.responses += [("401", S.text("No key, or an unknown one")), ("429", S.text("Rate limit reached"))]
@@ -33,14 +34,19 @@ enum DogAPIOpenAPI {
 
     /// Served without a key too (a key, when sent, must be known).
     private static let keyOptional = ["apiKey", ""]
-    private static let notFound = S.json("`{message}`", S.object([("message", S.string)]))
-    private static let badRequest = S.text("What is wrong, in the service's words")
+    /// `404 {message}`.
+    static let notFound = S.json("`{message}`", S.object([("message", S.string)]))
+    /// `400` in plain text.
+    static let badRequest = S.text("What is wrong, in the service's words")
     private static let forbidden = S.text("Needs an admin account's key, or over the upload quota")
-    private static let success = S.json("`{message: SUCCESS}`", S.object([("message", S.oneOf(["SUCCESS"]))]))
-    private static let paging: [JSON] = [S.query("limit", S.integer, "Page size"), S.query("page", S.integer, "From 0")]
+    /// `200 {message: SUCCESS}`.
+    static let success = S.json("`{message: SUCCESS}`", S.object([("message", S.oneOf(["SUCCESS"]))]))
+    /// `limit` and `page` query parameters.
+    static let paging: [JSON] = [S.query("limit", S.integer, "Page size"), S.query("page", S.integer, "From 0")]
     private static let offsetPaging: [JSON] = [S.query("limit", S.integer, "1 to 100 (default 10)"), S.query("offset", S.integer, "From 0")]
 
-    private static func list(_ description: String, _ item: JSON) -> JSON { S.json(description, S.array(item)) }
+    /// A JSON array response.
+    static func list(_ description: String, _ item: JSON) -> JSON { S.json(description, S.array(item)) }
 
     private static var schemas: [(String, JSON)] {
         let measure = S.object([("imperial", S.string), ("metric", S.string)])
@@ -143,7 +149,7 @@ enum DogAPIOpenAPI {
             OpenAPIOperation("PATCH", "/v1/images/{id}/public-requests", "Approve or reject a request (admin key)",
                              body: S.jsonBody(S.object([("status", S.oneOf(["approved", "rejected"])), ("admin_message", S.string)], optional: ["admin_message"])),
                              responses: [("200", S.json("Decided", S.ref("PublicRequest"))), ("400", badRequest), ("403", forbidden), ("404", notFound)]),
-            OpenAPIOperation("GET", "/images/{file}", "An original (`{id}.jpg` or `{id}.png`): the `url` of an image", security: [],
+            OpenAPIOperation("GET", "/images/{file}", "An original (`{id}.jpg` or `{id}.png`): the `url` of an image, pet image or portrait", security: [],
                              parameters: [S.header("If-None-Match", "The ETag last received")], responses: fileResponses),
             OpenAPIOperation("GET", "/images/{size}/{file}", "A generated size (`thumb`, `small`, `med`, `full`; `{id}.jpg`)", security: [],
                              parameters: [S.header("If-None-Match", "The ETag last received")],

@@ -35,6 +35,7 @@ extension JobStore {
         JobStore.opsMigration,
         DogAPIStore.migration,
         BirdWeatherStore.partsMigration,
+        DogAPIStore.petsMigration,
     ]
 
     /// Every column, in the order `JobRow(statement:)` reads and `JobRow.values` binds them.

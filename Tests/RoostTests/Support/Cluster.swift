@@ -140,6 +140,25 @@ struct TestClient {
 }
 
 extension TestClient {
+    /// A `multipart/form-data` body of `parts` (name, file name for file parts, bytes) and its Content-Type.
+    static func multipartBody(_ parts: [(String, String?, [UInt8])]) -> (contentType: String, body: [UInt8]) {
+        let boundary = "roost-test-\(UInt32.random(in: 0...UInt32.max))"
+        var body: [UInt8] = []
+        for (name, filename, bytes) in parts {
+            var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+            if let filename { head += "; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream" }
+            body += Array((head + "\r\n\r\n").utf8) + bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        return ("multipart/form-data; boundary=\(boundary)", body)
+    }
+
+    /// Sends a multipart form (`parts`: name, file name for file parts, bytes).
+    func multipart(_ path: String, parts: [(String, String?, [UInt8])], headers: [(String, String)] = [], method: String = "POST") throws -> RawHTTPResponse {
+        let form = Self.multipartBody(parts)
+        return try request(method, path, headers: [("Content-Type", form.contentType)] + headers, body: form.body)
+    }
+
     /// Long-polls `GET /jobs/{id}` until the job is terminal or `timeout` seconds pass; returns the last status read.
     func terminalStatus(of id: String, headers: [(String, String)] = [], timeout: Double = 20) throws -> JSON {
         let deadline = Date().addingTimeInterval(timeout)

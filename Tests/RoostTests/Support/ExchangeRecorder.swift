@@ -36,15 +36,8 @@ final class ExchangeRecorder {
     /// POSTs a multipart form (`parts`: name, optional file name, bytes) and records the exchange.
     @discardableResult
     func multipart(_ path: String, parts: [(String, String?, [UInt8])], headers: [(String, String)] = [], method: String = "POST") throws -> RawHTTPResponse {
-        let boundary = "roost-openapi-\(UInt32.random(in: 0...UInt32.max))"
-        var body: [UInt8] = []
-        for (name, filename, bytes) in parts {
-            var head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
-            if let filename { head += "; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream" }
-            body += Array((head + "\r\n\r\n").utf8) + bytes + Array("\r\n".utf8)
-        }
-        body += Array("--\(boundary)--\r\n".utf8)
-        return try request(method, path, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")] + headers, body: body)
+        let form = TestClient.multipartBody(parts)
+        return try request(method, path, headers: [("Content-Type", form.contentType)] + headers, body: form.body)
     }
 
     /// Records an exchange made some other way.

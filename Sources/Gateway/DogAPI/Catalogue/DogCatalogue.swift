@@ -71,6 +71,12 @@ struct DogCatalogue: Sendable {
             .sorted { $0.name < $1.name }
     }
 
+    /// The breeds in any of `groups` (names compared case-insensitively), by id.
+    func breeds(inGroups groups: [String]) -> [DogBreed] {
+        let wanted = Set(groups.map { $0.lowercased() })
+        return breeds.filter { wanted.contains(($0.breedGroup ?? "").lowercased()) }
+    }
+
     /// The breed groups in use, by name.
     var breedGroups: [String] { Array(Set(breeds.compactMap(\.breedGroup))).sorted() }
 
