@@ -43,7 +43,7 @@ extension DogAPIRoutes {
         defer { service.files.unpin(upload.sha256) }
         try service.files.save(upload.bytes, sha256: upload.sha256)
         let now = Clock.now()
-        var image = DogImage(id: Self.newImageID(), accountID: account.id, subID: form.field("sub_id"), sha256: upload.sha256,
+        var image = DogImage(id: try newFileID(), accountID: account.id, subID: form.field("sub_id"), sha256: upload.sha256,
                              mimeType: upload.mimeType,
                              width: upload.header.width, height: upload.header.height, originalFilename: form.filename,
                              status: "to_be_reviewed", unsafeReasons: [], speciesID: speciesID, jobID: record.id, analysis: nil,
@@ -65,6 +65,14 @@ extension DogAPIRoutes {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-".utf8)
         var generator = SystemRandomNumberGenerator()
         return String(decoding: (0..<9).map { _ in alphabet[Int(generator.next() as UInt8) & 63] }, as: UTF8.self)
+    }
+
+    /// A new id for a file served at `/images/{id}` (dog images, pet photos, portraits, which share
+    /// that namespace): `newImageID()`'s form, and no image, photo, portrait nor one of `taken` has it.
+    func newFileID(excluding taken: Set<String> = []) throws -> String {
+        var id = Self.newImageID()
+        while try taken.contains(id) || service.store.imageFile(id: id) != nil { id = Self.newImageID() }
+        return id
     }
 
     // MARK: Reading

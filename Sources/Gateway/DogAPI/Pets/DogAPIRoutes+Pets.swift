@@ -19,6 +19,7 @@ extension DogAPIRoutes {
     /// request is held in memory whole. Each image is also held to the per-image limit.
     var petUploadBodyLimit: Int { min(Self.maxPetImagesPerRequest * configuration.maxUploadBytes, 100 << 20) + (64 << 10) }
 
+    /// Adds the pets routes (before the analyses', which share `/v1/pets/{id}`).
     func registerPets(on router: Router) {
         add(router, "POST", "/v1/pets", key: .required, bodyLimit: petUploadBodyLimit) { try createPet($0, $1!) }
         add(router, "GET", "/v1/pets", key: .required) { try listPets($0, $1!) }
@@ -128,14 +129,6 @@ extension DogAPIRoutes {
     private func newPetID() throws -> String {
         var id = Self.newImageID()
         while try service.store.pet(id: id) != nil { id = Self.newImageID() }
-        return id
-    }
-
-    /// A new id for a file served at `/images/{id}` (pet photos, portraits): `newImageID()`'s form,
-    /// and none of dog images, pet photos, portraits or `taken` has it.
-    func newFileID(excluding taken: Set<String> = []) throws -> String {
-        var id = Self.newImageID()
-        while try taken.contains(id) || service.store.imageFile(id: id) != nil { id = Self.newImageID() }
         return id
     }
 }
