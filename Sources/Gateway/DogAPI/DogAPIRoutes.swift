@@ -27,6 +27,7 @@ struct DogAPIRoutes {
         registerImages(on: router)
         registerImageBreeds(on: router)
         registerPets(on: router)
+        registerPetAnalyses(on: router)
         registerCommunity(on: router)
         registerAccounts(on: router)
         registerCatalogue(on: router)
