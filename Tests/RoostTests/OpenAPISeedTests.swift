@@ -82,7 +82,7 @@ import Testing
     }
 
     @Test func dogAPIAnswersMatchTheirDocument() throws {
-        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "classify,sizes", "ROOST_WORKER_THREADS": "1"])
+        let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "classify,sizes,pet", "ROOST_WORKER_THREADS": "1", "ROOST_SYNC_TIMEOUT": "120"])
         defer { withExtendedLifetime(cluster) {} }
         try cluster.startGateway()
         try cluster.startWorker()
@@ -209,6 +209,12 @@ import Testing
         let photoURL = try #require(photos.jsonBody[0]?["url"]?.stringValue, "\(photos.text)")
         try api.get(String(photoURL[try #require(photoURL.range(of: "/images/")).lowerBound...]))
         try api.multipart("/v1/pets/\(petID)/images", parts: [("images", "notes.txt", text("plain text"))], headers: key)
+        for analysis in ["genealogy", "body-condition-score", "muscle-condition-score", "estimated-age"] {
+            try api.request("POST", "/v1/pets/\(petID)/\(analysis)", headers: key)
+        }
+        try api.request("POST", "/v1/pets/\(petID)/portrait", headers: key, json: ["style": "studio"])
+        try api.request("POST", "/v1/pets/\(petID)/portrait", headers: key, json: ["style": "cubist"])
+        try api.request("POST", "/v1/pets/nothing-here/genealogy", headers: key)
         try api.request("DELETE", "/v1/pets/\(petID)", headers: key)
         try api.request("DELETE", "/v1/pets/\(petID)", headers: key)
 

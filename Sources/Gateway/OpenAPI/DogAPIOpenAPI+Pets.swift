@@ -77,4 +77,40 @@ extension DogAPIOpenAPI {
                                          ("413", tooLarge)]),
         ]
     }
+
+    /// The pet analyses and portraits (`DogAPIRoutes+PetAnalyses`; rules in docs/PETS.md).
+    static var petAnalyses: [OpenAPIOperation] {
+        let roost: [(String, JSON)] = [("generated_at", S.string), ("method", S.string), ("confidence", S.number), ("measurements", S.any)]
+        let pending = S.json("Some photos are still being measured (past ROOST_SYNC_TIMEOUT): send the same request again",
+                             S.object([("message", S.string), ("photos_measured", S.integer), ("photos", S.integer)]))
+        let measured = """
+            Measured, not written by a language model: every photo of the pet is localised (MobileNetV2 class-activation map \
+            refined by colour segmentation) and its silhouette measured by a worker (`pet` jobs, reused when asked again); \
+            the answer names its `method`, a `confidence` 0–1 and the `measurements` it used, and is recorded on the pet. \
+            Heuristic: see docs/PETS.md. Where the photos cannot support an answer it is null and `reasons` says why.
+            """
+        func analysis(_ path: String, _ summary: String, _ members: [(String, JSON)]) -> OpenAPIOperation {
+            OpenAPIOperation("POST", "/v1/pets/{id}/\(path)", summary, notes: measured,
+                             responses: [("200", S.json("The analysis", S.object(members + roost))), ("202", pending), ("404", notFound)])
+        }
+        let breed = S.nullable(S.object([("id", S.string), ("label", S.string), ("confidence", S.number)]))
+        return [
+            analysis("body-condition-score", "Body condition score (1–9) from side and top silhouettes",
+                     [("score", S.nullable(S.integer)), ("reasons", S.string)]),
+            analysis("estimated-age", "Age in months: exact from the date of birth, else from tagged photo ages, else muzzle greying as a range",
+                     [("age_months", S.nullable(S.integer)), ("reasons", S.string)]),
+            analysis("genealogy", "Breed probabilities over all photos, mapped to the breed catalogue", [("genealogy", S.object([
+                ("is_mixed_breed", S.nullable(S.boolean)), ("mixed_breed_reasoning", S.string), ("primary_breed", breed),
+                ("secondary_breed", breed), ("tertiary_breed", breed),
+                ("breed_probabilities", S.object([("ids", S.array(S.string)), ("labels", S.array(S.string)), ("confidences", S.array(S.number))])),
+            ]))]),
+            analysis("muscle-condition-score", "Muscle wasting risk flag from the silhouette",
+                     [("wasting_risk_flag", S.nullable(S.boolean)), ("reasons", S.string)]),
+            OpenAPIOperation("POST", "/v1/pets/{id}/portrait", "Render a portrait of the pet in a style",
+                             notes: "The best photo (front first, then side views) cut out with its mask onto the style's background, 640×480, JPEG by libjpeg; stored and served at `url`. Deterministic for the same photo and style.",
+                             body: S.jsonBody(S.object([("style", S.oneOf(PetJob.portraitStyles.map(\.name)))])),
+                             responses: [("201", S.json("The portrait", S.ref("PetPortrait"))), ("202", pending), ("400", badRequest),
+                                         ("404", notFound)]),
+        ]
+    }
 }

@@ -22,7 +22,7 @@ enum DogAPIOpenAPI {
         doc.defaultSecurity = ["apiKey"]
         doc.schemas = schemas + petSchemas
         // Every keyed route may answer 401 (no or unknown key) and 429 (rate limit).
-        doc.operations = (images + pets + community + accounts + catalogue).map { operation in
+        doc.operations = (images + pets + petAnalyses + community + accounts + catalogue).map { operation in
             var operation = operation
             if operation.security != [] && operation.security != ["opsToken"] {
                 operation.responses += [("401", S.text("No key, or an unknown one")), ("429", S.text("Rate limit reached"))]
