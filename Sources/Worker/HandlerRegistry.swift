@@ -28,6 +28,10 @@ enum HandlerRegistry {
                 let (analyzer, facesPrint) = models.faceAnalyzer()
                 handlers.append(BirdsHandler(classifier: classifier, faces: analyzer, maxPixels: configuration.maxImagePixels,
                                              resultVersion: "birds/1 \(classifierPrint) \(facesPrint)"))
+            case .pet:
+                let (localiser, fingerprint) = models.localiser()
+                handlers.append(PetHandler(localiser: localiser, maxPixels: configuration.maxImagePixels,
+                                           resultVersion: "pet/1 side\(PetHandler.analysisSide) \(fingerprint)"))
             case .audio:
                 guard let (analyzer, fingerprint) = models.birdSound() else { continue }
                 handlers.append(AudioHandler(analyzer: analyzer, resultVersion: "audio/1 \(fingerprint)"))
@@ -47,6 +51,7 @@ final class ModelShelf {
     private var loadedClassifier: (ImageClassifier, String)?
     private var loadedAnalyzer: (FaceAnalyzer, String)?
     private var loadedBirdSound: (BirdSoundAnalyzer, String)?
+    private var loadedLocaliser: (AnimalLocaliser, String)?
 
     /// A shelf reading from `configuration.modelsDirectory`.
     init(configuration: WorkerConfiguration, log: Log) {
@@ -84,6 +89,22 @@ final class ModelShelf {
             return loaded
         } catch {
             Environment.fatal("cannot load the face models from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'faces' and 'birds' out of ROOST_WORKER_KINDS")
+        }
+    }
+
+    /// The pet localiser (MobileNetV2 in dense form) and its fingerprint; stops the worker when it cannot load.
+    func localiser() -> (AnimalLocaliser, String) {
+        if let loadedLocaliser { return loadedLocaliser }
+        do {
+            let started = Clock.now()
+            let localiser = try AnimalLocaliser(modelsDirectory: configuration.modelsDirectory, threads: 1)
+            let loaded = (localiser, try fingerprint([ImageClassifier.modelFile]))
+            log.info("model loaded", [("model", .string(AnimalLocaliser.method)), ("fingerprint", .string(loaded.1)),
+                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
+            loadedLocaliser = loaded
+            return loaded
+        } catch {
+            Environment.fatal("cannot load the pet localiser from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'pet' out of ROOST_WORKER_KINDS")
         }
     }
 

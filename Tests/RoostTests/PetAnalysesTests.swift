@@ -19,7 +19,7 @@ import Testing
     }
 
     private func side(tuck: Double, depth: Double) -> SilhouetteFigures {
-        SilhouetteFigures(axisAngle: 0, length: 300, torsoLength: 150, chestDepth: 150 * depth, waistDepth: 150 * depth * tuck, area: 20000)
+        SilhouetteFigures(axisAngle: 0, length: 300, torsoLength: 150, chestDepth: 300 * depth, waistDepth: 300 * depth * tuck, area: 20000)
     }
 
     @Test("genealogy weights photos by their dog probability and calls a clear winner pure-bred")
@@ -56,15 +56,15 @@ import Testing
             PetAnalyses.bodyCondition([photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: tuck, depth: depth))])
                 .members.first { $0.0 == "score" }?.1.intValue
         }
-        let ideal = try #require(score(1.2)), heavy = try #require(score(1.6)), thin = try #require(score(0.85, tuck: 0.45))
+        let ideal = try #require(score(0.6)), heavy = try #require(score(0.8)), thin = try #require(score(0.45, tuck: 0.45))
         #expect(ideal == 5 && heavy > ideal && thin < ideal)
         let none = PetAnalyses.bodyCondition([photo("a", pose: "front", dog: 0.9, classes: [249: 0.9])])
         #expect(none.members.first { $0.0 == "score" }?.1 == .null)
         #expect(none.members.first { $0.0 == "reasons" }?.1.stringValue?.contains("photo a: not measured") == true)
         // Thin with a deep tuck raises the wasting flag; an ideal outline does not.
-        let flagged = PetAnalyses.muscleCondition([photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.4, depth: 0.8))])
+        let flagged = PetAnalyses.muscleCondition([photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.4, depth: 0.4))])
         #expect(flagged.members.first?.1.boolValue == true)
-        let fine = PetAnalyses.muscleCondition([photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.6, depth: 1.2))])
+        let fine = PetAnalyses.muscleCondition([photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.6, depth: 0.6))])
         #expect(fine.members.first?.1.boolValue == false)
     }
 
@@ -76,10 +76,10 @@ import Testing
         let tagged = PetAnalyses.estimatedAge(dateOfBirth: nil, taggedAges: [(months: 6, takenAt: now - 86_400 * 92)], photos: [], now: now)
         #expect(tagged.members.first?.1.intValue == 9 && tagged.method == "photo_ages")
         let grey = PetAnalyses.estimatedAge(dateOfBirth: nil, taggedAges: [],
-                                            photos: [photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.6, depth: 1.2), grey: (0.7, 0.2))], now: now)
+                                            photos: [photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.6, depth: 0.6), grey: (0.7, 0.2))], now: now)
         #expect(grey.members.first?.1.intValue == 120 && grey.confidence < 0.5)
         let unknown = PetAnalyses.estimatedAge(dateOfBirth: nil, taggedAges: [],
-                                               photos: [photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.6, depth: 1.2), grey: (0.3, 0.25))], now: now)
+                                               photos: [photo("a", dog: 0.9, classes: [249: 0.9], figures: side(tuck: 0.6, depth: 0.6), grey: (0.3, 0.25))], now: now)
         #expect(unknown.members.first?.1 == .null && unknown.confidence == 0)
         #expect(PetAnalyses.monthsSince("2030-01-01", now: now) == nil)
     }

@@ -92,8 +92,9 @@ public struct SilhouetteFigures: Sendable, Equatable {
 
     /// `waistDepth / chestDepth`: below 1 a visible tuck or waist, about 1 none.
     public var tuckRatio: Double { chestDepth > 0 ? waistDepth / chestDepth : 0 }
-    /// `chestDepth / torsoLength`: how deep the body is for its length.
-    public var depthRatio: Double { torsoLength > 0 ? chestDepth / torsoLength : 0 }
+    /// `chestDepth / length`: how deep the body is for the silhouette's length (the torso length
+    /// moves with where the legs are read, the whole length does not).
+    public var depthRatio: Double { length > 0 ? chestDepth / length : 0 }
 
     /// The figures document (with the two ratios).
     public var json: JSON {

@@ -41,9 +41,10 @@ struct PetAnalysisAnswer: Sendable {
 enum PetAnalyses {
     /// A photo counts as showing a dog when the classifier gives the dog classes at least this much.
     static let dogEvidence = 0.2
-    /// The depth ratio (chest depth / torso length) of the reference side view (the tuxpaint
-    /// malamute cut-out, taken as ideal): depth ratios are read relative to it.
-    static let referenceDepthRatio = 1.2
+    /// The depth ratio (chest depth / silhouette length) of the reference side view (the tuxpaint
+    /// malamute cut-out, taken as ideal: 0.65 with its exact mask, 0.58 as localised): depth
+    /// ratios are read relative to it.
+    static let referenceDepthRatio = 0.6
     /// The tuck ratio (waist / chest depth) of an ideal side view.
     static let idealTuckRatio = 0.60
     /// The waist ratio (waist / rib width) of an ideal top view.
@@ -117,7 +118,8 @@ enum PetAnalyses {
         if view == "top" {
             index = 5 + 10 * (figures.tuckRatio - idealWaistRatio)
         } else {
-            index = 5 + 10 * (figures.tuckRatio - idealTuckRatio) + 5 * (figures.depthRatio / referenceDepthRatio - 1)
+            // The depth weighs more than the tuck: a mask's belly line is noisier than its back line.
+            index = 5 + 3 * (figures.tuckRatio - idealTuckRatio) + 6 * (figures.depthRatio / referenceDepthRatio - 1)
             if photo.pose == nil || photo.pose == "other" { weight *= 0.6 }  // read as a side view without being tagged so
         }
         var document = figures.json
@@ -179,7 +181,7 @@ enum PetAnalyses {
                 let f = photo.result!.silhouette!
                 used.append(photo.result!.silhouetteView == "top"
                             ? "photo \(photo.imageID) from above: waist \(rounded(f.waistDepth, 1)) px over ribs \(rounded(f.chestDepth, 1)) px (ratio \(rounded(f.tuckRatio)), ideal about \(idealWaistRatio))"
-                            : "photo \(photo.imageID) from the side: waist depth \(rounded(f.waistDepth, 1)) px over chest depth \(rounded(f.chestDepth, 1)) px (tuck ratio \(rounded(f.tuckRatio)), ideal about \(idealTuckRatio)), chest depth over torso length \(rounded(f.depthRatio)) (reference \(referenceDepthRatio))")
+                            : "photo \(photo.imageID) from the side: waist depth \(rounded(f.waistDepth, 1)) px over chest depth \(rounded(f.chestDepth, 1)) px (tuck ratio \(rounded(f.tuckRatio)), ideal about \(idealTuckRatio)), chest depth over length \(rounded(f.depthRatio)) (reference \(referenceDepthRatio))")
             } else {
                 let why = photo.problem ?? photo.result.flatMap { $0.found ? $0.silhouetteProblem : "no dog or cat was found in it" } ?? "not measured"
                 measured.append(["image_id": .string(photo.imageID), "pose": photo.pose.map { .string($0) } ?? .null, "problem": .string(why)])
