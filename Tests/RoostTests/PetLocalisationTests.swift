@@ -265,13 +265,14 @@ struct PetLocalisationTuning {
     func sweep() throws {
         let localiser = try LocaliserFixture.localiser()
         let cases = try LocaliserFixture.composites()
-        let variants: [(String, [Int], Int)] = [("640/256", [640], 256), ("768/256", [768], 256), ("640/320", [640], 320)]
+        let variants: [(String, [Int], Int)] = [("640/256", [640], 256), ("704/256", [704], 256), ("768/256", [768], 256)]
         let base = SilhouetteSegmenter.Settings()
         var configs: [(String, SilhouetteSegmenter.Settings)] = [("base", base)]
         do { var s = base; s.smoothness = 25; configs.append(("g25", s)) }
-        do { var s = base; s.iterations = 2; configs.append(("it2", s)) }
-        do { var s = base; s.iterations = 4; configs.append(("it4", s)) }
         do { var s = base; s.priorWeight = 0.75; configs.append(("w.75", s)) }
+        do { var s = base; s.smoothness = 25; s.priorWeight = 0.75; configs.append(("g25 w.75", s)) }
+        do { var s = base; s.certainRadius = 2; configs.append(("bgr2", s)) }
+        do { var s = base; s.initialEvidence = 0.6; configs.append(("init.6", s)) }
         for (variantName, sides, side) in variants {
             var views: [AnimalLocaliser.NetworkView] = []
             let start = ContinuousClock.now
