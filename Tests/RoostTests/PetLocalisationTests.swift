@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Shared
+@testable import Inference
 @testable import Worker
 
 /// The animal localiser against exact silhouettes: Debian tuxpaint-stamps-default's photo cut-out
@@ -48,8 +49,8 @@ struct PetLocalisationTests {
             print(String(format: "  %-22@ %@", name, values.map { String(format: "%.2f", $0) }.joined(separator: " ")))
         }
         let sorted = milliseconds.sorted()
-        print(String(format: "pet localisation: ms per photo median %.1f, max %.1f (%@)", sorted[sorted.count / 2],
-                     sorted.last ?? 0, "\(cases.first.map { "\($0.image.width)×\($0.image.height)" } ?? "")…"))
+        print(String(format: "pet localisation: ms per photo median %.1f, max %.1f (photos 259×194 to 800×533)",
+                     sorted[sorted.count / 2], sorted.last ?? 0))
         // Measured 2026-12-04 (docs/MODELS.md): silhouette 0.777, box 0.859. The floors catch
         // regressions; the issue's silhouette goal (0.8) is not met yet and is kept visible as a
         // known issue rather than lowered.
@@ -59,6 +60,19 @@ struct PetLocalisationTests {
         withKnownIssue("goal: mean silhouette IoU ≥ 0.8 (colour graph cut leaks into grey/white backgrounds)") {
             #expect(meanSilhouette >= 0.8, "mean silhouette IoU \(meanSilhouette)")
         }
+    }
+
+    @Test("the dense classifier's mean per-cell logits are the classifier's logits")
+    func denseHead() throws {
+        let classifier = try ClassifierFixture.classifier()
+        let input = try classifier.input(jpeg: try Fixtures.bytes("chelsea")).tensor
+        let dense = try InferenceModel(denseClassifierAt: ClassifierFixture.root.appendingPathComponent("models/mobilenet_v2.onnx"))
+        let cells = try #require(try dense.makeSession().run([dense.inputNames[0]: input])[InferenceModel.locationLogitsName])
+        #expect(cells.shape == [1, 1000, 7, 7])
+        let mean = AnimalEvidenceMap(locationLogits: cells).meanLogits
+        let expected = try classifier.logits(input: input)
+        let difference = zip(mean, expected).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(difference < 1e-3, "largest logit difference \(difference)")
     }
 
     @Test("a photo without a dog or cat (coffee.jpg): not found, empty mask")
