@@ -127,6 +127,27 @@ if [ "$(cat "$birds/.complete" 2>/dev/null)" != "$birds_recipe" ]; then
     echo "$birds_recipe" > "$birds/.complete"
 fi
 
+# Animal cut-outs for the pet localiser (idempotent, cached): the same tuxpaint-stamps-default
+# package ships photos of animals cut out with exact alpha masks (RGBA PNG), in cutouts/. The
+# localiser tests paste them onto the photos above and compare masks against the alpha.
+cutouts="$fixtures/cutouts"
+cutouts_recipe="1"
+if [ "$(cat "$cutouts/.complete" 2>/dev/null)" != "$cutouts_recipe" ]; then
+    mkdir -p "$cutouts" "$downloads"
+    if ! compgen -G "$downloads/tuxpaint-stamps-default_*.deb" > /dev/null; then
+        (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1) \
+            || { apt-get update -q > /dev/null 2>&1; (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1); } \
+            || fail "Debian package 'tuxpaint-stamps-default' is unavailable"
+    fi
+    tmp="$(mktemp -d)"
+    stamps=./usr/share/tuxpaint/stamps/animals/mammals
+    dpkg-deb --fsys-tarfile "$(compgen -G "$downloads/tuxpaint-stamps-default_*.deb" | head -n 1)" \
+        | tar -x -C "$tmp" "$stamps/dogs/dog.png"
+    cp "$tmp/$stamps/dogs/dog.png" "$cutouts/dog.png"
+    rm -rf "$tmp"
+    echo "$cutouts_recipe" > "$cutouts/.complete"
+fi
+
 # Fast path: the recipe is unchanged and every fixture in the manifest is still there.
 if [ "$(cat "$stamp" 2>/dev/null)" = "$recipe_version" ] && [ -s "$fixtures/MANIFEST.tsv" ] \
     && tail -n +2 "$fixtures/MANIFEST.tsv" | cut -f1 | while read -r name; do [ -s "$fixtures/$name.jpg" ] || exit 1; done \

@@ -6,13 +6,16 @@ import Shared
 /// classifier (no detector or segmenter with weights ships on PyPI or Debian).
 ///
 /// 1. MobileNetV2 runs in dense form (`InferenceModel(denseClassifierAt:)`: its final layer
-///    applied at every position of the last feature map) on the whole, uncropped photo at three
-///    sizes, long side 224, 320 and 448 px. The 224 px pass's mean logits are the photo's
-///    classification (`probabilities`); the 320 and 448 px passes give, per 32 px cell, the
-///    animal share of that cell's own softmax (`AnimalEvidenceMap`), averaged into one map.
+///    applied at every position of the last feature map) on the whole, uncropped photo twice:
+///    at a long side of 224 px, whose mean logits are the photo's classification
+///    (`probabilities`; no centre crop, so an animal at the edge still counts), and at 640 px,
+///    which gives, per 32 px cell (a 20×15 grid for a 4:3 photo), the animal share of that
+///    cell's own softmax (`AnimalEvidenceMap`). The large pass is what makes the map fine
+///    enough to seed a silhouette (mean IoU 0.61 at 384 px, 0.65 at 448, 0.73 at 576, 0.78 at
+///    640; docs/MODELS.md); at that scale the whole-photo vote is poor, hence the small pass.
 /// 2. At a working size (long side 256 px) the map seeds a GrabCut-style colour graph cut
-///    (`SilhouetteSegmenter`): near-0 evidence is background, deep near-1 evidence foreground,
-///    the rest decided by colour mixtures, the map as a prior, and colour edges.
+///    (`SilhouetteSegmenter`): low evidence is background for certain, the rest is decided by
+///    colour mixtures, the map as a prior, and colour edges, refitted three times.
 /// 3. The working mask is cleaned and enlarged to the photo's size, its edge band re-decided
 ///    per pixel by colour (`SilhouetteUpsampler`).
 ///
@@ -34,7 +37,7 @@ import Shared
 /// Every call is blocking CPU work: call it from worker threads, not Swift's cooperative pool.
 public final class AnimalLocaliser: Sendable {
     /// What `AnimalLocation.method` says.
-    public static let method = "mobilenet_v2 dense animal evidence (224/320/448 px) + GrabCut-style colour graph cut (256 px) + colour-aware upsampling"
+    public static let method = "mobilenet_v2 dense animal evidence (224 + 640 px) + GrabCut-style colour graph cut (256 px) + colour-aware upsampling"
     /// Long side of the classification pass.
     public static let classificationSide = 224
     /// Long sides of the evidence passes.
@@ -48,6 +51,7 @@ public final class AnimalLocaliser: Sendable {
 
     private let inputName: String
     private let sessions: SessionPool<InferenceSession>
+    /// The segmentation settings `locate` uses.
     let settings: SilhouetteSegmenter.Settings
 
     /// Loads `mobilenet_v2.onnx` from `modelsDirectory` in dense form.

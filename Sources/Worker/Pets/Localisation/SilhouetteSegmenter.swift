@@ -4,11 +4,11 @@ import Shared
 /// Cuts an animal's silhouette out of a small image given a coarse 0…1 map of where the animal
 /// is (GrabCut seeded by evidence instead of a user's box).
 ///
-/// Pixels where the map is near 0 (away from any evidence) are background for certain, where
-/// it is near 1 (deep inside the evidence) foreground for certain; everything else is decided
-/// by a graph cut whose unary costs combine two colour mixtures (animal, background) with the
-/// map as a prior, and whose pair costs follow colour edges. The colour models are refitted
-/// from each cut's labels a few times, as GrabCut does.
+/// Pixels where the map stays low over a whole neighbourhood are background for certain;
+/// everything else is decided by a graph cut whose unary costs combine two colour mixtures
+/// (animal, background) with the map as a prior, and whose pair costs follow colour edges
+/// (GrabCut's γ·exp(−β‖Δc‖²)). The colour models start from the map's confident part and are
+/// refitted from each cut's labels, as GrabCut does.
 struct SilhouetteSegmenter {
     /// Tunable constants (defaults are the tuned values; see docs/MODELS.md).
     struct Settings {
