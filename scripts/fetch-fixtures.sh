@@ -66,6 +66,16 @@ if [ ! -s "$audio/reference.tsv" ]; then
     mv "$audio/reference.tsv.tmp" "$audio/reference.tsv"
 fi
 
+# Debian's tuxpaint-stamps-default (cached in $downloads): fetched when missing; prints its path.
+tuxpaint_deb() {
+    if ! compgen -G "$downloads/tuxpaint-stamps-default_*.deb" > /dev/null; then
+        (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1) \
+            || { apt-get update -q > /dev/null 2>&1; (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1); } \
+            || fail "Debian package 'tuxpaint-stamps-default' is unavailable"
+    fi
+    compgen -G "$downloads/tuxpaint-stamps-default_*.deb" | head -n 1
+}
+
 # Bird recordings for the audio decoders and the resampler (idempotent, cached; a stamp names the
 # recipe): Debian tuxpaint-stamps-default ships real calls as Ogg Vorbis (44.1 kHz mono; the heron
 # is 22.05 kHz). Debian's own tools make every variant the decoder tests read, in audio/birds/:
@@ -86,14 +96,10 @@ birds_recipe="2"
 if [ "$(cat "$birds/.complete" 2>/dev/null)" != "$birds_recipe" ]; then
     for tool in oggdec sox flac; do command -v "$tool" > /dev/null || fail "$tool is missing: run scripts/install-deps.sh"; done
     mkdir -p "$birds" "$downloads"
-    if ! compgen -G "$downloads/tuxpaint-stamps-default_*.deb" > /dev/null; then
-        (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1) \
-            || { apt-get update -q > /dev/null 2>&1; (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1); } \
-            || fail "Debian package 'tuxpaint-stamps-default' is unavailable"
-    fi
+    tuxpaint_deb > /dev/null
     tmp="$(mktemp -d)"
     stamps=./usr/share/tuxpaint/stamps/animals/birds
-    dpkg-deb --fsys-tarfile "$(compgen -G "$downloads/tuxpaint-stamps-default_*.deb" | head -n 1)" \
+    dpkg-deb --fsys-tarfile "$(tuxpaint_deb)" \
         | tar -x -C "$tmp" "$stamps/cuckoo.ogg" "$stamps/tucan.ogg" "$stamps/blackbird.ogg" "$stamps/owl.ogg" \
             "$stamps/heron_greatblue_flying.ogg"
     cp "$tmp/$stamps/heron_greatblue_flying.ogg" "$tmp/$stamps/heron.ogg"
@@ -134,14 +140,10 @@ cutouts="$fixtures/cutouts"
 cutouts_recipe="1"
 if [ "$(cat "$cutouts/.complete" 2>/dev/null)" != "$cutouts_recipe" ]; then
     mkdir -p "$cutouts" "$downloads"
-    if ! compgen -G "$downloads/tuxpaint-stamps-default_*.deb" > /dev/null; then
-        (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1) \
-            || { apt-get update -q > /dev/null 2>&1; (cd "$downloads" && apt-get download -q tuxpaint-stamps-default > /dev/null 2>&1); } \
-            || fail "Debian package 'tuxpaint-stamps-default' is unavailable"
-    fi
+    tuxpaint_deb > /dev/null
     tmp="$(mktemp -d)"
     stamps=./usr/share/tuxpaint/stamps/animals/mammals
-    dpkg-deb --fsys-tarfile "$(compgen -G "$downloads/tuxpaint-stamps-default_*.deb" | head -n 1)" \
+    dpkg-deb --fsys-tarfile "$(tuxpaint_deb)" \
         | tar -x -C "$tmp" "$stamps/dogs/dog.png"
     cp "$tmp/$stamps/dogs/dog.png" "$cutouts/dog.png"
     rm -rf "$tmp"
