@@ -60,7 +60,7 @@ public enum SilhouetteMeasurer {
             for y in groundBand..<(box.y + box.height) where s.inside(x, y) { legColumn[i] = true; break }
         }
         let legs = legColumn.indices.filter { legColumn[$0] }
-        guard let first = legs.first, let last = legs.last else {
+        guard let first = legs.first else {
             return Measurement(problem: "no legs reach the ground line: not a standing side view")
         }
         // The belly: the widest gap between leg columns.
@@ -72,9 +72,8 @@ public enum SilhouetteMeasurer {
         guard gapLength >= max(4, box.width * 3 / 20) else {
             return Measurement(problem: "the front and hind legs are not apart (\(gapLength) px between them, \(box.width) px long): not a usable side view")
         }
-        let frontLegs = legs.filter { $0 < gapStart }, hindLegs = legs.filter { $0 >= gapStart + gapLength }
-        let torsoLength = Double(hindLegs.reduce(0, +)) / Double(hindLegs.count) - Double(frontLegs.reduce(0, +)) / Double(frontLegs.count)
-        _ = (first, last)
+        let leftLegs = legs.filter { $0 < gapStart }, rightLegs = legs.filter { $0 >= gapStart + gapLength }
+        let torsoLength = Double(rightLegs.reduce(0, +)) / Double(rightLegs.count) - Double(leftLegs.reduce(0, +)) / Double(leftLegs.count)
         // The torso's row: where the silhouette is widest (smoothed), above the ground band.
         let torsoRow = s.widestRow(below: box.y, above: groundBand)
         // Depth of each belly column through the torso row, its ends (a tenth of the gap each)
