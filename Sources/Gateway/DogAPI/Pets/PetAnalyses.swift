@@ -210,7 +210,7 @@ enum PetAnalyses {
                                      method: "date_of_birth", confidence: 1, measurements: ["date_of_birth": .string(dateOfBirth)])
         }
         if let latest = taggedAges.max(by: { $0.takenAt < $1.takenAt }) {
-            let months = latest.months + Int((now - latest.takenAt) / (86_400 * 30.436875))
+            let months = latest.months + max(0, PetAge.months(from: PetAge.day(epoch: latest.takenAt), to: PetAge.day(epoch: now)))
             return PetAnalysisAnswer(members: [("age_months", .int(months)),
                                                ("reasons", .string("From the photos' ages: \(latest.months) months when the latest tagged photo was uploaded, plus the time since."))],
                                      method: "photo_ages", confidence: 0.9,
@@ -242,16 +242,12 @@ enum PetAnalyses {
                                  method: method, confidence: 0.25, measurements: ["grey_difference": .double(rounded(difference)), "photos": .array(measured)])
     }
 
-    /// Full months from `date` (`YYYY-MM-DD`) to `now`; nil when unreadable or in the future.
+    /// Whole months from `date` (`YYYY-MM-DD`) to `now`, counted as the pets routes count ages
+    /// (`PetAge`); nil when unreadable or in the future.
     static func monthsSince(_ date: String, now: Double) -> Int? {
-        let parts = date.prefix(10).split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let born = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
-        let today = Date(timeIntervalSince1970: now)
-        guard born <= today else { return nil }
-        return calendar.dateComponents([.month], from: born, to: today).month
+        guard let born = PetAge.day(date) else { return nil }
+        let months = PetAge.months(from: born, to: PetAge.day(epoch: now))
+        return months >= 0 ? months : nil
     }
 
     // MARK: Helpers
