@@ -76,9 +76,9 @@ struct FaceIdentityTests {
         #expect(FaceAnalyzer.detectorSize(width: 64000, height: 1) == (1920, 1))
         #expect(FaceAnalyzer.detectorSize(width: 1352, height: 900, maxSide: 640) == (640, 426))
         // DCT scale: the smallest of 1/8, 1/4, 1/2 covering the short side, else full size.
-        #expect(FaceAnalyzer.decodeShortSide(width: 1352, height: 900, target: (640, 426)) == 450)
-        #expect(FaceAnalyzer.decodeShortSide(width: 768, height: 576, target: (640, 480)) == 576)
-        #expect(FaceAnalyzer.decodeShortSide(width: 6000, height: 4000, target: (640, 427)) == 500)
+        #expect(DecodeOptions.fastShortSide(width: 1352, height: 900, covering: (640, 426)) == 450)
+        #expect(DecodeOptions.fastShortSide(width: 768, height: 576, covering: (640, 480)) == 576)
+        #expect(DecodeOptions.fastShortSide(width: 6000, height: 4000, covering: (640, 427)) == 500)
     }
 
     static func cropped(_ image: RGBImage, x: Int, y: Int, width: Int, height: Int) -> RGBImage {

@@ -28,6 +28,27 @@ public struct DecodeOptions: Sendable {
         self.applyOrientation = applyOrientation
     }
 
+    /// The size of an upright `width` × `height` image fitted to `maxSide`: the same size when its
+    /// longer side is ≤ `maxSide`, else scaled so the longer side is `maxSide` (the other rounded, ≥ 1).
+    public static func fittedSize(width: Int, height: Int, maxSide: Int) -> (width: Int, height: Int) {
+        let longer = max(width, height)
+        guard longer > maxSide else { return (width, height) }
+        let scale = Double(maxSide) / Double(longer)
+        return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+    }
+
+    /// The `minimumShortSide` to decode a `width` × `height` image with so that it still covers
+    /// `target`: the short side at the smallest DCT scale of 1/8, 1/4, 1/2 or 1 that does. Only
+    /// those scales, because libjpeg-turbo has fast (SIMD) inverse DCTs for them while 3/8, 5/8…
+    /// run plain C that costs more than decoding at full size and resizing.
+    public static func fastShortSide(width: Int, height: Int, covering target: (width: Int, height: Int)) -> Int {
+        let shortSide = min(width, height), wanted = min(target.width, target.height)
+        for numerator in [1, 2, 4] where (shortSide * numerator + 7) / 8 >= wanted {
+            return (shortSide * numerator + 7) / 8
+        }
+        return shortSide
+    }
+
     /// The DCT scale numerator (of 8) to decode a `width`×`height` image at.
     ///
     /// libjpeg makes each side `ceil(side * M / 8)`, so that is what is compared.

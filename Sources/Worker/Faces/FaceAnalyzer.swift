@@ -46,10 +46,7 @@ public final class FaceAnalyzer: Sendable {
     /// The detector input size for an upright `width` × `height` photo: the same size when its
     /// longer side is ≤ `maxSide`, else scaled so the longer side is `maxSide` (the other rounded, ≥ 1).
     public static func detectorSize(width: Int, height: Int, maxSide: Int = defaultMaxSide) -> (width: Int, height: Int) {
-        let longer = max(width, height)
-        guard longer > maxSide else { return (width, height) }
-        let scale = Double(maxSide) / Double(longer)
-        return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+        DecodeOptions.fittedSize(width: width, height: height, maxSide: maxSide)
     }
 
     /// Decodes `bytes` and returns the faces in it (with descriptors when `embeddings`).
@@ -70,23 +67,10 @@ public final class FaceAnalyzer: Sendable {
         let width = header.orientedWidth, height = header.orientedHeight
         let target = Self.detectorSize(width: width, height: height, maxSide: max(1, maxSide ?? self.maxSide))
         let options = DecodeOptions(maxPixels: maxPixels,
-                                    minimumShortSide: Self.decodeShortSide(width: width, height: height, target: target),
+                                    minimumShortSide: DecodeOptions.fastShortSide(width: width, height: height, covering: target),
                                     applyOrientation: true)
         let decoded = try ImageDecoder.decode(bytes, options: options).image
         return (decoded.resized(width: target.width, height: target.height), width, height)
-    }
-
-    /// The `minimumShortSide` to decode with: the short side at the smallest DCT scale of 1/8,
-    /// 1/4, 1/2 or 1 that still covers the detector input. Only those scales, because
-    /// libjpeg-turbo has fast (SIMD) inverse DCTs for them while 3/8, 5/8… run plain C that costs
-    /// more than decoding at full size and resizing (and OpenCV can decode at them too, so the
-    /// reference check sees the same pixels).
-    static func decodeShortSide(width: Int, height: Int, target: (width: Int, height: Int)) -> Int {
-        let shortSide = min(width, height), wanted = min(target.width, target.height)
-        for numerator in [1, 2, 4] where (shortSide * numerator + 7) / 8 >= wanted {
-            return (shortSide * numerator + 7) / 8
-        }
-        return shortSide
     }
 
     /// Faces in an already prepared detector input of a `photoWidth` × `photoHeight` photo.

@@ -26,8 +26,10 @@ struct PetHandler: JobHandler {
             throw JobError.permanent(JobErrorCode.badParams, PortraitRenderer.UnknownStyle(style: style).description)
         }
         let header = try ImageDecoder.readHeader(bytes, maxPixels: maxPixels)
-        let shortSide = min(header.width, header.height) * Self.analysisSide / max(1, max(header.width, header.height))
-        let options = DecodeOptions(maxPixels: maxPixels, minimumShortSide: max(1, shortSide), applyOrientation: true)
+        let width = header.orientedWidth, height = header.orientedHeight
+        let target = DecodeOptions.fittedSize(width: width, height: height, maxSide: Self.analysisSide)
+        let options = DecodeOptions(maxPixels: maxPixels, minimumShortSide: DecodeOptions.fastShortSide(width: width, height: height, covering: target),
+                                    applyOrientation: true)
         let image = try ImageDecoder.decode(bytes, options: options).image.shrunk(toFit: Self.analysisSide)
         let location = try localiser.locate(image)
         let dogClasses = (151...268).map { PetPhotoResult.ClassScore(classIndex: $0, probability: Double(location.probabilities[$0])) }
