@@ -154,31 +154,14 @@ struct Silhouette {
     /// Pixels in the region.
     private(set) var area = 0
 
-    /// Keeps the largest 4-connected region of the mask's pixels with alpha ≥ 128.
+    /// Keeps the largest 4-connected region of the mask's pixels with alpha ≥ 128 (with the
+    /// localiser's own component search, `SilhouetteUpsampler.largestComponent`).
     init(largestComponentOf mask: AnimalMask) {
         width = mask.width; height = mask.height
-        var label = [Int32](repeating: 0, count: width * height)
-        var best: Int32 = 0, bestSize = 0, next: Int32 = 0
-        var stack: [Int] = []
-        for start in 0..<(width * height) where mask.alpha[start] >= 128 && label[start] == 0 {
-            next += 1
-            label[start] = next
-            stack.append(start)
-            var size = 0
-            while let index = stack.popLast() {
-                size += 1
-                let x = index % width, y = index / width
-                for (nx, ny) in [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)] where nx >= 0 && ny >= 0 && nx < width && ny < height {
-                    let n = ny * width + nx
-                    if label[n] == 0, mask.alpha[n] >= 128 { label[n] = next; stack.append(n) }
-                }
-            }
-            if size > bestSize { bestSize = size; best = next }
-        }
-        bits = label.map { $0 == best && best != 0 ? 1 : 0 }
-        area = bestSize
-        let region = AnimalMask(width: width, height: height, alpha: bits.map { $0 == 1 ? 255 : 0 })
-        if let box = region.boundingBox { self.box = box }
+        let region = SilhouetteUpsampler.largestComponent(mask.alpha.map { $0 >= 128 }, width: mask.width, height: mask.height, connectivity: 4)
+        bits = region.map { $0 ? 1 : 0 }
+        area = region.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if let box = AnimalMask(width: width, height: height, alpha: bits.map { $0 * 255 }).boundingBox { self.box = box }
     }
 
     /// Whether `x`, `y` is in the region (false outside the image).

@@ -55,19 +55,6 @@ struct AnimalEvidenceMap {
     /// The map resampled bilinearly to `width` × `height` (grid cells centred on the input area
     /// they summarise, edges clamped).
     func resampled(width: Int, height: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: width * height)
-        let sx = Float(gridWidth) / Float(width), sy = Float(gridHeight) / Float(height)
-        for y in 0..<height {
-            let gy = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(gridHeight - 1))
-            let y0 = Int(gy), y1 = min(y0 + 1, gridHeight - 1), fy = gy - Float(y0)
-            for x in 0..<width {
-                let gx = min(max((Float(x) + 0.5) * sx - 0.5, 0), Float(gridWidth - 1))
-                let x0 = Int(gx), x1 = min(x0 + 1, gridWidth - 1), fx = gx - Float(x0)
-                let top = values[y0 * gridWidth + x0] * (1 - fx) + values[y0 * gridWidth + x1] * fx
-                let bottom = values[y1 * gridWidth + x0] * (1 - fx) + values[y1 * gridWidth + x1] * fx
-                out[y * width + x] = top * (1 - fy) + bottom * fy
-            }
-        }
-        return out
+        bilinearResampled(values, width: gridWidth, height: gridHeight, toWidth: width, height: height)
     }
 }

@@ -14,34 +14,23 @@ enum SilhouetteUpsampler {
         let cleaned = filledHoles(largestComponent(labels, width: width, height: height), width: width, height: height)
         let outWidth = image.width, outHeight = image.height
         var alpha = [UInt8](repeating: 0, count: outWidth * outHeight)
-        let sx = Float(width) / Float(outWidth), sy = Float(height) / Float(outHeight)
+        let enlarged = bilinearResampled(cleaned.map { $0 ? 1 : 0 }, width: width, height: height, toWidth: outWidth, height: outHeight)
         let pixels = image.pixels
-        for y in 0..<outHeight {
-            let gy = min(max((Float(y) + 0.5) * sy - 0.5, 0), Float(height - 1))
-            let y0 = Int(gy), y1 = min(y0 + 1, height - 1), fy = gy - Float(y0)
-            for x in 0..<outWidth {
-                let gx = min(max((Float(x) + 0.5) * sx - 0.5, 0), Float(width - 1))
-                let x0 = Int(gx), x1 = min(x0 + 1, width - 1), fx = gx - Float(x0)
-                func value(_ i: Int) -> Float { cleaned[i] ? 1 : 0 }
-                let top = value(y0 * width + x0) * (1 - fx) + value(y0 * width + x1) * fx
-                let bottom = value(y1 * width + x0) * (1 - fx) + value(y1 * width + x1) * fx
-                let u = top * (1 - fy) + bottom * fy
-                let o = y * outWidth + x
-                if u <= 0.02 { continue }
-                if u >= 0.98 || (!colourEdges && u >= 0.5) { alpha[o] = 255; continue }
-                if !colourEdges { continue }
-                let r = pixels[o * 3], g = pixels[o * 3 + 1], b = pixels[o * 3 + 2]
-                let colour = animal.logLikelihood(r, g, b) - background.logLikelihood(r, g, b)
-                let place = logf(u / (1 - u))
-                alpha[o] = 2 * place + min(max(colour, -3), 3) > 0 ? 255 : 0
-            }
+        for (o, u) in enlarged.enumerated() {
+            if u <= 0.02 { continue }
+            if u >= 0.98 || (!colourEdges && u >= 0.5) { alpha[o] = 255; continue }
+            if !colourEdges { continue }
+            let r = pixels[o * 3], g = pixels[o * 3 + 1], b = pixels[o * 3 + 2]
+            let colour = animal.logLikelihood(r, g, b) - background.logLikelihood(r, g, b)
+            let place = logf(u / (1 - u))
+            alpha[o] = 2 * place + min(max(colour, -3), 3) > 0 ? 255 : 0
         }
         return AnimalMask(width: outWidth, height: outHeight, alpha: alpha)
     }
 
-    /// Only the largest 8-connected part of `mask`.
-    static func largestComponent(_ mask: [Bool], width: Int, height: Int) -> [Bool] {
-        let (component, sizes) = components(mask, width: width, height: height, connectivity: 8)
+    /// Only the largest 8-connected (or 4-connected) part of `mask`.
+    static func largestComponent(_ mask: [Bool], width: Int, height: Int, connectivity: Int = 8) -> [Bool] {
+        let (component, sizes) = components(mask, width: width, height: height, connectivity: connectivity)
         guard let best = sizes.indices.max(by: { sizes[$0] < sizes[$1] }) else { return mask }
         return component.map { $0 == best }
     }
