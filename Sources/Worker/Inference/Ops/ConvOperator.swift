@@ -53,7 +53,7 @@ final class ConvOperator: Operator {
         guard let g = try? geometry(inputs[0]) else { return 0 }
         let k = spec.inChannelsPerGroup * spec.kernel.h * spec.kernel.w
         switch path {
-        case .depthwise: return threads * g.planeCount
+        case .depthwise: return Depthwise.scratchCount(g, threads: threads)
         case .pointwise: return Gemm.scratchCount(k: k, threads: threads)
         case .im2col: return Gemm.scratchCount(k: k, threads: threads)
         }
