@@ -200,9 +200,9 @@ struct PhaseLayout {
         let src = UnsafeRawPointer(phases)
         let total = g.outH * rowWidth
         let bias = epilogue.bias?[channel] ?? 0
-        let inRegisters = epilogue.kind == .none || epilogue.kind == .relu || epilogue.kind == .clip
-        let low: Float = epilogue.kind == .clip ? epilogue.low : (epilogue.kind == .relu ? 0 : -.infinity)
-        let high: Float = epilogue.kind == .clip ? epilogue.high : .infinity
+        let bounds = epilogue.clampBounds
+        let inRegisters = bounds != nil
+        let low = bounds?.low ?? 0, high = bounds?.high ?? 0
         let k0 = w[0], k1 = w[1], k2 = w[2], k3 = w[3], k4 = w[4], k5 = w[5], k6 = w[6], k7 = w[7], k8 = w[8]
         let o0 = taps[0].offset * 4, o1 = taps[1].offset * 4, o2 = taps[2].offset * 4
         let o3 = taps[3].offset * 4, o4 = taps[4].offset * 4, o5 = taps[5].offset * 4
@@ -251,9 +251,9 @@ struct PhaseLayout {
         let src = UnsafeRawPointer(phases), maskBase = UnsafeRawPointer(masks)
         let total = g.outH * rowWidth
         let bias = epilogue.bias?[channel] ?? 0
-        let inRegisters = epilogue.kind == .none || epilogue.kind == .relu || epilogue.kind == .clip
-        let low: Float = epilogue.kind == .clip ? epilogue.low : (epilogue.kind == .relu ? 0 : -.infinity)
-        let high: Float = epilogue.kind == .clip ? epilogue.high : .infinity
+        let bounds = epilogue.clampBounds
+        let inRegisters = bounds != nil
+        let low = bounds?.low ?? 0, high = bounds?.high ?? 0
         let dst = UnsafeMutableRawPointer(out)
         var j = 0
         while j < total {
