@@ -156,9 +156,10 @@ struct PhaseLayout {
         return Tap(offset: phase * phaseCount + Self.margin + (f + marginRows) * rowWidth + e, shift: e)
     }
 
-    /// Writes the column masks: mask e at flat position j is 1 when 0 ≤ j mod rowWidth + e < rowWidth.
+    /// Writes the column masks: mask e at flat position j is 1 when 0 ≤ j mod rowWidth + e < rowWidth
+    /// (mask 0 is all ones).
     func writeMasks(_ storage: UnsafeMutablePointer<Float>) {
-        for e in -maxShift...maxShift where e != 0 {
+        for e in -maxShift...maxShift {
             let mask = storage + (e + 2) * maskCount
             var j = 0
             while j < maskCount {
@@ -192,29 +193,26 @@ struct PhaseLayout {
         }
     }
 
-    /// `convolve` for a 3×3 filter, taps unrolled: each filter column's three taps share a column
-    /// shift, so one mask (or none) per column.
+    /// `convolve` for a 3×3 filter, taps unrolled and branch-free: each filter column's three taps
+    /// share a column shift, so each column's sum is multiplied by its mask (all ones for shift 0),
+    /// and bias and clamp are applied to every vector (−∞…∞ and no bias when `finish` does it after).
     @inline(__always)
     func convolve3x3(_ phases: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ taps: UnsafePointer<Tap>,
                      masks: UnsafePointer<Float>, epilogue: Epilogue, channel: Int, into out: UnsafeMutablePointer<Float>) {
         let src = UnsafeRawPointer(phases)
         let total = g.outH * rowWidth
-        let bias = epilogue.bias?[channel] ?? 0
         let bounds = epilogue.clampBounds
-        let inRegisters = bounds != nil
-        let low = bounds?.low ?? 0, high = bounds?.high ?? 0
+        let bias = bounds == nil ? 0 : epilogue.bias?[channel] ?? 0
+        let lo = SIMD16<Float>(repeating: bounds?.low ?? -.infinity), hi = SIMD16<Float>(repeating: bounds?.high ?? .infinity)
         let k0 = w[0], k1 = w[1], k2 = w[2], k3 = w[3], k4 = w[4], k5 = w[5], k6 = w[6], k7 = w[7], k8 = w[8]
         let o0 = taps[0].offset * 4, o1 = taps[1].offset * 4, o2 = taps[2].offset * 4
         let o3 = taps[3].offset * 4, o4 = taps[4].offset * 4, o5 = taps[5].offset * 4
         let o6 = taps[6].offset * 4, o7 = taps[7].offset * 4, o8 = taps[8].offset * 4
-        // Column k's mask (nil: the column never leaves the row).
         let m0 = UnsafeRawPointer(masks + (taps[0].shift + 2) * maskCount)
         let m2 = UnsafeRawPointer(masks + (taps[2].shift + 2) * maskCount)
-        let masked0 = taps[0].shift != 0, masked2 = taps[2].shift != 0
         let dst = UnsafeMutableRawPointer(out)
-        var j = 0
-        while j < total {
-            let x = j * 4
+        let whole = total & ~15
+        @inline(__always) func vector(_ x: Int) -> SIMD16<Float> {
             var c0 = src.loadUnaligned(fromByteOffset: x + o0, as: SIMD16<Float>.self) * k0
             c0.addProduct(src.loadUnaligned(fromByteOffset: x + o3, as: SIMD16<Float>.self), k3)
             c0.addProduct(src.loadUnaligned(fromByteOffset: x + o6, as: SIMD16<Float>.self), k6)
@@ -224,23 +222,26 @@ struct PhaseLayout {
             var c2 = src.loadUnaligned(fromByteOffset: x + o2, as: SIMD16<Float>.self) * k2
             c2.addProduct(src.loadUnaligned(fromByteOffset: x + o5, as: SIMD16<Float>.self), k5)
             c2.addProduct(src.loadUnaligned(fromByteOffset: x + o8, as: SIMD16<Float>.self), k8)
-            if masked0 { c1.addProduct(c0, m0.loadUnaligned(fromByteOffset: x, as: SIMD16<Float>.self)) } else { c1 += c0 }
-            if masked2 { c1.addProduct(c2, m2.loadUnaligned(fromByteOffset: x, as: SIMD16<Float>.self)) } else { c1 += c2 }
-            if inRegisters {
-                c1 += bias
-                c1.replace(with: SIMD16(repeating: low), where: c1 .< low)
-                c1.replace(with: SIMD16(repeating: high), where: c1 .> high)
-            }
-            if j + 16 <= total {
-                dst.storeBytes(of: c1, toByteOffset: x, as: SIMD16<Float>.self)
-            } else {
-                withUnsafeBytes(of: c1) { lanes in
-                    for i in 0..<(total - j) { out[j + i] = lanes.load(fromByteOffset: i * 4, as: Float.self) }
-                }
-            }
+            c1.addProduct(c0, m0.loadUnaligned(fromByteOffset: x, as: SIMD16<Float>.self))
+            c1.addProduct(c2, m2.loadUnaligned(fromByteOffset: x, as: SIMD16<Float>.self))
+            c1 += bias
+            c1.replace(with: lo, where: c1 .< lo)
+            c1.replace(with: hi, where: c1 .> hi)
+            return c1
+        }
+        var j = 0
+        while j < whole {
+            dst.storeBytes(of: vector(j * 4), toByteOffset: j * 4, as: SIMD16<Float>.self)
             j += 16
         }
-        if !inRegisters { epilogue.finish(out, total, row: channel) }
+        if whole < total {
+            // The plane's last vector: only its first values belong to this channel.
+            let last = vector(whole * 4)
+            withUnsafeBytes(of: last) { lanes in
+                for i in 0..<(total - whole) { out[whole + i] = lanes.load(fromByteOffset: i * 4, as: Float.self) }
+            }
+        }
+        if bounds == nil { epilogue.finish(out, total, row: channel) }
     }
 
     /// Convolves one channel: sums for every flat position (outH × rowWidth), bias and activation
