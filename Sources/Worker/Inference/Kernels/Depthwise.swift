@@ -145,7 +145,8 @@ struct PhaseLayout {
     var scratchCount: Int { phaseStorage + (rowWidth == g.outW ? 0 : (g.outH * rowWidth + 16 + 15) & ~15) }
     /// Floats of the shared column masks (one per shift −2…2, each outH·rowWidth plus a vector).
     var maskStorage: Int { 5 * maskCount }
-    private var maskCount: Int { (g.outH * rowWidth + 16 + 15) & ~15 }
+    /// Floats per column mask.
+    var maskCount: Int { (g.outH * rowWidth + 16 + 15) & ~15 }
 
     /// Where tap (ky, kx) reads.
     func tap(ky: Int, kx: Int) -> Tap {
