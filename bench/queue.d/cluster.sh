@@ -10,7 +10,7 @@ done
 for p in "${cluster_ports[@]}"; do
     mkdir -p "$work/node-$p"
     redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes --cluster-enabled yes \
-        --cluster-config-file nodes.conf --cluster-node-timeout 2000 --logfile "$work/node-$p/redis.log" --dir "$work/node-$p" &
+        --cluster-config-file nodes.conf --cluster-node-timeout 2000 --repl-diskless-sync-delay 0 --logfile "$work/node-$p/redis.log" --dir "$work/node-$p" &
     pids+=($!)
 done
 for p in "${cluster_ports[@]}"; do

@@ -20,8 +20,11 @@ final class RedisTestCluster: @unchecked Sendable {
     init(nodeTimeoutMillis: Int = 1000) throws {
         var started: [RedisServer] = []
         for _ in 0..<6 {
+            // No delay before a replica's first sync (Redis waits 5 s by default): a replica that
+            // never synced refuses to take over from its master.
             started.append(try RedisServer(extraArguments: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                                            "--cluster-node-timeout", String(nodeTimeoutMillis)]))
+                                                            "--cluster-node-timeout", String(nodeTimeoutMillis),
+                                                            "--repl-diskless-sync-delay", "0"]))
         }
         nodes = started
         let log = started[0].directory.appendingPathComponent("cluster-create.log")
@@ -43,14 +46,17 @@ final class RedisTestCluster: @unchecked Sendable {
     /// The server listening on `address`'s port.
     func node(at address: RedisNodeAddress) -> RedisServer? { nodes.first { $0.port == address.port } }
 
-    /// True when every running node reports `cluster_state:ok` with all slots served, and the
-    /// running nodes agree on who serves each slot's range (so a failover is complete everywhere).
+    /// True when every running node reports `cluster_state:ok` with all slots served, every
+    /// running replica has synced with its master, and the running nodes agree on who serves each
+    /// slot's range (so a failover is complete everywhere).
     func isHealthy(among servers: [RedisServer]? = nil) -> Bool {
         let running = (servers ?? nodes).filter(\.isRunning)
         var maps: Set<String> = []
         for node in running {
             let info = clusterInfo(node)
+            let replication = (try? node.connect().call(["INFO", "replication"]).text) ?? ""
             guard info.contains("cluster_state:ok"), info.contains("cluster_slots_ok:16384"),
+                  replication.contains("role:master") || replication.contains("master_link_status:up"),
                   let slots = try? node.connect().call(["CLUSTER", "SLOTS"]).array else { return false }
             // Each range as `start-end@master port`: the nodes agree when these are the same.
             maps.insert(slots.compactMap { range -> String? in
