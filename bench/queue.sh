@@ -65,14 +65,14 @@ if [ ! -x .build/release/roost-worker ] || [ "${BENCH_BUILD:-1}" = 1 ]; then
 fi
 worker="$root/.build/release/roost-worker"
 [ -x "$worker" ] || { log "no $worker after the build"; exit 1; }
+cluster="${BENCH_CLUSTER:-}"
+[ -z "$cluster" ] || skip_sidekiq=1
 if [ -z "$skip_sidekiq" ] && ! command -v sidekiq >/dev/null; then
     log "installing ruby-sidekiq from Debian"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q ruby-sidekiq >&2 || { log "cannot install Sidekiq: skipping it"; skip_sidekiq=1; }
 fi
 
-cluster="${BENCH_CLUSTER:-}"
 if [ -n "$cluster" ]; then
-    skip_sidekiq=1
     # shellcheck source=bench/queue.d/cluster.sh
     . bench/queue.d/cluster.sh
 else

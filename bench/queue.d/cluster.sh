@@ -3,14 +3,16 @@
 # no persistence. Defines what queue.sh uses for one Redis: $port (a seed), rcli (follows
 # redirections), flush_all (every master), redis_cpu (every node), plus lane_master_cpu (the
 # master holding the interactive lane's slot) and cluster_ports. Appends the server pids to $pids.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cluster_ports=()
-for _ in $(seq 6); do
-    cluster_ports+=("$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')")
-done
+for _ in $(seq 6); do cluster_ports+=("$(free_port)"); done
 for p in "${cluster_ports[@]}"; do
     mkdir -p "$work/node-$p"
+    # The bus port is chosen too (by default port + 10000, past 65535 for many free ports); replicas
+    # sync at once instead of after 5 s.
     redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes --cluster-enabled yes \
-        --cluster-config-file nodes.conf --cluster-node-timeout 2000 --repl-diskless-sync-delay 0 --logfile "$work/node-$p/redis.log" --dir "$work/node-$p" &
+        --cluster-port "$(free_port)" --cluster-config-file nodes.conf --cluster-node-timeout 2000 --repl-diskless-sync-delay 0 \
+        --logfile "$work/node-$p/redis.log" --dir "$work/node-$p" &
     pids+=($!)
 done
 for p in "${cluster_ports[@]}"; do

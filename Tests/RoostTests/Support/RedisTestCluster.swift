@@ -22,8 +22,10 @@ final class RedisTestCluster: @unchecked Sendable {
         for _ in 0..<6 {
             // No delay before a replica's first sync (Redis waits 5 s by default): a replica that
             // never synced refuses to take over from its master.
+            // The bus port is chosen too: by default it is the port + 10,000, past 65,535 for many free ports.
             started.append(try RedisServer(extraArguments: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                                                             "--cluster-node-timeout", String(nodeTimeoutMillis),
+                                                            "--cluster-port", String(try FreePort.find()),
                                                             "--repl-diskless-sync-delay", "0"]))
         }
         nodes = started
