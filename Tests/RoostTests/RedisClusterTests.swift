@@ -169,64 +169,18 @@ import Testing
         try cluster.startGateway()
         try cluster.startWorker()
         try cluster.startWorker()
-        let photo = try Fixtures.bytes("pixel-1x1")
-        let port = cluster.httpPort
         let total = 120
-        let uploads = ChaosTests.Uploads()
-        let group = DispatchGroup()
-        for client in 0..<3 {
-            DispatchQueue.global().async(group: group) {
-                for i in stride(from: client, to: total, by: 3) {
-                    let key = "failover-\(i)"
-                    let deadline = Date().addingTimeInterval(120)
-                    while Date() < deadline {
-                        if let answer = try? TestClient(port: port).upload(
-                               "/jobs/probe", file: photo + Array("#\(i)".utf8),
-                               headers: [("Idempotency-Key", key), ("X-Api-Key", "failover"), ("X-Roost-Lane", i % 2 == 0 ? "interactive" : "batch")]),
-                           answer.status == 200 || answer.status == 202, let id = answer.jsonBody["id"]?.stringValue {
-                            uploads.record(key: key, id: id)
-                            break
-                        }
-                        Thread.sleep(forTimeInterval: 0.02)  // back-off between retries, not a wait for an event
-                    }
-                }
-            }
-        }
+        let uploads = KeyedUploads(port: cluster.httpPort, photo: try Fixtures.bytes("pixel-1x1"), total: total, apiKey: "failover",
+                                   headers: { i in [("X-Roost-Lane", i % 2 == 0 ? "interactive" : "batch")] })
         #expect(waitUntil(timeout: 120) { uploads.snapshot.ids.count >= total / 3 })
         let map = try RedisClusterClient(endpoint: try redis.endpoint)
         let master = try #require(map.master(of: Self.settings.layout.stream(.interactive, .probe)).flatMap { redis.node(at: $0) })
+        let acceptedBeforeKill = uploads.snapshot.ids.count
         master.crash()
         #expect(waitUntil(timeout: 60, interval: 0.1) { redis.isHealthy() && !redis.mapNames(port: master.port) },
                 "the replica was not promoted: \(redis.nodesText())")
-        #expect(group.wait(timeout: .now() + 180) == .success)
-
-        let (ids, conflicting) = uploads.snapshot
-        #expect(ids.count == total)
-        #expect(conflicting == 0, "a key answered with two job ids")
-        let client = try TestClient(port: port)
-        var states: [String: String] = [:]
-        var results: [String: JSON] = [:]
-        _ = waitUntil(timeout: 120, interval: 0.2) {
-            for id in ids.values where !(states[id].flatMap { JobState(rawValue: $0) }?.isTerminal ?? false) {
-                let status = try? client.get("/jobs/\(id)", headers: [("X-Api-Key", "failover")]).jsonBody
-                states[id] = status?["state"]?.stringValue
-                results[id] = status?["result"]
-            }
-            return ids.values.allSatisfy { states[$0] == "succeeded" }
-        }
-        let lost = ids.values.filter { states[$0] != "succeeded" }
-        #expect(lost.isEmpty, "\(lost.count) jobs not succeeded: \(lost.prefix(5).map { "\($0)=\(states[$0] ?? "?")" }) \(redis.nodesText()) killed \(master.port) \(cluster.log("gateway.log").prefix(3000)) \(cluster.log("test-worker-1.log").prefix(3000))")
-        let store = try JobStore(path: cluster.directory.appendingPathComponent("data/roost.sqlite").path)
-        defer { store.close() }
-        let owner = "key:" + String(SHA256.hexDigest(Array("failover".utf8)).prefix(32))
-        for (key, id) in ids {
-            #expect(try store.job(owner: owner, idempotencyKey: key)?.id == id)
-        }
-        #expect(waitUntil(timeout: 60, interval: 0.1) { ((try? store.counts()["succeeded"]) ?? 0) == total },
-                "\((try? store.counts()) ?? [:])")
-        for id in ids.values.prefix(40) {
-            #expect(try client.get("/jobs/\(id)", headers: [("X-Api-Key", "failover")]).jsonBody["result"] == results[id])
-        }
+        #expect(acceptedBeforeKill < total, "the master died after every upload was accepted")
+        try uploads.verify(cluster: cluster, failureContext: "\(redis.nodesText()) killed \(master.port) \(cluster.log("gateway.log").suffix(3000))")
     }
 
     // MARK: helpers
