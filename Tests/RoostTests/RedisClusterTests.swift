@@ -22,7 +22,7 @@ import Testing
     // MARK: slots, URLs, replies
 
     @Test func keySlotsMatchClusterKeyslot() throws {
-        let redis = try RedisServer(extraArguments: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"])
+        let redis = try RedisServer(extraArguments: try RedisTestCluster.nodeArguments())
         let connection = try redis.connect()
         #expect(RedisKeySlot.of("123456789") == 0x31C3 % 16_384)  // the CRC16/XMODEM check value
         let layout = QueueLayout()

@@ -20,13 +20,7 @@ final class RedisTestCluster: @unchecked Sendable {
     init(nodeTimeoutMillis: Int = 1000) throws {
         var started: [RedisServer] = []
         for _ in 0..<6 {
-            // No delay before a replica's first sync (Redis waits 5 s by default): a replica that
-            // never synced refuses to take over from its master.
-            // The bus port is chosen too: by default it is the port + 10,000, past 65,535 for many free ports.
-            started.append(try RedisServer(extraArguments: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                                            "--cluster-node-timeout", String(nodeTimeoutMillis),
-                                                            "--cluster-port", String(try FreePort.find()),
-                                                            "--repl-diskless-sync-delay", "0"]))
+            started.append(try RedisServer(extraArguments: try Self.nodeArguments(nodeTimeoutMillis: nodeTimeoutMillis)))
         }
         nodes = started
         let log = started[0].directory.appendingPathComponent("cluster-create.log")
@@ -44,6 +38,15 @@ final class RedisTestCluster: @unchecked Sendable {
     }
 
     deinit { nodes.forEach { $0.stop() } }
+
+    /// `redis-server` arguments for a cluster node. The bus port is chosen too: by default it is
+    /// the port + 10,000, past 65,535 for many free ports (the server would not start). Replicas
+    /// sync at once (Redis waits 5 s by default), since a replica that never synced refuses to take
+    /// over from its master.
+    static func nodeArguments(nodeTimeoutMillis: Int = 1000) throws -> [String] {
+        ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", String(nodeTimeoutMillis),
+         "--cluster-port", String(try FreePort.find()), "--repl-diskless-sync-delay", "0"]
+    }
 
     /// The server listening on `address`'s port.
     func node(at address: RedisNodeAddress) -> RedisServer? { nodes.first { $0.port == address.port } }
