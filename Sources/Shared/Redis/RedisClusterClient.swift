@@ -45,18 +45,24 @@ public final class RedisClusterClient: RedisClient {
     /// The masters serving at least one slot.
     public var masters: [RedisNodeAddress] { map.servingMasters }
 
+    /// Always true: commands must not span slots.
     public var isCluster: Bool { true }
 
+    /// True until `close()`; a failed node connection is reopened on the next command instead.
     public var isOpen: Bool { !closed }
 
+    /// False when a server closed one of the node connections (a pool then opens a fresh client).
     public var isUsableWhenIdle: Bool { !closed && connections.values.allSatisfy(\.isUsableWhenIdle) }
 
+    /// Closes every node connection; later calls throw.
     public func close() {
         for connection in connections.values { connection.close() }
         connections = [:]
         closed = true
     }
 
+    /// Sends one command to the master of its key's slot (every master for `SCRIPT`, any node when
+    /// it has no key), following redirections.
     public func command(_ arguments: [RedisArgument]) throws(RedisError) -> RedisReply {
         guard !closed else { throw .connection("cluster client is closed") }
         if mapIsStale { try refreshMap() }
@@ -76,6 +82,8 @@ public final class RedisClusterClient: RedisClient {
         }
     }
 
+    /// Sends the commands as one pipeline per master and returns the replies in order; redirected
+    /// ones are sent again one by one.
     public func pipeline(_ commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
         guard !closed else { throw .connection("cluster client is closed") }
