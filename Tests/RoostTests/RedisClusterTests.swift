@@ -155,6 +155,11 @@ import Testing
         let store = try JobStore(path: cluster.directory.appendingPathComponent("data/roost.sqlite").path)
         defer { store.close() }
         #expect(waitUntil(timeout: 30) { ((try? store.counts()["succeeded"]) ?? 0) == ids.count })
+        // The ops API (loopback needs no token): heartbeat keys sit in any slot and are read with
+        // pipelined GETs; the lanes' counters come from their two masters.
+        #expect(waitUntil(timeout: 10) { ((try? client.get("/ops/workers").jsonBody["workers"]?.arrayValue?.count) ?? 0) == 1 })
+        let queues = try client.get("/ops/queues")
+        #expect(queues.status == 200, "\(queues.jsonBody)")
     }
 
     /// A master is killed with SIGKILL while uploads run; its replica takes over. Every accepted
