@@ -18,6 +18,9 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from timing import timed  # noqa: E402
+
 ort.set_default_logger_severity(3)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -47,14 +50,10 @@ def session(path, threads=1, dynamic_batch=False):
 
 
 def timings(run, count):
-    for _ in range(5):
+    """Sorted milliseconds of `count` calls after five warm-up calls."""
+    for _ in range(4):
         run()
-    out = []
-    for _ in range(count):
-        start = time.perf_counter()
-        run()
-        out.append((time.perf_counter() - start) * 1e3)
-    return sorted(out)
+    return sorted(timed(run, count))
 
 
 def rss_mb():
