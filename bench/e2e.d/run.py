@@ -3,11 +3,13 @@ the workers alone (jobs written straight into Redis: no HTTP, no gateway, no ing
 kind, on private processes started here. Prints one block of figures per kind.
 
 CPU is read from /proc/<pid>/stat (user + system) of each process group before and after a phase.
+With BENCH_PERF=DIR, the whole-path phase is also recorded by `perf record -g` per process group
+(DIR/gateway.data, redis.data, workers.data; the last round's).
 """
 import argparse, os, pathlib, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from roost_cluster import Cluster, cpu, http_clients, percentile_ms  # noqa: E402
+from roost_cluster import Cluster, cpu, http_clients, percentile_ms, start_perf, stop_perf  # noqa: E402
 
 
 def cluster(args, work, kind, gateway):
@@ -40,9 +42,11 @@ def whole_path(args, work, kind, photos):
     c = cluster(args, work, kind, gateway=True)
     bodies = [open(p, "rb").read() for p in photos]
     try:
+        perf = start_perf(c.groups(), os.environ.get("BENCH_PERF"))
         before = {k: cpu(v) for k, v in c.groups().items()}
         elapsed, done, errors = http_clients(c.http_port, kind, bodies, args.jobs, args.clients, args.key)
         after = {k: cpu(v) for k, v in c.groups().items()}
+        stop_perf(perf)
     finally:
         c.stop()
     n = max(1, len(done))

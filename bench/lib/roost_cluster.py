@@ -188,3 +188,19 @@ def percentile_ms(seconds, p):
     """Nearest-rank percentile of `seconds`, in ms (0 when empty)."""
     s = sorted(seconds)
     return s[min(len(s) - 1, int(len(s) * p / 100))] * 1000 if s else 0.0
+
+
+def start_perf(groups, folder):
+    """When `folder` is set (BENCH_PERF), `perf record` with call graphs (BENCH_PERF_CALL_GRAPH, default
+    fp; dwarf sees through libc) on every process of `groups` into `folder/<group>.data` for the
+    phase; returns what `stop_perf` ends."""
+    if not folder: return []
+    os.makedirs(folder, exist_ok=True)
+    graph = os.environ.get("BENCH_PERF_CALL_GRAPH", "fp")
+    return [subprocess.Popen(["perf", "record", "--call-graph", graph, "-q", "-o", os.path.join(folder, f"{name}.data"), "-p", ",".join(map(str, pids))],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for name, pids in groups.items()]
+
+
+def stop_perf(recorders):
+    for r in recorders: r.send_signal(2)
+    for r in recorders: r.wait(timeout=60)
