@@ -144,6 +144,14 @@ final class JobService: Sendable {
         return nil
     }
 
+    /// A parked long-poll's answer once woken. A running job is answered from SQLite, which the
+    /// ingester updated with the change that woke it before notifying (no `HGETALL` round trip to
+    /// Redis); any other state as `find` answers it.
+    func woken(id: String, requester: String?) throws -> JobRecord {
+        let row = try ownedRow(id: id, requester: requester)
+        return row.state == JobState.running.rawValue ? JobRecord(row: row) : try current(row)
+    }
+
     /// Waits until the job finishes or `timeout` passes (for the synchronous endpoints).
     func waitForResult(id: String, requester: String?, timeout: Double) throws -> JobRecord {
         let deadline = Date().addingTimeInterval(timeout)
