@@ -6,10 +6,10 @@ CPU is read from /proc/<pid>/stat (user + system) of each process group before a
 With BENCH_PERF=DIR, the whole-path phase is also recorded by `perf record -g` per process group
 (DIR/gateway.data, redis.data, workers.data; the last round's).
 """
-import argparse, os, pathlib, statistics, subprocess, sys, tempfile, time
+import os, pathlib, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
-from roost_cluster import Cluster, cpu, http_clients, percentile_ms, start_perf, stop_perf  # noqa: E402
+from roost_cluster import Cluster, bench_arguments, cpu, http_clients, percentile_ms, start_perf, stop_perf  # noqa: E402
 
 
 def cluster(args, work, kind, gateway):
@@ -58,19 +58,10 @@ def whole_path(args, work, kind, photos):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = bench_arguments("e2e-bench")
     ap.add_argument("--kind", required=True)
-    ap.add_argument("--jobs", type=int, default=600)
-    ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=600)
-    ap.add_argument("--log-level", default="info")
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--models", required=True)
-    ap.add_argument("--key", default="e2e-bench")
-    ap.add_argument("photos", nargs="+")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="roost-e2e.")
     alone, path = [], []

@@ -2,7 +2,7 @@
 bench/peers.d): fresh redis-server, roost-gateway and roost-worker processes on free loopback ports,
 CPU read from /proc per process group, and the HTTP client that uploads a photo and long-polls its
 job until it ended."""
-import http.client, json, os, socket, subprocess, threading, time
+import argparse, http.client, json, os, socket, subprocess, tempfile, threading, time
 
 TICK = os.sysconf("SC_CLK_TCK")
 TERMINAL = ("succeeded", "failed", "dead", "cancelled")
@@ -95,7 +95,7 @@ class Cluster:
     def __init__(self, work, kind, *, bin, models, workers, threads=1, gateway=True, log_level="info", settings=None):
         self.kind, self.procs = kind, []
         self.redis_port, self.http_port = free_port(), free_port()
-        self.data = __import__("tempfile").mkdtemp(dir=work)
+        self.data = tempfile.mkdtemp(dir=work)
         self.env = dict(os.environ, ROOST_REDIS_URL=f"redis://127.0.0.1:{self.redis_port}", ROOST_HTTP_PORT=str(self.http_port),
                         ROOST_HTTP_HOST="127.0.0.1", ROOST_DATA_DIR=self.data, ROOST_LOG_LEVEL=log_level,
                         ROOST_WORKER_KINDS=kind, ROOST_WORKER_THREADS=str(threads), ROOST_MODELS_DIR=models,
@@ -204,3 +204,19 @@ def start_perf(groups, folder):
 def stop_perf(recorders):
     for r in recorders: r.send_signal(2)
     for r in recorders: r.wait(timeout=60)
+
+
+def bench_arguments(key):
+    """The command line the cluster benchmarks share: --jobs, --clients, --workers, --rounds,
+    --log-level, --bin, --models, --key (default `key`) and the photos; add your own, then parse."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--jobs", type=int, default=600)
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--log-level", default="info")
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--models", required=True)
+    ap.add_argument("--key", default=key)
+    ap.add_argument("photos", nargs="+")
+    return ap

@@ -14,11 +14,11 @@ Prints per stack the medians over rounds of photos/s, p50/p99 upload->result lat
 photo by process group (user + system from /proc; the Celery clients' from getrusage), the top-1
 agreement per photo and, last, `photos/s ratio Roost/Celery: X.XX` against the best Celery pool.
 """
-import argparse, multiprocessing, os, pathlib, queue, resource, shutil, statistics, subprocess, sys, tempfile, time
+import multiprocessing, os, pathlib, queue, resource, shutil, statistics, subprocess, sys, tempfile, time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "lib"))
-from roost_cluster import Cluster, cpu, free_port, http_clients, percentile_ms, process_tree, start_redis  # noqa: E402
+from roost_cluster import Cluster, bench_arguments, cpu, free_port, http_clients, percentile_ms, process_tree, start_redis  # noqa: E402
 
 GROUPS = ("workers", "redis", "gateway", "client")
 
@@ -126,17 +126,8 @@ def summary(elapsed, latencies, used, top1, errors):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--jobs", type=int, default=600)
-    ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=2)
+    ap = bench_arguments("peers-bench")
     ap.add_argument("--roost-threads", type=int, default=1)
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--log-level", default="info")
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--models", required=True)
-    ap.add_argument("--key", default="peers-bench")
-    ap.add_argument("photos", nargs="+")
     args = ap.parse_args()
     bodies = [open(p, "rb").read() for p in args.photos]
     work = tempfile.mkdtemp(prefix="roost-peers.")
