@@ -12,7 +12,8 @@
 # result). Prints photos/s, p50/p99 latency, CPU per photo by process group, top-1 agreement, and
 # last `photos/s ratio Roost/Celery: X.XX` against the better Celery pool. The peer's venv is made
 # once under ~/.cache/roost/peers-venv from bench/peers.d/requirements.txt. BENCH_LOG_LEVEL
-# (default info: Roost's access log on). Record results in docs/PERFORMANCE.md (## Whole path).
+# (default info: Roost's access log on); BENCH_BASELINE_BIN=DIR adds Roost from older binaries as a
+# fourth stack (before/after in one run). Record results in docs/PERFORMANCE.md (## Whole path).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -26,4 +27,5 @@ python="$(scripts/venv.sh bench/peers.d/requirements.txt "$HOME/.cache/roost/pee
 echo "bench/peers: $(date -u +%FT%TZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')," \
      "$("$python" -c 'import celery, PIL, onnxruntime; print("Celery", celery.__version__, "Pillow", PIL.__version__, "ONNX Runtime", onnxruntime.__version__)')"
 "$python" bench/peers.d/run.py --jobs "$jobs" --clients "$clients" --workers "$workers" --rounds "$rounds" \
-    --bin "$bin" --models "$root/models" --log-level "${BENCH_LOG_LEVEL:-info}" "${big[@]}"
+    --bin "$bin" --models "$root/models" --log-level "${BENCH_LOG_LEVEL:-info}" \
+    ${BENCH_BASELINE_BIN:+--baseline-bin "$BENCH_BASELINE_BIN"} "${big[@]}"

@@ -23,8 +23,8 @@ from roost_cluster import Cluster, bench_arguments, cpu, free_port, http_clients
 GROUPS = ("workers", "redis", "gateway", "client")
 
 
-def roost_round(args, work, bodies):
-    c = Cluster(work, "classify", bin=args.bin, models=args.models, workers=args.workers, threads=args.roost_threads,
+def roost_round(args, work, bodies, bin):
+    c = Cluster(work, "classify", bin=bin, models=args.models, workers=args.workers, threads=args.roost_threads,
                 log_level=args.log_level)
     try:
         http_clients(c.http_port, "classify", bodies, args.clients, args.clients, args.key)   # warm-up: one job per client
@@ -128,12 +128,15 @@ def summary(elapsed, latencies, used, top1, errors):
 def main():
     ap = bench_arguments("peers-bench")
     ap.add_argument("--roost-threads", type=int, default=1)
+    ap.add_argument("--baseline-bin", help="also run Roost from these binaries (an older build), as one more stack")
     args = ap.parse_args()
     bodies = [open(p, "rb").read() for p in args.photos]
     work = tempfile.mkdtemp(prefix="roost-peers.")
-    stacks = {f"Roost ({args.workers} workers x {args.roost_threads} thread)": lambda: roost_round(args, work, bodies),
+    stacks = {f"Roost ({args.workers} workers x {args.roost_threads} thread)": lambda: roost_round(args, work, bodies, args.bin),
               f"Celery --pool solo x {args.workers}": lambda: celery_round(args, work, "solo"),
               f"Celery --pool prefork -c {args.workers}": lambda: celery_round(args, work, "prefork")}
+    if args.baseline_bin:
+        stacks["Roost, baseline binaries"] = lambda: roost_round(args, work, bodies, args.baseline_bin)
     rows = {name: [] for name in stacks}
     try:
         for r in range(args.rounds):   # interleaved, so drift on this machine hits every stack alike
@@ -155,7 +158,7 @@ def main():
         totals[name] = c["workers"] + c["redis"] + c["gateway"]
         print(f"  {name:<34}{med(name, lambda x: x['rate']):9.1f}{med(name, lambda x: x['p50']):9.1f}{med(name, lambda x: x['p99']):9.1f}"
               f"   {c['workers']:.2f} / {c['redis']:.2f} / {c['gateway']:.2f} / {c['client']:.2f}  ({totals[name]:.2f})")
-    roost, celeries = list(stacks)[0], list(stacks)[1:]
+    roost, celeries = list(stacks)[0], [name for name in stacks if name.startswith("Celery")]
     errors = sum(len(x["errors"]) for x in rows[roost])
     if errors: print(f"  Roost errors: {errors} (first: {next(x['errors'][:3] for x in rows[roost] if x['errors'])})")
 
