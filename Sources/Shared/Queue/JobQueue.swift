@@ -109,7 +109,8 @@ public final class JobQueue {
             ["SET", .text(staging), .bytes(request.blob), "EX", .text(String(Self.stagingTTL))],
             try connection.evalCommand(QueueScripts.enqueue, keys: keys, arguments: arguments),
         ])
-        if case let .error(message) = replies[0] { throw .reply("enqueue: upload: \(message)") }
+        // The server's own words, unprefixed, so `isLoading` and `isOutOfMemory` still recognise them.
+        if case let .error(message) = replies[0] { throw .reply(message) }
         var reply = replies[1]
         if case let .error(message) = reply {
             // Redis restarted and forgot the script: `eval` loads it again; the upload is still staged.
