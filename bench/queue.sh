@@ -6,7 +6,10 @@
 #
 # Settings (environment): BENCH_JOBS (20000 no-op jobs), BENCH_PREFETCH (Roost worker prefetch, 64),
 # BENCH_RATE / BENCH_SECONDS (latency load: 1000 jobs/s for 5 s), BENCH_LIMIT (whole-run bound,
-# 900 s), BENCH_SKIP_SIDEKIQ=1 (Roost and Redis only).
+# 900 s), BENCH_SKIP_SIDEKIQ=1 (Roost and Redis only), BENCH_CLUSTER=1 (Roost on a private Redis
+# Cluster of 3 masters + 3 replicas instead of one Redis: enqueue, processing and latency only — no
+# raw XADD, no Sidekiq, which does not run on a cluster — with Redis CPU per job for all six nodes
+# and for the master of the lane's slot, and a check that every job succeeded exactly once).
 #
 # Per round, each on a FLUSHALLed redis-server started here on a free loopback port without persistence:
 #   1. redis-benchmark XADD, 50 clients, unpipelined and -P 16;
@@ -62,20 +65,29 @@ if [ ! -x .build/release/roost-worker ] || [ "${BENCH_BUILD:-1}" = 1 ]; then
 fi
 worker="$root/.build/release/roost-worker"
 [ -x "$worker" ] || { log "no $worker after the build"; exit 1; }
+cluster="${BENCH_CLUSTER:-}"
+[ -z "$cluster" ] || skip_sidekiq=1
 if [ -z "$skip_sidekiq" ] && ! command -v sidekiq >/dev/null; then
     log "installing ruby-sidekiq from Debian"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q ruby-sidekiq >&2 || { log "cannot install Sidekiq: skipping it"; skip_sidekiq=1; }
 fi
 
-# A private Redis on a free loopback port, no persistence.
-port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes \
-    --logfile "$work/redis.log" --dir "$work" &
-redis_pid=$!
-rcli() { redis-cli -h 127.0.0.1 -p "$port" "$@"; }
-for _ in $(seq 100); do [ "$(rcli ping 2>/dev/null)" = PONG ] && break; sleep 0.05; done
-[ "$(rcli ping)" = PONG ] || { log "redis-server did not start"; exit 1; }
-export ROOST_REDIS_URL="redis://127.0.0.1:$port" REDIS_URL="redis://127.0.0.1:$port"
+if [ -n "$cluster" ]; then
+    # shellcheck source=bench/queue.d/cluster.sh
+    . bench/queue.d/cluster.sh
+else
+    # A private Redis on a free loopback port, no persistence.
+    port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes \
+        --logfile "$work/redis.log" --dir "$work" &
+    redis_pid=$!
+    rcli() { redis-cli -h 127.0.0.1 -p "$port" "$@"; }
+    for _ in $(seq 100); do [ "$(rcli ping 2>/dev/null)" = PONG ] && break; sleep 0.05; done
+    [ "$(rcli ping)" = PONG ] || { log "redis-server did not start"; exit 1; }
+    flush_all() { rcli flushall >/dev/null; }
+    export ROOST_REDIS_URL="redis://127.0.0.1:$port"
+fi
+export REDIS_URL="redis://127.0.0.1:$port"
 # 20,000 queued jobs exceed the interactive lane's default depth limit (10,000): lift it here.
 export ROOST_MAX_DEPTH_INTERACTIVE=0 ROOST_LOG_LEVEL=warning ROOST_DRAIN_TIMEOUT=10
 lane_stream='roost:{roost:interactive}:jobs:noop'   # the noop kind's stream of the interactive lane
@@ -99,7 +111,7 @@ stop_group() {
 }
 
 raw_xadd() {  # $1: extra redis-benchmark options
-    rcli flushall >/dev/null
+    flush_all
     # shellcheck disable=SC2086
     redis-benchmark -h 127.0.0.1 -p "$port" -n 200000 -q $1 XADD benchstream '*' f v 2>/dev/null |
         tr '\r' '\n' | grep -oE '[0-9.]+ requests per second' | tail -1 | cut -d' ' -f1
@@ -111,7 +123,7 @@ group_cpu() {
     for pid in "${group[@]}"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
     python3 -c "print($ticks / $(getconf CLK_TCK))"
 }
-redis_cpu() { rcli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { print s }'; }
+[ -n "$cluster" ] || redis_cpu() { rcli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { print s }'; }
 
 # Processing: the queue ($jobs jobs) is parked under another key, 2 processes of "$@" start and
 # register ($registry: a set each process joins at start-up), then `bench-queue drain` renames
@@ -125,14 +137,16 @@ drain_run() {  # $1: label, $2: key, $3: xlen|llen, $4: registry set, rest: work
     for _ in $(seq 300); do [ "$(rcli scard "$registry")" -ge 2 ] && break; sleep 0.05; done
     [ "$(rcli scard "$registry")" -ge 2 ] || { stop_group; log "workers did not register in $registry"; return 1; }
     sleep 0.5  # let every fetcher reach its blocking read
-    local workers_before redis_before
+    local workers_before redis_before lane_before=0
     workers_before=$(group_cpu); redis_before=$(redis_cpu)
+    [ -z "$cluster" ] || lane_before=$(lane_master_cpu)
     if ! "$worker" bench-queue drain --total "$jobs" --key "$key" --parked "$key:parked" --type "$type" \
             --timeout 120 > "$work/drain.json"; then
         stop_group; log "drain of $key failed"; return 1
     fi
     local workers_after redis_after
     workers_after=$(group_cpu); redis_after=$(redis_cpu)
+    [ -z "$cluster" ] || record "${label}_lane_master_cpu_us" "$(python3 -c "print(($(lane_master_cpu) - $lane_before) * 1e6 / $jobs)")"
     stop_group
     record "$label" "$(json_field jobs_per_s < "$work/drain.json")"
     record "${label}_cpu_us" "$(python3 -c "print(($workers_after - $workers_before + $redis_after - $redis_before) * 1e6 / $jobs)")"
@@ -145,21 +159,27 @@ roost_worker() { exec env ROOST_WORKER_KINDS=noop ROOST_WORKER_THREADS="$threads
 log "$(date -u +%FT%TZ): $rounds rounds, $jobs jobs, prefetch $prefetch, redis $(redis-server --version | grep -oE 'v=[0-9.]+'), port $port"
 for round in $(seq "$rounds"); do
     log "round $round/$rounds"
-    record raw_xadd "$(raw_xadd "")"
-    record raw_xadd_p16 "$(raw_xadd "-P 16")"
+    if [ -z "$cluster" ]; then
+        record raw_xadd "$(raw_xadd "")"
+        record raw_xadd_p16 "$(raw_xadd "-P 16")"
+    fi
 
-    rcli flushall >/dev/null
+    flush_all
     record roost_enqueue_1 "$("$worker" bench-queue enqueue --jobs "$jobs" --clients 1 | json_field jobs_per_s)"
-    rcli flushall >/dev/null
+    flush_all
     record roost_enqueue_4 "$("$worker" bench-queue enqueue --jobs "$jobs" --clients 4 | json_field jobs_per_s)"
 
     for threads in 1 2; do
-        rcli flushall >/dev/null
+        flush_all
         "$worker" bench-queue enqueue --jobs "$jobs" --clients 4 > /dev/null
         drain_run "roost_process_t$threads" "$lane_stream" xlen roost:workers roost_worker || true
+        # Correctness: every job succeeded once (the lane's counters), none retried or dead.
+        succeeded=$(rcli hget 'roost:{roost:interactive}:stats' succeeded:noop)
+        others=$(rcli hgetall 'roost:{roost:interactive}:stats' | grep -cE '^(retried|dead|failed):' || true)
+        record "roost_process_t${threads}_correct" "$([ "${succeeded:-0}" = "$jobs" ] && [ "$others" = 0 ] && echo 1 || echo 0)"
     done
 
-    rcli flushall >/dev/null
+    flush_all
     threads=1
     start_group 2 latency roost_worker
     for _ in $(seq 100); do [ "$(rcli scard roost:workers)" -ge 2 ] && break; sleep 0.05; done
@@ -169,10 +189,10 @@ for round in $(seq "$rounds"); do
     record roost_p99_ms "$(json_field p99_ms < "$work/latency.json")"
 
     if [ -z "$skip_sidekiq" ]; then
-        rcli flushall >/dev/null
+        flush_all
         record sidekiq_enqueue_1 "$(ruby bench/queue.d/push.rb "$jobs" single | json_field jobs_per_s)"
         for threads in 1 2; do
-            rcli flushall >/dev/null
+            flush_all
             ruby bench/queue.d/push.rb "$jobs" bulk > /dev/null
             drain_run "sidekiq_process_t$threads" queue:default llen processes \
                 sidekiq -c "$threads" -t 2 -q default -r "$root/bench/queue.d/noop_job.rb" || true

@@ -106,6 +106,10 @@ def op_cases():
                                                              init("hi", np.array(0.7, np.float32))], {})])
     conv("conv_depthwise_5x5", [1, 5, 12, 9], [5, 1, 5, 5], group=5, pads=[2, 2, 2, 2])
     conv("conv_depthwise_unpadded", [1, 4, 9, 30], [4, 1, 3, 3], group=4, strides=[2, 2])
+    # Pads of 2 (every filter column shifted) and TFLite's SAME for stride 2 (pad only after).
+    conv("conv_depthwise_pad2", [1, 6, 10, 13], [6, 1, 3, 3], group=6, pads=[2, 2, 2, 2],
+         followers=[("Relu", [], [], {})])
+    conv("conv_depthwise_s2_pad_after", [1, 6, 16, 15], [6, 1, 3, 3], group=6, pads=[0, 0, 1, 1], strides=[2, 2])
     conv("conv_pointwise_bn_prelu", [1, 20, 7, 9], [13, 20, 1, 1], bias=False,
          followers=[bn_follower(13), ("PRelu", ["slope"], [init("slope", f32([13, 1, 1]) * 0.3)], {})])
     conv("conv_pointwise_wide", [1, 33, 16, 20], [70, 33, 1, 1])

@@ -6,7 +6,7 @@ import Testing
 struct InferenceOperatorTests {
     static let cases = [
         "conv_basic", "conv_strided_dilated", "conv_group", "conv_depthwise_s1_relu", "conv_depthwise_s2_clip",
-        "conv_depthwise_5x5", "conv_depthwise_unpadded", "conv_pointwise_bn_prelu", "conv_pointwise_wide",
+        "conv_depthwise_5x5", "conv_depthwise_unpadded", "conv_depthwise_pad2", "conv_depthwise_s2_pad_after", "conv_pointwise_bn_prelu", "conv_pointwise_wide",
         "conv_same_upper", "conv_valid", "gemm_transb", "gemm_transa", "broadcast_add", "broadcast_mul_both",
         "broadcast_sub_scalar", "prelu_bn_standalone", "resize_nearest_asymmetric_floor", "resize_nearest_half_pixel",
         "resize_linear_half_pixel", "resize_linear_align_corners", "maxpool_2x2", "maxpool_2x2_wide", "maxpool_3x3_pad_ceil",

@@ -57,6 +57,15 @@ rows = [
     ("Enqueue→done p50 (goal < 1 ms)", median("roost_p50_ms"), "ms", "goal", 1.0),
     ("Enqueue→done p99", median("roost_p99_ms"), "ms", "", None),
 ]
+if values.get("roost_process_t1_lane_master_cpu_us"):  # BENCH_CLUSTER=1
+    rows[6:8] = [
+        ("CPU per job, Redis (6 nodes) + workers, 2 × 1 thread", median("roost_process_t1_cpu_us"), "µs", "", None),
+        ("CPU per job, Redis, all 6 nodes, 2 × 1 thread", median("roost_process_t1_redis_cpu_us"), "µs", "", None),
+        ("CPU per job, the lane's master alone, 2 × 1 thread", median("roost_process_t1_lane_master_cpu_us"), "µs", "", None),
+        ("CPU per job, the lane's master alone, 2 × 2 threads", median("roost_process_t2_lane_master_cpu_us"), "µs", "", None),
+    ]
+    correct = values.get("roost_process_t1_correct", []) + values.get("roost_process_t2_correct", [])
+    rows.append(("Drains where every job succeeded once", float(sum(correct)), f"of {len(correct)}", "", None))
 print("| metric | Roost | reference | ratio |")
 print("| --- | --- | --- | --- |")
 for metric, roost, unit, label, reference in rows:

@@ -71,7 +71,8 @@ struct QueueInspector {
         let layout = queue.layout
         let ids = (try queue.connection.call(["SMEMBERS", layout.workers]).array ?? []).compactMap(\.text).sorted()
         guard !ids.isEmpty else { return [] }
-        let values = try queue.connection.call(["MGET"] + ids.map { layout.worker($0) }).array ?? []
+        // One GET per worker, pipelined (not MGET: on Redis Cluster the keys sit in different slots).
+        let values = try queue.connection.pipeline(ids.map { [.text("GET"), .text(layout.worker($0))] })
         var live: [JSON] = []
         var gone: [String] = []
         for (id, value) in zip(ids, values) {

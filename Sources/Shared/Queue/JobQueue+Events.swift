@@ -13,14 +13,11 @@ extension JobQueue {
     /// consumer received but never acknowledged (after a crash); otherwise new ones, blocking up
     /// to `blockMillis` when there are none.
     public func readEvents(consumer: String, count: Int, blockMillis: Int?, pending: Bool = false) throws(RedisError) -> [JobEvent] {
-        var command = ["XREADGROUP", "GROUP", QueueLayout.ingesterGroup, consumer, "COUNT", String(count)]
-        if let blockMillis, !pending { command += ["BLOCK", String(blockMillis)] }
-        command.append("STREAMS")
-        command += Lane.allCases.map { layout.events($0) }
-        command += Lane.allCases.map { _ in pending ? "0" : ">" }
-        let reply = try connection.call(command)
+        let reply = try readGroup(QueueLayout.ingesterGroup, consumer: consumer, count: count,
+                                  streams: Lane.allCases.sorted().map { layout.events($0) }, pending: pending,
+                                  blockMillis: pending ? nil : blockMillis)
         var events: [JobEvent] = []
-        for stream in reply.array ?? [] {
+        for stream in reply {
             guard let parts = stream.array, parts.count == 2, let name = parts[0].text,
                   let lane = Lane.allCases.first(where: { layout.events($0) == name }) else { continue }
             for entry in parts[1].array ?? [] {

@@ -78,16 +78,12 @@ extension JobQueue {
 
     private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
         guard !streams.isEmpty else { return [] }
-        var command = ["XREADGROUP", "GROUP", QueueLayout.workerGroup, consumer, "COUNT", String(count)]
-        if let blockMillis { command += ["BLOCK", String(blockMillis)] }
-        command.append("STREAMS")
-        command += streams.map { layout.stream($0) }
-        command += streams.map { _ in ">" }
-        let reply = try connection.call(command)
+        let reply = try readGroup(QueueLayout.workerGroup, consumer: consumer, count: count, streams: streams.map { layout.stream($0) },
+                                  blockMillis: blockMillis)
         var byName: [String: QueueStream] = [:]
         for stream in streams { byName[layout.stream(stream)] = stream }
         var deliveries: [Delivery] = []
-        for entry in reply.array ?? [] {
+        for entry in reply {
             guard let parts = entry.array, parts.count == 2, let name = parts[0].text, let stream = byName[name] else { continue }
             deliveries += parseEntries(parts[1], stream: stream)
         }

@@ -47,12 +47,13 @@ public enum CancelOutcome: Sendable, Equatable {
     case missing
 }
 
-/// Queue operations over one Redis connection: the gateway's and the workers' sides.
+/// Queue operations over one Redis connection (or one connection per master of a Redis
+/// Cluster): the gateway's and the workers' sides.
 ///
-/// Not thread-safe (one hiredis connection): give each thread its own `JobQueue`.
+/// Not thread-safe (blocking hiredis connections): give each thread its own `JobQueue`.
 public final class JobQueue {
     /// The connection used.
-    public let connection: RedisConnection
+    public let connection: any RedisClient
     /// Shared queue settings.
     public let settings: QueueSettings
     /// Key layout shortcut.
@@ -63,14 +64,14 @@ public final class JobQueue {
     static let stagingTTL = 300
 
     /// Wraps a connection.
-    public init(connection: RedisConnection, settings: QueueSettings) {
+    public init(connection: any RedisClient, settings: QueueSettings) {
         self.connection = connection
         self.settings = settings
     }
 
-    /// Opens a connection to `endpoint` and wraps it.
+    /// Opens a connection to `endpoint` (a cluster client for `redis+cluster://`) and wraps it.
     public convenience init(endpoint: RedisEndpoint, settings: QueueSettings, ioTimeout: Double = 10) throws(RedisError) {
-        self.init(connection: try RedisConnection(endpoint: endpoint, ioTimeout: ioTimeout), settings: settings)
+        self.init(connection: try openRedisClient(endpoint, ioTimeout: ioTimeout), settings: settings)
     }
 
     /// Creates the consumer groups of every lane's kind streams and event stream (idempotent;

@@ -6,7 +6,7 @@ import Foundation
 /// Every call blocks on the socket, so callers run it on their own threads, never on Swift's
 /// cooperative pool. After a connection failure (`RedisError.isConnectionFailure`) the
 /// connection is closed and every later call throws: open a new one.
-public final class RedisConnection {
+public final class RedisConnection: RedisClient {
     private var context: UnsafeMutablePointer<redisContext>?
     /// Where this connection points.
     public let endpoint: RedisEndpoint
@@ -43,6 +43,9 @@ public final class RedisConnection {
     /// True until a connection failure or `close()`.
     public var isOpen: Bool { context != nil }
 
+    /// One server, never a cluster.
+    public var isCluster: Bool { false }
+
     /// For an idle connection (no reply outstanding): false when the server has closed it (after a
     /// Redis restart, say) or left unexpected bytes on it, so a pool can replace it before use
     /// instead of failing a request. One non-blocking `recv(MSG_PEEK)`; nothing is consumed.
@@ -64,14 +67,6 @@ public final class RedisConnection {
         guard let raw else { throw failure(ctx) }
         let reply = RedisReply(copying: raw.assumingMemoryBound(to: redisReply.self))
         freeReplyObject(raw)
-        return reply
-    }
-
-    /// Sends one command and throws when Redis answers with an error reply.
-    @discardableResult
-    public func call(_ arguments: [RedisArgument]) throws(RedisError) -> RedisReply {
-        let reply = try command(arguments)
-        if case let .error(message) = reply { throw .reply(message) }
         return reply
     }
 
@@ -286,18 +281,5 @@ public enum RedisArgument: Sendable, ExpressibleByStringLiteral {
         case let .text(s): storage.append(contentsOf: s.utf8)
         case let .bytes(b): storage.append(contentsOf: b)
         }
-    }
-}
-
-extension RedisConnection {
-    /// Sends a command given as strings.
-    public func command(_ arguments: [String]) throws(RedisError) -> RedisReply {
-        try command(arguments.map { RedisArgument.text($0) })
-    }
-
-    /// Sends a command given as strings, throwing on error replies.
-    @discardableResult
-    public func call(_ arguments: [String]) throws(RedisError) -> RedisReply {
-        try call(arguments.map { RedisArgument.text($0) })
     }
 }

@@ -1,4 +1,5 @@
-/// Where Redis is: parsed from `redis://[:password@]host[:port][/db]` (`ROOST_REDIS_URL`).
+/// Where Redis is: parsed from `redis://[:password@]host[:port][/db]`, or for Redis Cluster
+/// `redis+cluster://[:password@]host1:port,host2:port,…` (seed nodes; `ROOST_REDIS_URL`).
 public struct RedisEndpoint: Sendable, Equatable {
     /// Host name or IP address.
     public var host: String
@@ -8,6 +9,11 @@ public struct RedisEndpoint: Sendable, Equatable {
     public var password: String?
     /// Database number for `SELECT`.
     public var database: Int
+    /// Redis Cluster seed nodes (any reachable one yields the slot map); empty for one server.
+    public var clusterSeeds: [RedisNodeAddress] = []
+
+    /// True for a `redis+cluster://` endpoint.
+    public var isCluster: Bool { !clusterSeeds.isEmpty }
 
     /// Creates an endpoint; the default is a local Redis on 6379.
     public init(host: String = "127.0.0.1", port: Int = 6379, password: String? = nil, database: Int = 0) {
@@ -17,10 +23,12 @@ public struct RedisEndpoint: Sendable, Equatable {
         self.database = database
     }
 
-    /// Parses a `redis://` URL.
+    /// Parses a `redis://` or `redis+cluster://` URL.
     public init(url: String) throws(RedisError) {
-        guard url.hasPrefix("redis://") else { throw .badURL("\(url) does not start with redis://") }
-        var rest = Substring(url.dropFirst("redis://".count))
+        let clusterScheme = "redis+cluster://"
+        let isCluster = url.hasPrefix(clusterScheme)
+        guard url.hasPrefix("redis://") || isCluster else { throw .badURL("\(url) does not start with redis:// or redis+cluster://") }
+        var rest = Substring(url.dropFirst(isCluster ? clusterScheme.count : "redis://".count))
         var password: String?
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
@@ -37,6 +45,21 @@ public struct RedisEndpoint: Sendable, Equatable {
                 database = n
             }
         }
+        if isCluster {
+            guard database == 0 else { throw .badURL("Redis Cluster has only database 0: \(url)") }
+            var seeds: [RedisNodeAddress] = []
+            for seed in rest.split(separator: ",", omittingEmptySubsequences: true) {
+                let text = seed.trimmingCharacters(in: .whitespaces)
+                // IPv6 seeds need brackets: `[::1]:7000`.
+                let hasPort = text.hasPrefix("[") ? text.contains("]:") : text.contains(":")
+                guard let address = RedisNodeAddress(hasPort ? text : "\(text):6379") else { throw .badURL("bad seed node '\(seed)' in \(url)") }
+                seeds.append(address)
+            }
+            guard let first = seeds.first else { throw .badURL("no seed nodes in \(url)") }
+            self.init(host: first.host, port: first.port, password: password, database: 0)
+            clusterSeeds = seeds
+            return
+        }
         var host = String(rest)
         var port = 6379
         if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
@@ -50,7 +73,16 @@ public struct RedisEndpoint: Sendable, Equatable {
     }
 
     /// The URL form, with the password hidden, for logs.
-    public var redacted: String { "redis://\(password == nil ? "" : ":***@")\(host):\(port)/\(database)" }
+    public var redacted: String {
+        let secret = password == nil ? "" : ":***@"
+        if isCluster { return "redis+cluster://\(secret)" + clusterSeeds.map(\.description).joined(separator: ",") }
+        return "redis://\(secret)\(host):\(port)/\(database)"
+    }
+
+    /// The endpoint of one cluster node, with this endpoint's password.
+    public func node(_ address: RedisNodeAddress) -> RedisEndpoint {
+        RedisEndpoint(host: address.host, port: address.port, password: password, database: 0)
+    }
 }
 
 private extension String {

@@ -27,7 +27,7 @@ final class ScriptDigests: @unchecked Sendable {
     }
 }
 
-extension RedisConnection {
+extension RedisClient {
     /// The `EVALSHA` command for `script`, loading it first if this process has not yet.
     public func evalCommand(_ script: RedisScript, keys: [String], arguments: [RedisArgument]) throws(RedisError) -> [RedisArgument] {
         let sha = try digest(of: script)

@@ -17,7 +17,7 @@ public enum ConfigurationVariables {
     /// The settings, in README's order.
     public static let all: [Variable] = [
         Variable(name: "ROOST_REDIS_URL", defaultValue: "`redis://127.0.0.1:6379`", usedBy: "all",
-                 meaning: "Redis (`redis://[:password@]host[:port][/db]`); `make up` starts a private one when unset"),
+                 meaning: "Redis (`redis://[:password@]host[:port][/db]`), or a Redis Cluster by seed nodes (`redis+cluster://[:password@]host1:port,host2:port`); `make up` starts a private one when unset"),
         Variable(name: "ROOST_REDIS_PREFIX", defaultValue: "`roost`", usedBy: "all",
                  meaning: "key prefix, so several clusters can share a Redis"),
         Variable(name: "ROOST_LOG_LEVEL", defaultValue: "`info`", usedBy: "all",

@@ -28,7 +28,7 @@ struct DrainWatch {
     /// Runs and returns `{mode, key, jobs, seconds, jobs_per_s}`, `seconds` running from the
     /// rename to the first poll that saw the queue empty.
     func run() throws -> JSON {
-        let connection = try RedisConnection(endpoint: endpoint)
+        let connection = try openRedisClient(endpoint)
         let parked = try connection.call([type.uppercased(), parkedKey]).int ?? 0
         guard parked == total else { throw BenchError.notFull("\(parkedKey) holds \(parked) of \(total) jobs") }
         let command = [type.uppercased(), key]

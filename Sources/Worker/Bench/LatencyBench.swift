@@ -21,7 +21,7 @@ struct LatencyBench {
         let producer = try target.openQueue()
         _ = try producer.connection.evalCommand(QueueScripts.enqueue, keys: [], arguments: [])  // loads the script now
         let events = target.settings.layout.events(target.lane)
-        let reader = try RedisConnection(endpoint: target.endpoint)
+        let reader = try openRedisClient(target.endpoint)
         // Start after the newest event: older ones belong to earlier runs.
         let newest = try reader.call(["XREVRANGE", events, "+", "-", "COUNT", "1"]).array?.first?.array?.first?.text ?? "0-0"
         let jobs = max(1, Int(rate * seconds))
@@ -117,7 +117,7 @@ final class LatencyLedger: @unchecked Sendable {
 final class ReaderBox: @unchecked Sendable {
     // Safe: created on the main thread, then used only by the reader thread.
     /// The connection.
-    let connection: RedisConnection
+    let connection: any RedisClient
     /// Wraps `connection`.
-    init(connection: RedisConnection) { self.connection = connection }
+    init(connection: any RedisClient) { self.connection = connection }
 }

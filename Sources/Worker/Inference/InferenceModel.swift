@@ -68,6 +68,8 @@ public final class InferenceSession {
     private var plan: ExecutionPlan?
     /// When non-nil, `run` keeps each step's fastest time in milliseconds here (diagnostics for benchmarks).
     var stepTimes: [Double]?
+    /// Bytes of activations and scratch planned for the last input shapes (0 before the first run).
+    var plannedBytes: Int { plan?.byteCount ?? 0 }
 
     init(model: InferenceModel) { self.model = model }
 

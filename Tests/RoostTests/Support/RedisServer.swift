@@ -61,6 +61,19 @@ final class RedisServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Kills the server with SIGKILL (a crash: nothing saved, no goodbye to its clients or its
+    /// cluster) and waits for it to exit; `stop()` still removes its directory.
+    func crash() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        process.kill(signal: SIGKILL)
+        process.wait(timeout: 10)
+    }
+
+    /// True while the server process runs.
+    var isRunning: Bool { !process.hasExited }
+
     /// A new connection to this server.
     func connect() throws -> RedisConnection { try RedisConnection(endpoint: endpoint) }
 

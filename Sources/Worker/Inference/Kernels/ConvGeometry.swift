@@ -15,12 +15,8 @@ struct ConvGeometry {
 
     /// Padded plane rows (enough for every tap of every output row).
     var paddedH: Int { max(height + padTop, (outH - 1) * strideH + (kernelH - 1) * dilationH + 1) }
-    /// Padded plane row stride (even), with slack so SIMD loads past the last output stay inside the row.
+    /// Padded plane row stride (even, with slack).
     var paddedW: Int { (max(width + padLeft, (outW - 1) * strideW + (kernelW - 1) * dilationW + 1) + 33) & ~1 }
     /// Floats of scratch per thread.
     var planeCount: Int { paddedH * paddedW }
-    /// True when the SIMD 3×3 path applies.
-    var isFast3x3: Bool {
-        kernelH == 3 && kernelW == 3 && dilationH == 1 && dilationW == 1 && strideH == strideW && strideH <= 2
-    }
 }

@@ -36,6 +36,18 @@ struct Epilogue {
         }
     }
 
+    /// For activations that are a clamp (none, ReLU, clip), its bounds; nil for PRelu and swish.
+    /// Kernels apply these to their accumulators before storing, with SIMD compare-and-replace
+    /// (which compiles to vmaxps/vminps; `pointwiseMin`/`Max` compile lane by lane).
+    var clampBounds: (low: Float, high: Float)? {
+        switch kind {
+        case .none: return (-.infinity, .infinity)
+        case .relu: return (0, .infinity)
+        case .clip: return (low, high)
+        case .prelu, .swish: return nil
+        }
+    }
+
     /// Applies bias and activation to a scalar of row `row`.
     @inline(__always)
     func apply(_ value: Float, row: Int) -> Float {

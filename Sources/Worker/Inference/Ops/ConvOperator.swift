@@ -1,7 +1,9 @@
 /// 2-D convolution with folded BatchNormalization and fused activation.
 ///
 /// Picks its kernel once at load: depthwise (group = C = M), 1×1 stride-1 unpadded as a plain GEMM
-/// on the NCHW input, and implicit im2col (patches packed per GEMM tile) for everything else. Weights are packed for the GEMM at load.
+/// on the NCHW input, and implicit im2col (patches packed per GEMM tile) for everything else, except
+/// that layers with at most four input channels (first layers) run `FewChannelConv` when their
+/// geometry suits it. Weights are packed at load.
 final class ConvOperator: Operator {
     private enum Path { case depthwise, pointwise, im2col }
     private let spec: ConvSpec
@@ -10,6 +12,8 @@ final class ConvOperator: Operator {
     /// Per group: packed panels of the [M/g × C/g·kh·kw] weight matrix (GEMM paths), or raw [C,kh,kw] (depthwise).
     private let packed: [ConstantBuffer]
     private let post: EpilogueStorage
+    /// Tap-major weights for `FewChannelConv`, when the layer has few input channels and no groups.
+    private let fewChannelWeights: ConstantBuffer?
 
     /// Prepares kernels and packed weights for `spec`.
     init(_ spec: ConvSpec, threads: Int) {
@@ -18,6 +22,9 @@ final class ConvOperator: Operator {
         post = EpilogueStorage(bias: spec.bias, activation: spec.activation)
         let m = spec.outChannels / spec.group
         let k = spec.inChannelsPerGroup * spec.kernel.h * spec.kernel.w
+        fewChannelWeights = spec.group == 1 && spec.inChannelsPerGroup <= FewChannelConv.maximumInputChannels
+            && spec.kernel != (1, 1)
+            ? FewChannelConv.pack(spec.weights, outChannels: spec.outChannels, perOutput: k) : nil
         if spec.inChannelsPerGroup == 1 && m == 1 {
             path = .depthwise
             packed = [ConstantBuffer(shape: [spec.outChannels, k], values: spec.weights)]
@@ -44,6 +51,12 @@ final class ConvOperator: Operator {
                                  padTop: pads.top, padLeft: pads.left, outH: outH, outW: outW)
     }
 
+    /// The direct few-channel kernel for this input geometry, if the layer and geometry suit it.
+    private func fewChannel(_ g: ConvGeometry) -> FewChannelConv? {
+        guard fewChannelWeights != nil else { return nil }
+        return FewChannelConv(g, channels: spec.inChannelsPerGroup, outChannels: spec.outChannels)
+    }
+
     func outputShapes(_ inputs: [[Int]]) throws -> [[Int]] {
         let g = try geometry(inputs[0])
         return [[inputs[0][0], spec.outChannels, g.outH, g.outW]]
@@ -53,9 +66,11 @@ final class ConvOperator: Operator {
         guard let g = try? geometry(inputs[0]) else { return 0 }
         let k = spec.inChannelsPerGroup * spec.kernel.h * spec.kernel.w
         switch path {
-        case .depthwise: return threads * g.planeCount
+        case .depthwise: return Depthwise.scratchCount(g, threads: threads)
         case .pointwise: return Gemm.scratchCount(k: k, threads: threads)
-        case .im2col: return Gemm.scratchCount(k: k, threads: threads)
+        case .im2col:
+            let direct = fewChannel(g)?.scratchCount ?? 0
+            return max(direct, Gemm.scratchCount(k: k, threads: threads))
         }
     }
 
@@ -81,6 +96,11 @@ final class ConvOperator: Operator {
                                   scratch: call.scratch, threads: threads)
                 }
             case .im2col:
+                if let direct = fewChannel(g), let weights = fewChannelWeights {
+                    direct.run(input: input, weights: weights.pointer, output: output, epilogue: epilogue,
+                               scratch: call.scratch, threads: threads)
+                    continue
+                }
                 for group in 0..<spec.group {
                     let patches = PatchColumns(input: input + group * cg * g.height * g.width, g: g, channels: cg)
                     Gemm.multiply(packedA: packed[group].pointer, m: m, k: k, source: patches, n: n,

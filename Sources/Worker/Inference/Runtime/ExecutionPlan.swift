@@ -12,6 +12,8 @@ final class ExecutionPlan {
     /// One call per step, in order.
     private(set) var calls: [OpCall] = []
     private var owned: [UnsafeMutablePointer<Float>] = []
+    /// Bytes of the activation buffers and scratch this plan owns (per session; weights are shared).
+    let byteCount: Int
 
     /// Plans `graph` for inputs of `inputShapes` (in `graph.inputs` order).
     init(graph: CompiledGraph, inputShapes: [[Int]]) throws {
@@ -66,6 +68,7 @@ final class ExecutionPlan {
             // Outputs nobody reads are released at once.
             for id in step.outputs where lastUse[id] == -1 { free.append(slotOf[id]) }
         }
+        byteCount = 4 * (capacities.reduce(0, +) + scratch)
         let slots = capacities.map { alignedFloats($0) }
         owned = slots
         let scratchBuffer = alignedFloats(scratch)

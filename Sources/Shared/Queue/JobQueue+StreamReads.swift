@@ -1,0 +1,51 @@
+/// `XREADGROUP` over several streams, on one Redis or split by slot on Redis Cluster.
+extension JobQueue {
+    /// On Redis Cluster, the longest a read blocks on the first slot's streams before the other
+    /// slots are checked again. A cluster refuses one `XREADGROUP` over streams of two slots (the two
+    /// lanes), so an idle reader blocks on the first (interactive) lane only: an interactive job
+    /// starts as soon as it arrives, a batch job on an idle cluster within this time.
+    public static let clusterBlockMillis = 250
+
+    /// Reads new (`>`) or pending (`0`) entries of `streams` for `consumer` of `group`: one command
+    /// on one Redis. On Redis Cluster, one command per slot (pipelined, so one round trip per
+    /// master), and when `blockMillis` is given and nothing was found, a blocking read on the first
+    /// slot's streams (up to `clusterBlockMillis`). Returns `XREADGROUP`'s reply shape: an array of
+    /// `[stream name, entries]`, streams in the order given.
+    func readGroup(_ group: String, consumer: String, count: Int, streams: [String], pending: Bool = false,
+                   blockMillis: Int?) throws(RedisError) -> [RedisReply] {
+        guard connection.isCluster else {
+            return try connection.call(readCommand(group, consumer: consumer, count: count, streams: streams[...], pending: pending,
+                                                   blockMillis: blockMillis)).array ?? []
+        }
+        var bySlot: [(slot: Int, streams: [String])] = []
+        for stream in streams {
+            let slot = RedisKeySlot.of(stream)
+            if let index = bySlot.firstIndex(where: { $0.slot == slot }) { bySlot[index].streams.append(stream) } else { bySlot.append((slot, [stream])) }
+        }
+        if bySlot.count == 1 {
+            return try connection.call(readCommand(group, consumer: consumer, count: count, streams: streams[...], pending: pending,
+                                                   blockMillis: blockMillis)).array ?? []
+        }
+        let replies = try connection.pipeline(bySlot.map {
+            readCommand(group, consumer: consumer, count: count, streams: $0.streams[...], pending: pending, blockMillis: nil)
+        })
+        var found: [RedisReply] = []
+        for reply in replies {
+            if case let .error(message) = reply { throw .reply(message) }
+            found += reply.array ?? []
+        }
+        guard found.isEmpty, let blockMillis, !pending, let first = bySlot.first else { return found }
+        return try connection.call(readCommand(group, consumer: consumer, count: count, streams: first.streams[...], pending: false,
+                                               blockMillis: min(blockMillis, Self.clusterBlockMillis))).array ?? []
+    }
+
+    private func readCommand(_ group: String, consumer: String, count: Int, streams: ArraySlice<String>, pending: Bool,
+                             blockMillis: Int?) -> [RedisArgument] {
+        var command = ["XREADGROUP", "GROUP", group, consumer, "COUNT", String(count)]
+        if let blockMillis { command += ["BLOCK", String(blockMillis)] }
+        command.append("STREAMS")
+        command += streams
+        command += streams.map { _ in pending ? "0" : ">" }
+        return command.map { RedisArgument.text($0) }
+    }
+}
