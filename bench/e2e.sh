@@ -19,8 +19,8 @@ bin="$root/.build/release"
 python="$root/.venv-verify/bin/python3"; [ -x "$python" ] || python=python3
 for b in roost-gateway roost-worker; do [ -x "$bin/$b" ] || { echo "missing $bin/$b: swift build -c release" >&2; exit 1; }; done
 [ -f models/mobilenet_v2.onnx ] || { echo "models missing: make models" >&2; exit 1; }
-big=()
-for f in .cache/fixtures/*.jpg; do [ "$(stat -c %s "$f")" -gt 102400 ] && big+=("$f"); done
+. bench/lib/photos.sh
+big_photos
 echo "bench/e2e: $(date -u +%FT%TZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
 common=(--clients "$clients" --workers "$workers" --rounds "$rounds" --bin "$bin" --models "$root/models" --log-level "${BENCH_LOG_LEVEL:-info}")
 "$python" bench/e2e.d/run.py --kind probe --jobs "$((jobs * 5))" "${common[@]}" .cache/fixtures/HappyFish.jpg

@@ -43,6 +43,20 @@ import Testing
         #expect(try c.command(["GET", "big"]).bytes == blob)
     }
 
+    /// Large byte arguments go to the socket from their own arrays (`writev`), between small ones
+    /// and across the commands of one pipeline; the connection goes on as usual after.
+    @Test func pipelineMixesLargeAndSmallArguments() throws {
+        let redis = try RedisServer()
+        defer { withExtendedLifetime(redis) {} }  // optimised builds may end lifetimes early
+        let c = try redis.connect()
+        let a = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let b = [UInt8](repeating: 13, count: RedisConnection.directWriteBytes)
+        let replies = try c.pipeline([["SET", "a", .bytes(a), "EX", "60"], ["INCR", "n"], ["MSET", "b", .bytes(b), "c", .bytes([13, 10])]])
+        #expect(replies == [.status("OK"), .integer(1), .status("OK")])
+        #expect(try c.pipeline([["GET", "a"], ["GET", "b"], ["GET", "c"]]).map(\.bytes) == [a, b, [13, 10]])
+        #expect(try c.command(["TTL", "a"]).int ?? 0 > 0)
+    }
+
     @Test func deadServerIsAConnectionFailure() throws {
         let redis = try RedisServer()
         defer { withExtendedLifetime(redis) {} }  // optimised builds may end lifetimes early

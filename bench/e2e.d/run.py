@@ -3,119 +3,22 @@ the workers alone (jobs written straight into Redis: no HTTP, no gateway, no ing
 kind, on private processes started here. Prints one block of figures per kind.
 
 CPU is read from /proc/<pid>/stat (user + system) of each process group before and after a phase.
+With BENCH_PERF=DIR, the whole-path phase is also recorded by `perf record -g` per process group
+(DIR/gateway.data, redis.data, workers.data; the last round's).
 """
-import argparse, http.client, json, os, socket, statistics, subprocess, sys, tempfile, threading, time
+import os, pathlib, statistics, subprocess, sys, tempfile, time
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu(pids):
-    total = 0.0
-    for pid in pids:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / TICK
-    return total
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "lib"))
+from roost_cluster import Cluster, bench_arguments, cpu, http_clients, percentile_ms, start_perf, stop_perf  # noqa: E402
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def redis_call(port, *args):
-    """One command over RESP; returns the parsed reply (ints, bytes, lists, None)."""
-    with socket.create_connection(("127.0.0.1", port)) as s:
-        out = f"*{len(args)}\r\n".encode()
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out += f"${len(a)}\r\n".encode() + a + b"\r\n"
-        s.sendall(out)
-        f = s.makefile("rb")
-
-        def read():
-            line = f.readline()
-            kind, rest = line[:1], line[1:-2]
-            if kind == b"+": return rest
-            if kind == b"-": raise RuntimeError(rest.decode())
-            if kind == b":": return int(rest)
-            if kind == b"$":
-                n = int(rest)
-                if n < 0: return None
-                data = f.read(n + 2)[:-2]
-                return data
-            if kind == b"*":
-                n = int(rest)
-                return None if n < 0 else [read() for _ in range(n)]
-            raise RuntimeError(f"bad reply {line!r}")
-        return read()
-
-
-class Cluster:
-    def __init__(self, args, work, kind, gateway):
-        self.args, self.kind, self.procs = args, kind, []
-        self.redis_port, self.http_port = free_port(), free_port()
-        self.data = tempfile.mkdtemp(dir=work)
-        self.env = dict(os.environ, ROOST_REDIS_URL=f"redis://127.0.0.1:{self.redis_port}", ROOST_HTTP_PORT=str(self.http_port),
-                        ROOST_HTTP_HOST="127.0.0.1", ROOST_DATA_DIR=self.data, ROOST_LOG_LEVEL=args.log_level,
-                        ROOST_WORKER_KINDS=kind, ROOST_WORKER_THREADS=str(args.threads), ROOST_MODELS_DIR=args.models,
-                        ROOST_MAX_DEPTH_INTERACTIVE="0", ROOST_RESULT_CACHE="off")
-        self.redis = self.start(["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-                                 "--appendonly", "no", "--dir", self.data, "--logfile", os.path.join(self.data, "redis.log")], "redis")
-        deadline = time.time() + 30
-        while True:
-            try:
-                if redis_call(self.redis_port, "PING") == b"PONG": break
-            except OSError:
-                pass
-            if time.time() > deadline: raise SystemExit("redis did not start")
-            time.sleep(0.05)
-        self.gateway = self.start([os.path.join(args.bin, "roost-gateway")], "gateway") if gateway else None
-        self.workers = [self.start([os.path.join(args.bin, "roost-worker")], f"worker{i}", ROOST_WORKER_ID=f"e2e-w{i}")
-                        for i in range(args.workers)]
-        deadline = time.time() + 120
-        while redis_call(self.redis_port, "SCARD", "roost:workers") < args.workers:
-            if time.time() > deadline: raise SystemExit("workers did not come up (models? see the logs in " + self.data + ")")
-            time.sleep(0.05)
-        if gateway:
-            while True:
-                try:
-                    c = http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=2)
-                    c.request("GET", "/heartbeat")
-                    if c.getresponse().status == 200: break
-                except OSError:
-                    pass
-                if time.time() > deadline: raise SystemExit("gateway did not come up")
-                time.sleep(0.05)
-
-    def start(self, argv, name, **extra):
-        log = open(os.path.join(self.data, name + ".log"), "wb")
-        p = subprocess.Popen(argv, env=dict(self.env, **extra), stdout=log, stderr=log)
-        self.procs.append(p)
-        return p
-
-    def groups(self):
-        g = {"redis": [self.redis.pid], "workers": [w.pid for w in self.workers]}
-        if self.gateway: g["gateway"] = [self.gateway.pid]
-        return g
-
-    def done(self):
-        stats = redis_call(self.redis_port, "HMGET", "roost:{roost:interactive}:stats", f"succeeded:{self.kind}", f"failed:{self.kind}")
-        return sum(int(v) for v in stats if v), int(stats[1] or 0)
-
-    def stop(self):
-        for p in reversed(self.procs):
-            p.terminate()
-        for p in self.procs:
-            try: p.wait(timeout=30)
-            except subprocess.TimeoutExpired: p.kill()
+def cluster(args, work, kind, gateway):
+    return Cluster(work, kind, bin=args.bin, models=args.models, workers=args.workers, threads=args.threads,
+                   gateway=gateway, log_level=args.log_level)
 
 
 def workers_alone(args, work, kind, photos):
-    c = Cluster(args, work, kind, gateway=False)
+    c = cluster(args, work, kind, gateway=False)
     try:
         before = {k: cpu(v) for k, v in c.groups().items()}
         start = time.perf_counter()
@@ -136,72 +39,29 @@ def workers_alone(args, work, kind, photos):
 
 
 def whole_path(args, work, kind, photos):
-    c = Cluster(args, work, kind, gateway=True)
+    c = cluster(args, work, kind, gateway=True)
     bodies = [open(p, "rb").read() for p in photos]
-    lock = threading.Lock()
-    counter = iter(range(args.jobs))
-    latencies, uploads, errors = [], [], []
-
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", c.http_port, timeout=120)
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None: break
-            body = bodies[i % len(bodies)]
-            t0 = time.perf_counter()
-            conn.request("POST", f"/jobs/{kind}", body=body, headers={"Content-Type": "image/jpeg", "X-Api-Key": args.key})
-            r = conn.getresponse()
-            data = r.read()
-            t1 = time.perf_counter()
-            if r.status not in (200, 202):
-                with lock: errors.append((r.status, data[:200]))
-                continue
-            job = json.loads(data)["id"]
-            state = None
-            while state not in ("succeeded", "failed", "dead", "cancelled"):
-                conn.request("GET", f"/jobs/{job}?wait=30", headers={"X-Api-Key": args.key})
-                r = conn.getresponse()
-                state = json.loads(r.read()).get("state")
-            t2 = time.perf_counter()
-            with lock:
-                uploads.append(t1 - t0)
-                latencies.append(t2 - t0)
-                if state != "succeeded": errors.append((state, job))
-        conn.close()
-
     try:
+        perf = start_perf(c.groups(), os.environ.get("BENCH_PERF"))
         before = {k: cpu(v) for k, v in c.groups().items()}
-        start = time.perf_counter()
-        threads = [threading.Thread(target=client) for _ in range(args.clients)]
-        for t in threads: t.start()
-        for t in threads: t.join()
-        elapsed = time.perf_counter() - start
+        elapsed, done, errors = http_clients(c.http_port, kind, bodies, args.jobs, args.clients, args.key)
         after = {k: cpu(v) for k, v in c.groups().items()}
+        stop_perf(perf)
     finally:
         c.stop()
-    n = max(1, len(latencies))
-    latencies.sort()
-    return {"jobs_per_s": len(latencies) / elapsed, "errors": errors[:3], "error_count": len(errors),
-            "p50_ms": latencies[n // 2] * 1000 if latencies else 0, "p99_ms": latencies[min(n - 1, int(n * 0.99))] * 1000 if latencies else 0,
-            "upload_p50_ms": sorted(uploads)[len(uploads) // 2] * 1000 if uploads else 0,
+    n = max(1, len(done))
+    latencies = [d[2] for d in done]
+    return {"jobs_per_s": len(done) / elapsed, "errors": errors[:3], "error_count": len(errors),
+            "p50_ms": percentile_ms(latencies, 50), "p99_ms": percentile_ms(latencies, 99),
+            "upload_p50_ms": percentile_ms([d[1] for d in done], 50),
             "cpu_ms": {k: (after[k] - before[k]) * 1000 / n for k in before}}
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = bench_arguments("e2e-bench")
     ap.add_argument("--kind", required=True)
-    ap.add_argument("--jobs", type=int, default=600)
-    ap.add_argument("--clients", type=int, default=16)
-    ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=600)
-    ap.add_argument("--log-level", default="info")
-    ap.add_argument("--bin", required=True)
-    ap.add_argument("--models", required=True)
-    ap.add_argument("--key", default="e2e-bench")
-    ap.add_argument("photos", nargs="+")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="roost-e2e.")
     alone, path = [], []
@@ -226,4 +86,5 @@ def main():
           f"gateway {1000 / max(p_cpu['gateway'], 1e-9):,.0f} jobs per CPU-second (upload + its long-poll)")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -130,13 +130,26 @@ final class JobService: Sendable {
     /// `timeout` is 0, or `ROOST_MAX_LONG_POLLS` are parked); otherwise returns nil and calls
     /// `wake` once, from another thread, when the job changes or `timeout` passes — the caller
     /// then reads the job again.
+    ///
+    /// Whether to park is decided from SQLite alone, without asking Redis for the live record (a
+    /// round trip and an `HGETALL` per long-poll): the ingester records every state change there
+    /// before it notifies, and the token is taken before the read, so a job that has ended in
+    /// Redis but not yet in SQLite wakes this long-poll as soon as it is recorded.
     func park(id: String, requester: String?, timeout: Double, wake: @escaping @Sendable () -> Void) throws -> JobRecord? {
         guard let token = waiters.token(for: id, capped: true) else { return try find(id: id, requester: requester) }
-        let before: JobRecord
-        do { before = try find(id: id, requester: requester) } catch { waiters.release(id, token); throw error }
-        guard !before.state.isTerminal, timeout > 0 else { waiters.release(id, token); return before }
+        let row: JobRow
+        do { row = try ownedRow(id: id, requester: requester) } catch { waiters.release(id, token); throw error }
+        guard !row.isTerminal, timeout > 0 else { waiters.release(id, token); return try current(row) }
         waiters.park(for: id, token: token, timeout: timeout, wake: wake)
         return nil
+    }
+
+    /// A parked long-poll's answer once woken. A running job is answered from SQLite, which the
+    /// ingester updated with the change that woke it before notifying (no `HGETALL` round trip to
+    /// Redis); any other state as `find` answers it.
+    func woken(id: String, requester: String?) throws -> JobRecord {
+        let row = try ownedRow(id: id, requester: requester)
+        return row.state == JobState.running.rawValue ? JobRecord(row: row) : try current(row)
     }
 
     /// Waits until the job finishes or `timeout` passes (for the synchronous endpoints).

@@ -77,7 +77,7 @@ struct JobRoutes {
             // Parked: no thread waits; the wake-up reads the job again on a handler thread.
             let jobs = self.jobs
             let parked = try jobs.park(id: id, requester: requester, timeout: wait) {
-                responder.compute { .json(200, try jobs.find(id: id, requester: requester).statusJSON) }
+                responder.compute { .json(200, try jobs.woken(id: id, requester: requester).statusJSON) }
             }
             return parked.map { .json(200, $0.statusJSON) } ?? .parked
         }

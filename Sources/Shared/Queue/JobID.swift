@@ -33,8 +33,15 @@ public enum Clock {
     /// Now, in Unix seconds.
     public static func now() -> Double { Date().timeIntervalSince1970 }
 
-    /// `seconds` as the text stored in Redis.
-    public static func text(_ seconds: Double) -> String { String(format: "%.3f", seconds) }
+    /// `seconds` as the text stored in Redis (milliseconds after the point), formatted by hand:
+    /// `String(format:)` was 1.6 % of the gateway's CPU per upload.
+    public static func text(_ seconds: Double) -> String {
+        let millis = (seconds * 1000).rounded()
+        guard millis.isFinite, abs(millis) < 1e15 else { return String(format: "%.3f", seconds) }
+        let magnitude = Int64(abs(millis))
+        let fraction = String(magnitude % 1000)
+        return (millis < 0 ? "-" : "") + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.utf8.count) + fraction
+    }
 
     /// `seconds` as ISO-8601 UTC with milliseconds, for API responses.
     public static func iso8601(_ seconds: Double) -> String { Log.timestamp(Date(timeIntervalSince1970: seconds)) }

@@ -118,19 +118,25 @@ extension JobQueue {
                         + batch.map { .text($0.messageID) })
         }
         let replies = try connection.evalPipeline(calls)
-        var jobs: [RunningJob] = []
+        var started: [(delivery: Delivery, items: [RedisReply])] = []
         for (stream, reply) in zip(streams, replies) {
             if case let .error(message) = reply { throw .reply("start: \(message)") }
             let batch = deliveries.filter { $0.stream == stream }
             guard let answers = reply.array, answers.count == batch.count else { throw .unexpected("start returned \(reply)") }
             for (delivery, answer) in zip(batch, answers) {
-                guard let items = answer.array, items.first?.text == "run", items.count == 6 else { continue }
-                let params = (items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
-                jobs.append(RunningJob(delivery: delivery, kind: items[1].text ?? "", params: params, attempt: items[3].int ?? 1,
-                                       blob: items[4].int == 1 ? items[5].bytes : nil, startedAt: now))
+                guard let items = answer.array, items.first?.text == "run", items.count == 5 else { continue }
+                started.append((delivery, items))
             }
         }
-        return jobs
+        // The blobs in a second round trip, outside Lua (see `QueueScripts.start`); nil: expired.
+        let blobs = try connection.pipeline(started.map { job in
+            ["GET", .text(layout.blob(job.delivery.lane, sha256: job.items[4].text ?? ""))]
+        })
+        return zip(started, blobs).map { job, blob in
+            let params = (job.items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
+            return RunningJob(delivery: job.delivery, kind: job.items[1].text ?? "", params: params, attempt: job.items[3].int ?? 1,
+                              blob: blob.bytes, startedAt: now)
+        }
     }
 
     /// Records how jobs ended, in one round trip; acknowledges their messages.

@@ -59,6 +59,10 @@ public final class JobQueue {
     /// Key layout shortcut.
     public var layout: QueueLayout { settings.layout }
 
+    /// Seconds an upload may wait under its staging key for the `enqueue` script (normally none:
+    /// both go in one pipeline).
+    static let stagingTTL = 300
+
     /// Wraps a connection.
     public init(connection: any RedisClient, settings: QueueSettings) {
         self.connection = connection
@@ -85,20 +89,35 @@ public final class JobQueue {
         }
     }
 
-    /// Enqueues atomically (blob, record, stream entry, idempotency key).
+    /// Enqueues atomically (blob, record, stream entry, idempotency key), in one round trip: the
+    /// upload's `SET` under a staging key, then the `enqueue` script that moves it to its blob
+    /// (see `QueueScripts.enqueue`: the bytes stay out of Lua).
     public func enqueue(_ request: EnqueueRequest) throws(RedisError) -> EnqueueOutcome {
         let lane = request.lane
         let idemKey = request.idempotencyKey.map { layout.idempotency(lane, owner: request.owner, key: $0) } ?? layout.noIdempotency(lane)
         let kind = JobKind(rawValue: request.kind)
-        let reply = try connection.eval(QueueScripts.enqueue,
-            keys: [layout.stream(lane, kind), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey,
-                   layout.stats(lane), layout.held(lane, kind), layout.fairClock(lane, kind)] + layout.streams(lane) + layout.helds(lane),
-            arguments: [.text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
-                        .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
-                        .text(request.blobSHA256), .bytes(request.blob), .text(String(settings.blobTTL)),
-                        .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
-                        .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))),
-                        .text(String(JobKind.all.count))])
+        let staging = layout.staging(lane, id: request.id)
+        let keys = [layout.stream(lane, kind), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey,
+                    layout.stats(lane), layout.held(lane, kind), layout.fairClock(lane, kind)] + layout.streams(lane) + layout.helds(lane)
+                   + [staging]
+        let arguments: [RedisArgument] = [
+            .text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
+            .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
+            .text(request.blobSHA256), .text(String(settings.blobTTL)),
+            .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
+            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))), .text(String(JobKind.all.count))]
+        let replies = try connection.pipeline([
+            ["SET", .text(staging), .bytes(request.blob), "EX", .text(String(Self.stagingTTL))],
+            try connection.evalCommand(QueueScripts.enqueue, keys: keys, arguments: arguments),
+        ])
+        // The server's own words, unprefixed, so `isLoading` and `isOutOfMemory` still recognise them.
+        if case let .error(message) = replies[0] { throw .reply(message) }
+        var reply = replies[1]
+        if case let .error(message) = reply {
+            // Redis restarted and forgot the script: `eval` loads it again; the upload is still staged.
+            guard message.hasPrefix("NOSCRIPT") else { throw .reply("enqueue: \(message)") }
+            reply = try connection.eval(QueueScripts.enqueue, keys: keys, arguments: arguments)
+        }
         guard let items = reply.array, items.count == 2, let tag = items[0].text, let value = items[1].text else {
             throw .unexpected("enqueue returned \(reply)")
         }

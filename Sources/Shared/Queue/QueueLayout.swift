@@ -57,6 +57,9 @@ public struct QueueLayout: Sendable {
     public func fairClock(_ lane: Lane, _ kind: JobKind) -> String { base(lane) + ":fair:" + kind.rawValue }
     /// The blob holding bytes with this SHA-256 (hex).
     public func blob(_ lane: Lane, sha256: String) -> String { blobPrefix(lane) + sha256 }
+    /// Where job `id`'s upload waits for the `enqueue` script, which renames it to its blob (or
+    /// drops it); expires by itself if the script never ran.
+    public func staging(_ lane: Lane, id: String) -> String { base(lane) + ":upload:" + id }
     /// The idempotency record of `key` sent by `owner`.
     public func idempotency(_ lane: Lane, owner: String, key: String) -> String { base(lane) + ":idem:" + owner + ":" + key }
     /// A same-slot placeholder passed when a request has no idempotency key (scripts never touch it).

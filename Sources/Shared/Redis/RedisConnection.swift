@@ -59,6 +59,7 @@ public final class RedisConnection: RedisClient {
 
     /// Sends one command and waits for its reply. Error replies come back as `.error`, not thrown.
     public func command(_ arguments: [RedisArgument]) throws(RedisError) -> RedisReply {
+        if arguments.contains(where: Self.isWrittenDirectly) { return try pipeline([arguments])[0] }
         let ctx = try liveContext()
         let raw = RedisConnection.withArgv(arguments) { argc, argv, lengths in
             redisCommandArgv(ctx, argc, argv, lengths)
@@ -73,11 +74,15 @@ public final class RedisConnection: RedisClient {
     public func pipeline(_ commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
         guard !commands.isEmpty else { return [] }
         let ctx = try liveContext()
-        for arguments in commands {
-            let status = RedisConnection.withArgv(arguments) { argc, argv, lengths in
-                redisAppendCommandArgv(ctx, argc, argv, lengths)
+        if commands.contains(where: { $0.contains(where: Self.isWrittenDirectly) }) {
+            try writeDirectly(commands, to: ctx)
+        } else {
+            for arguments in commands {
+                let status = RedisConnection.withArgv(arguments) { argc, argv, lengths in
+                    redisAppendCommandArgv(ctx, argc, argv, lengths)
+                }
+                guard status == REDIS_OK else { throw failure(ctx) }
             }
-            guard status == REDIS_OK else { throw failure(ctx) }
         }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
@@ -101,6 +106,82 @@ public final class RedisConnection: RedisClient {
         let message = RedisConnection.errorString(ctx)
         close()
         return code == REDIS_ERR_PROTOCOL ? .protocol(message) : .connection(message.isEmpty ? "I/O error" : message)
+    }
+
+    /// Byte arguments at least this long (uploads) are written to the socket from their own arrays.
+    static let directWriteBytes = 32_768
+
+    private static func isWrittenDirectly(_ argument: RedisArgument) -> Bool {
+        if case let .bytes(bytes) = argument { return bytes.count >= directWriteBytes }
+        return false
+    }
+
+    /// Writes `commands` as RESP straight to the socket with `writev`: headers and small arguments
+    /// laid out in one buffer, large byte arguments from their own arrays. hiredis would copy a
+    /// command twice (formatting, then into its output buffer, grown page by page: two copies and
+    /// ~100 page faults per 200 KB upload, 7 % of the gateway's CPU). Only valid while hiredis's
+    /// output buffer is empty, which holds between calls: each reads all its replies before it
+    /// returns, and a failure closes the context. `redisGetReply` then only reads.
+    private func writeDirectly(_ commands: [[RedisArgument]], to ctx: UnsafeMutablePointer<redisContext>) throws(RedisError) {
+        var small: [UInt8] = []
+        var large: [[UInt8]] = []
+        var cuts: [Int] = []   // where in `small` each large argument goes
+        for arguments in commands {
+            small.append(contentsOf: "*\(arguments.count)\r\n$".utf8)
+            for (index, argument) in arguments.enumerated() {
+                if index > 0 { small.append(UInt8(ascii: "$")) }
+                small.append(contentsOf: String(argument.byteCount).utf8)
+                small.append(contentsOf: [13, 10])
+                if case let .bytes(bytes) = argument, bytes.count >= Self.directWriteBytes {
+                    cuts.append(small.count)
+                    large.append(bytes)
+                } else {
+                    argument.append(to: &small)
+                }
+                small.append(contentsOf: [13, 10])
+            }
+        }
+        let fd = ctx.pointee.fd
+        let failed: String? = small.withUnsafeBytes { head in
+            Self.withAddresses(of: large[...], found: []) { addresses in
+                var parts: [iovec] = []
+                var from = 0
+                for (cut, (address, bytes)) in zip(cuts, zip(addresses, large)) {
+                    parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress! + from), iov_len: cut - from))
+                    parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: address), iov_len: bytes.count))
+                    from = cut
+                }
+                parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress! + from), iov_len: head.count - from))
+                return Self.writeAll(fd, &parts)
+            }
+        }
+        if let failed {
+            close()
+            throw .connection(failed)
+        }
+    }
+
+    /// `writev` until every part is written (the socket is blocking, with hiredis's send timeout);
+    /// nil, or what went wrong.
+    private static func writeAll(_ fd: Int32, _ parts: inout [iovec]) -> String? {
+        var first = 0
+        while first < parts.count {
+            if parts[first].iov_len == 0 { first += 1; continue }
+            let written = parts[first...].withUnsafeBufferPointer { writev(fd, $0.baseAddress, Int32(min($0.count, 1024)))  /* IOV_MAX on Linux */ }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno == EAGAIN || errno == EWOULDBLOCK ? "write timed out" : "write: \(String(cString: strerror(errno)))"
+            }
+            var left = written
+            while left > 0 {
+                let take = min(left, parts[first].iov_len)
+                parts[first].iov_base = parts[first].iov_base.advanced(by: take)
+                parts[first].iov_len -= take
+                left -= take
+                if parts[first].iov_len == 0 { first += 1 }
+            }
+        }
+        return nil
     }
 
     private func checkOK(_ reply: RedisReply) throws(RedisError) {
