@@ -64,7 +64,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--roost", required=True)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--ratios", help="append this round's ratios here as JSON lines (for --summary)")
     args = parser.parse_args()
+    ratios = []
     roost = [json.loads(line.split("ENGINE ", 1)[1]) for line in open(args.roost) if "ENGINE " in line]
 
     print(f"\n{'model':<14}{'Roost median/p90 ms':>22}{'ORT median/p90 ms':>22}{'ratio':>8}{'min ratio':>11}"
@@ -79,6 +81,8 @@ def main():
         t = timings(lambda: s.run(None, feeds), args.runs)
         after = rss_mb()
         median, p90 = t[len(t) // 2], t[len(t) * 9 // 10]
+        ratios.append({"figure": f"{name} latency (Roost/ORT)", "median": ours["median_ms"] / median,
+                       "min": ours["min_ms"] / t[0]})
         print(f"{name:<14}{ours['median_ms']:>12.2f} / {ours['p90_ms']:<7.2f}{median:>12.2f} / {p90:<7.2f}"
               f"{ours['median_ms'] / median:>8.2f}{ours['min_ms'] / t[0]:>11.2f}"
               f"{ours['model_mb']:>17.1f} / {ours['session_mb']:<6.1f}{after - before:>9.1f}")
@@ -92,6 +96,7 @@ def main():
         x = {"input": np.repeat(feeds["input"], n, axis=0)}
         t = timings(lambda: batched.run(None, x), max(3, args.runs * 2 // n))
         theirs = n * 1000 / t[len(t) // 2]
+        ratios.append({"figure": f"mobilenet_v2 batch {n} photos/s (Roost/ORT)", "median": ours["photos_per_s"] / theirs})
         print(f"{n:<8}{ours['photos_per_s']:>16.1f}{theirs:>14.1f}{ours['photos_per_s'] / theirs:>8.2f}{ours['session_mb']:>18.1f}")
 
     print(f"\nMobileNetV2 photos/s with two threads on this machine's {len(__import__('os').sched_getaffinity(0))} cores")
@@ -112,9 +117,28 @@ def main():
     labels = {0: ("2 sessions x 1 thread", two_sessions), 1: ("1 session x 2 threads", intra)}
     for ours in [r for r in roost if r["figure"] == "threads"]:
         label, theirs = labels[int(ours["mode"])]
+        ratios.append({"figure": f"mobilenet_v2 {label} photos/s (Roost/ORT)", "median": ours["photos_per_s"] / theirs})
         print(f"{label:<24}{ours['photos_per_s']:>10.1f} Roost {theirs:>10.1f} ORT   ratio {ours['photos_per_s'] / theirs:.2f}")
     print(f"\npeak RSS of the ORT process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
+    if args.ratios:
+        with open(args.ratios, "a") as out:
+            for entry in ratios:
+                out.write(json.dumps(entry) + "\n")
+
+
+def summary(path):
+    """Median over the rounds of each ratio (rounds alternate Roost and ORT, so load drifts hit both)."""
+    rows = [json.loads(line) for line in open(path)]
+    print(f"\n{'median over rounds':<52}{'ratio':>8}{'ratio of minima':>17}{'rounds':>8}")
+    for figure in dict.fromkeys(r["figure"] for r in rows):
+        mine = [r for r in rows if r["figure"] == figure]
+        med = float(np.median([r["median"] for r in mine]))
+        mins = [r["min"] for r in mine if "min" in r]
+        low = f"{float(np.median(mins)):>17.2f}" if mins else f"{'':>17}"
+        print(f"{figure:<52}{med:>8.2f}{low}{len(mine):>8}")
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--summary":
+        sys.exit(summary(sys.argv[2]))
     sys.exit(main())
