@@ -112,8 +112,6 @@ struct PhaseLayout {
     let rowWidth: Int
     /// Zero rows above and below each phase plane.
     let marginRows: Int
-    /// Phase rows holding input (ceil(H / s), at least outH).
-    let rows: Int
     /// Floats per phase plane: margin slack, rows with margins, slack for the last vector.
     let phaseCount: Int
     /// Largest |column shift| of any tap.
@@ -126,11 +124,12 @@ struct PhaseLayout {
     /// Nil when the layer needs the generic path (dilation, stride above 2, unequal strides, huge pads).
     init?(_ g: ConvGeometry) {
         guard g.strideH == g.strideW, g.strideH <= 2, g.dilationH == 1, g.dilationW == 1,
-              g.padTop < g.kernelH, g.padLeft < g.kernelW, g.kernelW <= 5 + g.padLeft else { return nil }
+              g.padTop < g.kernelH, g.padLeft < g.kernelW else { return nil }
         self.g = g
         stride = g.strideH
         let s = g.strideH
-        rows = max(g.outH, (g.height + s - 1) / s)
+        // Phase rows holding input (ceil(H / s), at least outH).
+        let rows = max(g.outH, (g.height + s - 1) / s)
         rowWidth = max(g.outW, (g.width + s - 1) / s)
         // Row shift f = floor((ky − padTop) / s) ranges over [−ceil(padTop/s), (kh−1−padTop)/s].
         marginRows = max((g.padTop + s - 1) / s, (g.kernelH - 1) / s + 1)
@@ -237,10 +236,7 @@ struct PhaseLayout {
         }
         if whole < total {
             // The plane's last vector: only its first values belong to this channel.
-            let last = vector(whole * 4)
-            withUnsafeBytes(of: last) { lanes in
-                for i in 0..<(total - whole) { out[whole + i] = lanes.load(fromByteOffset: i * 4, as: Float.self) }
-            }
+            vector(whole * 4).store(first: total - whole, to: out + whole)
         }
         if bounds == nil { epilogue.finish(out, total, row: channel) }
     }
@@ -291,9 +287,7 @@ struct PhaseLayout {
                 dst.storeBytes(of: center, toByteOffset: x, as: SIMD16<Float>.self)
             } else {
                 // The plane's last vector: only its first values belong to this channel.
-                withUnsafeBytes(of: center) { lanes in
-                    for i in 0..<(total - j) { out[j + i] = lanes.load(fromByteOffset: i * 4, as: Float.self) }
-                }
+                center.store(first: total - j, to: out + j)
             }
             j += 16
         }
@@ -323,5 +317,16 @@ extension Depthwise {
             j += 1
         }
         if width & 1 == 1 { even[pairs] = line[width - 1] }
+    }
+}
+
+extension SIMD16 where Scalar == Float {
+    /// Stores the first `count` (< 16) lanes at `destination`: a plane's last, partial vector, whose
+    /// remaining lanes would overwrite the next plane.
+    @inline(__always)
+    func store(first count: Int, to destination: UnsafeMutablePointer<Float>) {
+        withUnsafeBytes(of: self) { lanes in
+            for i in 0..<count { destination[i] = lanes.load(fromByteOffset: i * 4, as: Float.self) }
+        }
     }
 }

@@ -33,13 +33,16 @@ struct FewChannelConv {
     /// Weights [M, C, kh, kw] rearranged tap-major, output channel innermost and padded to whole
     /// blocks: value (t, m) at `t · paddedOutChannels + m`, t = c·kh·kw + ky·kw + kx.
     static func pack(_ weights: [Float], outChannels: Int, perOutput: Int) -> ConstantBuffer {
-        let padded = (outChannels + block - 1) / block * block
+        let padded = paddedOutChannels(outChannels)
         var packed = [Float](repeating: 0, count: perOutput * padded)
         for m in 0..<outChannels {
             for t in 0..<perOutput { packed[t * padded + m] = weights[m * perOutput + t] }
         }
         return ConstantBuffer(shape: [perOutput, padded], values: packed)
     }
+
+    /// Output channels rounded up to whole blocks: the packed weights' row length.
+    static func paddedOutChannels(_ outChannels: Int) -> Int { (outChannels + block - 1) / block * block }
 
     /// Floats of scratch per call: masks and every input channel's phase planes.
     var scratchCount: Int { layout.maskStorage + channels * layout.phaseStorage }
@@ -55,7 +58,7 @@ struct FewChannelConv {
             layout.fill(phases + c * layout.phaseStorage, from: input + c * g.height * g.width)
         }
         let count = channels * taps
-        let padded = (outChannels + Self.block - 1) / Self.block * Self.block
+        let padded = Self.paddedOutChannels(outChannels)
         let total = g.outH * g.outW
         let bounds = epilogue.clampBounds
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * count) { table in
@@ -75,7 +78,6 @@ struct FewChannelConv {
                     for vector in vectors {
                         let j = vector * 16
                         for m0 in stride(from: 0, to: outChannels, by: Self.block) {
-                            for i in 0..<Self.block { acc[i] = SIMD16() }
                             accumulate(phases, scratch, table, table + count, count, weights + m0, padded, j, acc)
                             let rows = min(Self.block, outChannels - m0)
                             for i in 0..<rows {
@@ -89,7 +91,7 @@ struct FewChannelConv {
                                 if j + 16 <= total {
                                     UnsafeMutableRawPointer(plane + j).storeBytes(of: v, as: SIMD16<Float>.self)
                                 } else {
-                                    for lane in 0..<(total - j) { plane[j + lane] = v[lane] }
+                                    v.store(first: total - j, to: plane + j)
                                 }
                             }
                         }
@@ -102,14 +104,15 @@ struct FewChannelConv {
         }
     }
 
-    /// Adds to 16 accumulators every tap's masked input vector at flat position `j` times its weights.
+    /// Writes to `acc` the 16 output channels' sums over every tap of its masked input vector at flat
+    /// position `j` times its weights.
     @inline(__always)
     private func accumulate(_ phases: UnsafePointer<Float>, _ masks: UnsafePointer<Float>,
                             _ offsets: UnsafePointer<Int>, _ maskOffsets: UnsafePointer<Int>, _ count: Int,
                             _ weights: UnsafePointer<Float>, _ stride: Int, _ j: Int,
                             _ acc: UnsafeMutablePointer<SIMD16<Float>>) {
-        var a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7]
-        var a8 = acc[8], a9 = acc[9], a10 = acc[10], a11 = acc[11], a12 = acc[12], a13 = acc[13], a14 = acc[14], a15 = acc[15]
+        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
+        var a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0
         let src = UnsafeRawPointer(phases), maskBase = UnsafeRawPointer(masks)
         for t in 0..<count {
             let v = src.loadUnaligned(fromByteOffset: (offsets[t] + j) * 4, as: SIMD16<Float>.self)
