@@ -62,50 +62,36 @@ final class ModelShelf {
     /// MobileNetV2 and its fingerprint; stops the worker when it cannot load.
     func classifier() -> (ImageClassifier, String) {
         if let loadedClassifier { return loadedClassifier }
-        do {
-            let started = Clock.now()
-            let classifier = try ImageClassifier(modelsDirectory: configuration.modelsDirectory, threads: 1)
-            let loaded = (classifier, try fingerprint([ImageClassifier.modelFile, ImageClassifier.labelsFile]))
-            log.info("model loaded", [("model", .string(ImageClassifier.modelName)), ("fingerprint", .string(loaded.1)),
-                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
-            loadedClassifier = loaded
-            return loaded
-        } catch {
-            Environment.fatal("cannot load the classification model from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'classify' and 'birds' out of ROOST_WORKER_KINDS")
+        let loaded = load(model: ImageClassifier.modelName, what: "the classification model", kinds: "'classify' and 'birds'",
+                          files: { _ in [ImageClassifier.modelFile, ImageClassifier.labelsFile] }) { [configuration] in
+            try ImageClassifier(modelsDirectory: configuration.modelsDirectory, threads: 1)
         }
+        loadedClassifier = loaded
+        return loaded
     }
 
     /// YuNet + SFace and their fingerprint; stops the worker when they cannot load.
     func faceAnalyzer() -> (FaceAnalyzer, String) {
         if let loadedAnalyzer { return loadedAnalyzer }
-        do {
-            let started = Clock.now()
-            let analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory, threads: 1,
-                                            maxPixels: configuration.maxImagePixels, maxSide: configuration.faceMaxSide)
-            let loaded = (analyzer, try fingerprint([FaceDetector.modelFile, FaceEmbedder.modelFile]) + " side\(configuration.faceMaxSide)")
-            log.info("model loaded", [("model", .string("yunet 2023mar int8bq + sface 2021dec int8bq")), ("fingerprint", .string(loaded.1)),
-                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
-            loadedAnalyzer = loaded
-            return loaded
-        } catch {
-            Environment.fatal("cannot load the face models from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'faces' and 'birds' out of ROOST_WORKER_KINDS")
+        let loaded = load(model: "yunet 2023mar int8bq + sface 2021dec int8bq", what: "the face models", kinds: "'faces' and 'birds'",
+                          files: { _ in [FaceDetector.modelFile, FaceEmbedder.modelFile] },
+                          suffix: " side\(configuration.faceMaxSide)") { [configuration] in
+            try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory, threads: 1,
+                             maxPixels: configuration.maxImagePixels, maxSide: configuration.faceMaxSide)
         }
+        loadedAnalyzer = loaded
+        return loaded
     }
 
     /// The pet localiser (MobileNetV2 in dense form) and its fingerprint; stops the worker when it cannot load.
     func localiser() -> (AnimalLocaliser, String) {
         if let loadedLocaliser { return loadedLocaliser }
-        do {
-            let started = Clock.now()
-            let localiser = try AnimalLocaliser(modelsDirectory: configuration.modelsDirectory, threads: 1)
-            let loaded = (localiser, try fingerprint([ImageClassifier.modelFile]))
-            log.info("model loaded", [("model", .string(AnimalLocaliser.method)), ("fingerprint", .string(loaded.1)),
-                                      ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
-            loadedLocaliser = loaded
-            return loaded
-        } catch {
-            Environment.fatal("cannot load the pet localiser from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'pet' out of ROOST_WORKER_KINDS")
+        let loaded = load(model: AnimalLocaliser.method, what: "the pet localiser", kinds: "'pet'",
+                          files: { _ in [ImageClassifier.modelFile] }) { [configuration] in
+            try AnimalLocaliser(modelsDirectory: configuration.modelsDirectory, threads: 1)
         }
+        loadedLocaliser = loaded
+        return loaded
     }
 
     /// BirdNET and its fingerprint. When its files are missing (they are licensed CC BY-NC-SA and
@@ -118,17 +104,27 @@ final class ModelShelf {
             log.warning("audio jobs disabled: BirdNET is not installed", [("missing", .string(file.path)), ("fix", .string("make models"))])
             return nil
         }
+        // The prior changes located results, so its files are part of what the result cache keys on.
+        let loaded = load(model: BirdSoundAnalyzer.modelName, what: "BirdNET", kinds: "'audio'", files: { $0.files }) { [configuration] in
+            try BirdSoundAnalyzer(modelsDirectory: configuration.modelsDirectory, maxSeconds: configuration.maxAudioSeconds)
+        }
+        loadedBirdSound = loaded
+        return loaded
+    }
+
+    /// Loads one model with `make`, fingerprints its `files` (+ `suffix`) and logs the load time;
+    /// stops the worker with a message naming `what` and the `kinds` to leave out when it cannot load.
+    private func load<Model>(model name: String, what: String, kinds: String, files: (Model) -> [String],
+                             suffix: String = "", _ make: () throws -> Model) -> (Model, String) {
         do {
             let started = Clock.now()
-            let analyzer = try BirdSoundAnalyzer(modelsDirectory: configuration.modelsDirectory, maxSeconds: configuration.maxAudioSeconds)
-            // The prior changes located results, so it is part of what the result cache keys on.
-            let loaded = (analyzer, try fingerprint(analyzer.files))
-            log.info("model loaded", [("model", .string(BirdSoundAnalyzer.modelName)), ("fingerprint", .string(loaded.1)),
+            let model = try make()
+            let loaded = (model, try fingerprint(files(model)) + suffix)
+            log.info("model loaded", [("model", .string(name)), ("fingerprint", .string(loaded.1)),
                                       ("load_ms", .int(Int((Clock.now() - started) * 1000)))])
-            loadedBirdSound = loaded
             return loaded
         } catch {
-            Environment.fatal("cannot load BirdNET from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave 'audio' out of ROOST_WORKER_KINDS")
+            Environment.fatal("cannot load \(what) from \(configuration.modelsDirectory.path) (\(error)); run `make models` or leave \(kinds) out of ROOST_WORKER_KINDS")
         }
     }
 
