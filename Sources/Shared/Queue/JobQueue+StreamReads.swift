@@ -13,16 +13,15 @@ extension JobQueue {
     /// `[stream name, entries]`, streams in the order given.
     func readGroup(_ group: String, consumer: String, count: Int, streams: [String], pending: Bool = false,
                    blockMillis: Int?) throws(RedisError) -> [RedisReply] {
-        guard connection.isCluster else {
-            return try connection.call(readCommand(group, consumer: consumer, count: count, streams: streams[...], pending: pending,
-                                                   blockMillis: blockMillis)).array ?? []
-        }
+        // One command when every stream is in one slot (always, on one Redis).
         var bySlot: [(slot: Int, streams: [String])] = []
-        for stream in streams {
-            let slot = RedisKeySlot.of(stream)
-            if let index = bySlot.firstIndex(where: { $0.slot == slot }) { bySlot[index].streams.append(stream) } else { bySlot.append((slot, [stream])) }
+        if connection.isCluster {
+            for stream in streams {
+                let slot = RedisKeySlot.of(stream)
+                if let index = bySlot.firstIndex(where: { $0.slot == slot }) { bySlot[index].streams.append(stream) } else { bySlot.append((slot, [stream])) }
+            }
         }
-        if bySlot.count == 1 {
+        if bySlot.count <= 1 {
             return try connection.call(readCommand(group, consumer: consumer, count: count, streams: streams[...], pending: pending,
                                                    blockMillis: blockMillis)).array ?? []
         }
