@@ -204,4 +204,50 @@ private func refusal(_ text: String, bodyLimit: Int = 1 << 20, limits: HTTPParse
         #expect(parser.consumedByteCount == first.utf8.count)
         #expect(!parser.isIdle)
     }
+
+    /// The event loop reads a `Content-Length` body straight into the body once nothing else is
+    /// buffered: the body delivered is every byte sent, in order, whatever the pieces, and the
+    /// pipelined request after it still parses from the buffer.
+    @Test func bodyReceivedStraightIntoItsPlaceArrivesWhole() throws {
+        var generator = SystemRandomNumberGenerator()
+        let body = (0..<200_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let head = Array("POST /jobs/classify HTTP/1.1\r\nHost: r\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        let next = Array("GET /heartbeat HTTP/1.1\r\nHost: r\r\n\r\n".utf8)
+        var parser = HTTPRequestParser(bodyLimit: 1 << 20)
+        #expect(parser.receiveBody { _ in Issue.record("no body yet"); return 0 } == nil)
+        parser.append(head + body[0..<1000])
+        guard case .head = try parser.next() else { Issue.record("no head"); return }
+        #expect(try parser.next() == nil)
+        var sent = 1000
+        var pieces = 0
+        while sent < body.count {
+            let piece = min(body.count - sent, [1, 7, 4096, 65_536, 70_001][pieces % 5])
+            let n = parser.receiveBody { room in
+                #expect(room.count <= body.count - sent)
+                let count = min(piece, room.count)
+                body[sent..<sent + count].withUnsafeBytes { room.copyMemory(from: $0) }
+                return count
+            }
+            #expect(n != nil && n! > 0)
+            sent += n ?? piece
+            pieces += 1
+            if sent < body.count { #expect(try parser.next() == nil) }
+        }
+        #expect(parser.receiveBody { _ in Issue.record("body complete"); return 0 } == nil)
+        guard case let .end(received) = try parser.next() else { Issue.record("no end"); return }
+        #expect(received == body)
+        #expect(parser.consumedByteCount == head.count + body.count)
+        parser.append(next)
+        guard case let .head(second) = try parser.next() else { Issue.record("no second head"); return }
+        #expect(second.target == "/heartbeat")
+        // A receive that got nothing (would block) changes nothing.
+        var idle = HTTPRequestParser(bodyLimit: 100)
+        idle.append(Array("POST / HTTP/1.1\r\nHost: r\r\nContent-Length: 3\r\n\r\n".utf8))
+        _ = try idle.next(); _ = try idle.next()
+        #expect(idle.receiveBody { _ in -1 } == -1)
+        idle.append(Array("abc".utf8))
+        #expect(idle.receiveBody { _ in Issue.record("bytes are buffered"); return 0 } == nil)
+        guard case let .end(abc) = try idle.next() else { Issue.record("no end"); return }
+        #expect(abc == Array("abc".utf8))
+    }
 }

@@ -31,6 +31,7 @@ struct HTTPRequestParser {
     private var buffer: [UInt8] = []
     private var start = 0
     private var state: State = .head
+    /// The body so far; with `Content-Length`, its capacity is reserved when the head is parsed.
     private var body: [UInt8] = []
     /// Where the head scan resumes and where its current line begins, relative to `start`.
     private var scanOffset = 0
@@ -66,15 +67,41 @@ struct HTTPRequestParser {
     }
 
     /// Adds received bytes.
-    mutating func append(_ bytes: some Collection<UInt8>) {
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
         // Drop consumed bytes once they dominate, so a long keep-alive connection does not grow its buffer.
         if start > 0, start >= buffer.count / 2 {
             buffer.removeSubrange(0..<start)
             start = 0
         }
-        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: bytes.assumingMemoryBound(to: UInt8.self))
         appendedByteCount += bytes.count
     }
+
+    /// Adds received bytes (tests and callers holding an array).
+    mutating func append(_ bytes: some Collection<UInt8>) {
+        Array(bytes).withUnsafeBytes { append($0) }
+    }
+
+    /// Room for receiving the current body's next bytes straight into the body, without passing
+    /// through the parser's buffer: the body's unfilled tail while a `Content-Length` body is being
+    /// read and nothing else is buffered; nil otherwise (then `append` is the way). `receive` gets
+    /// that room and returns how many bytes it wrote into it (≤ 0: none); after it, `next` as usual.
+    mutating func receiveBody(_ receive: (UnsafeMutableRawBufferPointer) -> Int) -> Int? {
+        guard case let .fixedBody(remaining) = state, bufferedByteCount == 0, remaining > 0 else { return nil }
+        // Grown within the capacity reserved at the head (no reallocation), by no more than one
+        // receive fills, so only pages about to be written are touched.
+        let filled = body.count, room = min(remaining, Self.receiveRoom)
+        body.append(contentsOf: repeatElement(0, count: room))
+        let n = body.withUnsafeMutableBytes { receive(UnsafeMutableRawBufferPointer(rebasing: $0[filled..<filled + room])) }
+        body.removeLast(room - max(0, n))
+        guard n > 0 else { return n }
+        appendedByteCount += n
+        state = .fixedBody(remaining: remaining - n)
+        return n
+    }
+
+    /// Most bytes one `receiveBody` offers (as much as one read into the event loop's buffer).
+    private static let receiveRoom = 1 << 16
 
     /// The next event, or nil when more bytes are needed; throws the HTTPError to answer with (then close).
     mutating func next() throws(HTTPError) -> HTTPParserEvent? {
@@ -151,10 +178,12 @@ struct HTTPRequestParser {
         return .end(body: finished)
     }
 
-    /// Moves up to `count` buffered bytes into the body; returns how many moved.
+    /// Moves up to `count` buffered bytes onto the end of the body; returns how many moved.
     private mutating func take(upTo count: Int) -> Int {
         let n = min(count, bufferedByteCount)
-        body.append(contentsOf: buffer[start..<start + n])
+        guard n > 0 else { return 0 }
+        let from = start
+        buffer.withUnsafeBufferPointer { body.append(contentsOf: UnsafeBufferPointer(rebasing: $0[from..<from + n])) }
         start += n
         return n
     }

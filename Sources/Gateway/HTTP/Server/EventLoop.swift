@@ -188,27 +188,37 @@ final class EventLoop: @unchecked Sendable {
             }
         case .reading:
             for _ in 0..<8 {
-                let n = receive(connection)
+                // A body's bytes go straight into the body when nothing else is buffered.
+                var room = readBuffer.count
+                let direct = connection.parser.receiveBody { body in room = body.count; return receive(connection, into: body) }
+                let n = direct ?? receive(connection)
                 if n < 0 { break }   // would block
                 if n == 0 { close(connection); return }
                 if connection.requestStartedAt == nil {
                     connection.requestStartedAt = MonotonicDeadline.now().seconds
                     setDeadline(connection, connection.requestStartedAt! + context.configuration.readTimeout)
                 }
-                connection.parser.append(readBuffer[0..<n])
-                if n < readBuffer.count { break }
+                if direct == nil {
+                    readBuffer.withUnsafeBytes { connection.parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                }
+                // Parsed as it arrives, so a body's head is known before its bytes are read.
+                process(connection)
+                guard connections[connection.token] != nil, connection.phase == .reading else { return }
+                if n < room { break }   // the socket had no more
             }
-            guard connections[connection.token] != nil else { return }
-            process(connection)
         }
     }
 
     /// Reads into `readBuffer`: the byte count, 0 at end of stream (or an error, after which the
     /// connection is closed), -1 when nothing is ready.
     private func receive(_ connection: LoopConnection) -> Int {
+        readBuffer.withUnsafeMutableBytes { receive(connection, into: $0) }
+    }
+
+    /// Reads into `room`, with `receive(_:)`'s results.
+    private func receive(_ connection: LoopConnection, into room: UnsafeMutableRawBufferPointer) -> Int {
         let descriptor = connection.socket.descriptor
-        let count = readBuffer.count
-        let result = readBuffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, count, 0) }
+        let result = recv(descriptor, room.baseAddress, room.count, 0)
         if result >= 0 { return result }
         let code = errno
         if code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return -1 }
