@@ -146,7 +146,8 @@ class Cluster:
 
 def http_clients(port, kind, bodies, jobs, clients, key, timeout=120):
     """`clients` keep-alive HTTP clients share `jobs` uploads (job i posts `bodies[i % len]` as a raw
-    `image/jpeg` body to `POST /jobs/{kind}`, then `GET /jobs/{id}?wait=30` until the job ended).
+    `image/jpeg` body to `POST /jobs/{kind}`, then `GET /jobs/{id}?wait=30&until=ended` until the job ended:
+    one request per result, as a Celery client waits on its result).
     Returns (elapsed s, [(photo index, upload s, upload->end s, final status document)], errors)."""
     lock = threading.Lock()
     counter = iter(range(jobs))
@@ -169,7 +170,7 @@ def http_clients(port, kind, bodies, jobs, clients, key, timeout=120):
             job = json.loads(data)["id"]
             status = {}
             while status.get("state") not in TERMINAL:
-                conn.request("GET", f"/jobs/{job}?wait=30", headers={"X-Api-Key": key})
+                conn.request("GET", f"/jobs/{job}?wait=30&until=ended", headers={"X-Api-Key": key})
                 status = json.loads(conn.getresponse().read())
             t2 = time.perf_counter()
             with lock:

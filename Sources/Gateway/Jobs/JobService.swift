@@ -128,14 +128,14 @@ final class JobService: Sendable {
 
     /// A long-poll that holds no thread: answers with the job at once when it has ended (or
     /// `timeout` is 0, or `ROOST_MAX_LONG_POLLS` are parked); otherwise returns nil and calls
-    /// `wake` once, from another thread, when the job changes or `timeout` passes — the caller
-    /// then reads the job again.
+    /// `wake` once, from another thread, when the job changes or `timeout` passes (with the
+    /// reason) — the caller then reads the job again.
     ///
     /// Whether to park is decided from SQLite alone, without asking Redis for the live record (a
     /// round trip and an `HGETALL` per long-poll): the ingester records every state change there
     /// before it notifies, and the token is taken before the read, so a job that has ended in
     /// Redis but not yet in SQLite wakes this long-poll as soon as it is recorded.
-    func park(id: String, requester: String?, timeout: Double, wake: @escaping @Sendable () -> Void) throws -> JobRecord? {
+    func park(id: String, requester: String?, timeout: Double, wake: @escaping @Sendable (JobWaiters.WakeReason) -> Void) throws -> JobRecord? {
         guard let token = waiters.token(for: id, capped: true) else { return try find(id: id, requester: requester) }
         let row: JobRow
         do { row = try ownedRow(id: id, requester: requester) } catch { waiters.release(id, token); throw error }

@@ -28,7 +28,18 @@ final class JobWaiters: @unchecked Sendable {
     private struct Parked {
         let token: WaitToken
         let deadline: Double
-        let wake: @Sendable () -> Void
+        let wake: @Sendable (WakeReason) -> Void
+    }
+
+    /// Why a parked waiter is woken.
+    enum WakeReason: Sendable {
+        /// Its job changed (`notify`): the wake-up runs on the notifying thread (the result
+        /// ingester), so it should be quick, a read or two.
+        case changed
+        /// Its deadline passed (the timer thread, which may wake many at once).
+        case expired
+        /// The waiters are closing (shutdown).
+        case closing
     }
 
     /// Creates the waiters with at most `limit` capped long-polls at a time.
@@ -89,18 +100,20 @@ final class JobWaiters: @unchecked Sendable {
         condition.broadcast()
         let woken = takeParkedLocked()
         condition.unlock()
-        for wake in woken { wake() }
+        for wake in woken { wake(.closing) }
     }
 
-    /// Parks a waiter without a thread: `wake` is called once (on another thread), when `id` is
-    /// notified, when `timeout` seconds pass, or at `close` — whichever comes first. `token`
-    /// comes from `token(for:capped:)` and is released here.
-    func park(for id: String, token: WaitToken, timeout: Double, wake: @escaping @Sendable () -> Void) {
+    /// Parks a waiter without a thread: `wake` is called once (on another thread, or on this one
+    /// when the job already changed), when `id` is notified, when `timeout` seconds pass, or at
+    /// `close` — whichever comes first — with the reason. `token` comes from
+    /// `token(for:capped:)` and is released here.
+    func park(for id: String, token: WaitToken, timeout: Double, wake: @escaping @Sendable (WakeReason) -> Void) {
         condition.lock()
         if closed || (versions[id] ?? 0) != token.version {
             releaseLocked(id, token)
+            let reason: WakeReason = closed ? .closing : .changed
             condition.unlock()
-            wake()
+            wake(reason)
             return
         }
         let deadline = MonotonicDeadline.now().seconds + timeout
@@ -122,8 +135,8 @@ final class JobWaiters: @unchecked Sendable {
 
     /// Removes every parked waiter (or, given `now`, those whose deadline passed) and returns
     /// their wake-ups, to be called after unlocking.
-    private func takeParkedLocked(expiredBy now: Double? = nil) -> [@Sendable () -> Void] {
-        var woken: [@Sendable () -> Void] = []
+    private func takeParkedLocked(expiredBy now: Double? = nil) -> [@Sendable (WakeReason) -> Void] {
+        var woken: [@Sendable (WakeReason) -> Void] = []
         var earliest = Double.infinity
         for (id, list) in parked {
             if let now, !list.contains(where: { $0.deadline <= now }) {
@@ -152,7 +165,7 @@ final class JobWaiters: @unchecked Sendable {
             let now = MonotonicDeadline.now().seconds
             let woken = parkedCount == 0 || now < earliestParkedDeadline ? [] : takeParkedLocked(expiredBy: now)
             condition.unlock()
-            for wake in woken { wake() }
+            for wake in woken { wake(.expired) }
         }
     }
 
@@ -160,7 +173,7 @@ final class JobWaiters: @unchecked Sendable {
     func notify(_ ids: [String]) {
         condition.lock()
         var woke = false
-        var parkedWoken: [@Sendable () -> Void] = []
+        var parkedWoken: [@Sendable (WakeReason) -> Void] = []
         for id in ids where waiting[id] != nil {
             versions[id, default: 0] += 1
             woke = true
@@ -171,7 +184,7 @@ final class JobWaiters: @unchecked Sendable {
         }
         if woke { condition.broadcast() }
         condition.unlock()
-        for wake in parkedWoken { wake() }
+        for wake in parkedWoken { wake(.changed) }
     }
 }
 

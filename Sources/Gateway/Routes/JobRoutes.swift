@@ -73,16 +73,40 @@ struct JobRoutes {
             }
             wait = min(seconds, configuration.maxWait)
         }
-        if wait > 0, let responder = request.responder {
-            // Parked: no thread waits; the wake-up reads the job again on a handler thread.
-            let jobs = self.jobs
-            let parked = try jobs.park(id: id, requester: requester, timeout: wait) {
-                responder.compute { .json(200, try jobs.woken(id: id, requester: requester).statusJSON) }
+        var untilEnded = false
+        if let text = request.queryValue("until") {
+            switch text {
+            case "change": untilEnded = false
+            case "ended": untilEnded = true
+            default: throw HTTPError.badRequest("until must be change or ended", code: "bad_until")
             }
-            return parked.map { .json(200, $0.statusJSON) } ?? .parked
         }
-        let record = wait > 0 ? try jobs.wait(id: id, requester: requester, timeout: wait, capped: true) : try jobs.find(id: id, requester: requester)
+        if wait > 0, let responder = request.responder {
+            let deadline = MonotonicDeadline.now().seconds + wait
+            return try Self.parkedStatus(jobs, id: id, requester: requester, until: deadline, untilEnded: untilEnded, responder: responder) ?? .parked
+        }
+        var record = wait > 0 ? try jobs.wait(id: id, requester: requester, timeout: wait, capped: true) : try jobs.find(id: id, requester: requester)
+        if untilEnded, wait > 0, !record.state.isTerminal { record = try jobs.waitForResult(id: id, requester: requester, timeout: wait) }
         return .json(200, record.statusJSON)
+    }
+
+    /// A parked long-poll: no thread waits. When the job changes, the result ingester's thread reads
+    /// it again and answers (or, `untilEnded` and the job has not ended, parks it again with the
+    /// time left); when the deadline passes, a handler thread answers with the current state.
+    /// Returns the answer when there is one at once, nil when parked.
+    private static func parkedStatus(_ jobs: JobService, id: String, requester: String, until deadline: Double, untilEnded: Bool,
+                                     responder: DeferredResponder) throws -> HTTPResponse? {
+        let parked = try jobs.park(id: id, requester: requester, timeout: max(0, deadline - MonotonicDeadline.now().seconds)) { reason in
+            let answer: @Sendable () throws -> HTTPResponse? = {
+                let record = try jobs.woken(id: id, requester: requester)
+                if untilEnded, reason == .changed, !record.state.isTerminal, deadline > MonotonicDeadline.now().seconds {
+                    return try parkedStatus(jobs, id: id, requester: requester, until: deadline, untilEnded: true, responder: responder)
+                }
+                return .json(200, record.statusJSON)
+            }
+            if reason == .changed { responder.computeHere(answer) } else { responder.compute(answer) }
+        }
+        return parked.map { .json(200, $0.statusJSON) }
     }
 
     private func cancel(_ request: HTTPRequest) throws -> HTTPResponse {

@@ -26,10 +26,21 @@ final class DeferredResponder: @unchecked Sendable {
     }
 
     /// Computes the response on a handler thread (it may block on Redis or SQLite), then sends it;
-    /// an `HTTPError` becomes its response, anything else a 500.
-    func compute(_ body: @escaping @Sendable () throws -> HTTPResponse) {
-        run { [self] in
-            do { answer(try body()) } catch let error as HTTPError { answer(error.response) } catch { answer(HTTPError.internal().response) }
+    /// an `HTTPError` becomes its response, anything else a 500. `body` may return nil when it
+    /// arranged to answer later itself (a long-poll parked again).
+    func compute(_ body: @escaping @Sendable () throws -> HTTPResponse?) {
+        run { [self] in computeHere(body) }
+    }
+
+    /// Like `compute`, on the calling thread: for a short computation by a thread that may block
+    /// briefly (no hand-off to a handler thread).
+    func computeHere(_ body: () throws -> HTTPResponse?) {
+        do {
+            if let response = try body() { answer(response) }
+        } catch let error as HTTPError {
+            answer(error.response)
+        } catch {
+            answer(HTTPError.internal().response)
         }
     }
 }
