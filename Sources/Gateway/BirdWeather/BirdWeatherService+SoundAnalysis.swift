@@ -7,7 +7,7 @@ import Shared
 /// transaction that marks the part done, so a retried or re-delivered job never stores them twice.
 extension BirdWeatherService {
     /// The owner of a station's soundscape jobs.
-    static func soundscapeOwner(stationID: Int) -> String { "birdweather:station:\(stationID):sound" }
+    static func soundscapeOwner(stationID: Int) -> String { ownerPrefix + "station:\(stationID):sound" }
 
     /// Queues the analysis of `soundscape` (whose bytes are `audio`); nothing when analysis is off.
     func analyse(_ soundscape: BWSoundscape, audio: AudioUpload) throws {

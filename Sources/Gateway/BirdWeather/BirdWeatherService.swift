@@ -110,7 +110,10 @@ final class BirdWeatherService: Sendable {
     // MARK: Station photos
 
     /// The job owner of a station's photo jobs.
-    static func photoOwner(stationID: Int) -> String { "birdweather:station:\(stationID)" }
+    static func photoOwner(stationID: Int) -> String { ownerPrefix + "station:\(stationID)" }
+
+    /// How every owner of this API's jobs begins, photos' and soundscapes' (the ingester hands it only those jobs).
+    static let ownerPrefix = "birdweather:"
 
     /// Ends the processing photos among `jobIDs` whose jobs ended (called by the ingester after
     /// each batch, and by the photo routes); idempotent.

@@ -51,7 +51,10 @@ final class DogAPIService: Sendable {
     }
 
     /// The job owner of an account's review jobs.
-    static func owner(accountID: Int) -> String { "dogapi:account:\(accountID)" }
+    static func owner(accountID: Int) -> String { ownerPrefix + "account:\(accountID)" }
+
+    /// How every owner of this API's jobs begins (the ingester hands it only those jobs).
+    static let ownerPrefix = "dogapi:"
 
     /// Reviews the images among `jobIDs` whose jobs ended (called by the ingester after each batch,
     /// and by the image routes); idempotent.

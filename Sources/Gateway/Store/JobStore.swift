@@ -82,6 +82,14 @@ final class JobStore: @unchecked Sendable {
         }
     }
 
+    /// The owners of the jobs `ids`, in order (nil for a job unknown here or recorded without
+    /// one): a primary-key look-up each, with one statement under one lock.
+    func owners(ofJobs ids: [String]) throws -> [String?] {
+        try withConnection { db in
+            try ids.map { id in try db.query("SELECT owner FROM jobs WHERE id = ?", [.text(id)]) { $0.text(at: 0) }.first ?? nil }
+        }
+    }
+
     /// The job `owner` submitted under `idempotencyKey`, or nil; `owner` nil means anonymous.
     /// A job created before `notBefore` (Unix seconds: now minus the key's lifetime) no longer
     /// holds its key, so the same key then makes a new job, as it does in Redis.
