@@ -8,6 +8,9 @@ if let status = CommandLineHelp.handle(Array(CommandLine.arguments.dropFirst()),
     reads: "gateway")) {
     exit(status)
 }
+// Before any thread starts: SIGTERM/SIGINT wait, pending, for StopSignal, so one sent while the
+// gateway starts is neither fatal nor lost.
+StopSignal.blockInThisThread()
 let log = Log(component: "gateway")
 let configuration = GatewayConfiguration(environment: Environment())
 let gateway: Gateway

@@ -30,6 +30,9 @@ if let status = CommandLineHelp.handle(Array(CommandLine.arguments.dropFirst()),
     exit(status)
 }
 
+// Before any thread starts (the subcommands above keep the default signals): SIGTERM/SIGINT wait,
+// pending, for StopSignal, so one sent while the models load is neither fatal nor lost.
+StopSignal.blockInThisThread()
 let log = Log(component: "worker")
 let configuration = WorkerConfiguration(environment: Environment())
 let process = WorkerProcess(configuration: configuration, handlers: HandlerRegistry.load(configuration: configuration, log: log), log: log)

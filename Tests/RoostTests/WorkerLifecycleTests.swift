@@ -73,6 +73,20 @@ import Testing
         #expect(try queue.connection.call(["EXISTS", queue.layout.worker("drainer")]).int == 0)
     }
 
+    /// A SIGTERM that arrives while the worker still loads its models is neither fatal nor lost:
+    /// it waits, pending, and the worker stops cleanly once it can (exit status 0, not killed).
+    @Test func sigtermWhileTheModelsLoadStopsTheWorkerCleanly() throws {
+        let cluster = try Cluster()   // every kind: four models to load
+        defer { withExtendedLifetime(cluster) {} }
+        let worker = try cluster.startWorker(name: "early")
+        // The first model is loaded, the others are still loading.
+        #expect(waitUntil(timeout: 60) { cluster.log("early.log").contains("model loaded") })
+        worker.kill(signal: SIGTERM)
+        #expect(worker.wait(timeout: 60) != nil, "\(cluster.log("early.log"))")
+        #expect(worker.exitCode == 0, "killed instead of stopping: \(cluster.log("early.log"))")
+        #expect(cluster.log("early.log").contains("stop signal received"))
+    }
+
     @Test func batchBacklogNeverDelaysAnInteractiveJob() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_WORKER_THREADS": "1", "ROOST_WORKER_PREFETCH": "4"])
         defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
