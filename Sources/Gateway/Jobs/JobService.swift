@@ -31,10 +31,7 @@ final class JobService: Sendable {
     /// with that result and `cached: true`, and no worker runs it.
     func submit(kind: String, lane: Lane, image: some UploadedFile, params: JSON = .object([]), owner: String,
                 idempotencyKey: String?) throws -> (record: JobRecord, created: Bool) {
-        if let key = idempotencyKey,
-           let row = try store.job(owner: owner, idempotencyKey: key, notBefore: Clock.now() - Double(settings.idempotencyTTL)) {
-            return (try current(row), false)
-        }
+        if let key = idempotencyKey, let existing = try existingJob(owner: owner, idempotencyKey: key) { return (existing, false) }
         let request = EnqueueRequest(kind: kind, lane: lane, blob: image.bytes, blobSHA256: image.sha256, params: params,
                                      owner: owner, idempotencyKey: idempotencyKey)
         let cacheKey = cache.key(kind: kind, params: params, imageSHA256: image.sha256, owner: owner)
@@ -92,6 +89,13 @@ final class JobService: Sendable {
         case .created:
             return (queued, true)
         }
+    }
+
+    /// The job `owner` already created with `idempotencyKey` (within `ROOST_IDEMPOTENCY_TTL`), as
+    /// `submit` would return it; nil when there is none. Lets a caller skip loading and checking
+    /// an upload that `submit` would not use.
+    func existingJob(owner: String, idempotencyKey key: String) throws -> JobRecord? {
+        try store.job(owner: owner, idempotencyKey: key, notBefore: Clock.now() - Double(settings.idempotencyTTL)).map { try current($0) }
     }
 
     /// Undoes an acceptance that was not queued: the row, and the original if no other job uses it.

@@ -19,13 +19,18 @@ extension DogAPIService {
         let owner = Self.owner(accountID: accountID)
         var submitted: [(image: DogPetImage, record: JobRecord?, problem: String?)] = []
         for image in images {
+            let key = "pet:\(image.id):\(image.pose ?? "-"):\(portrait ?? "-")"
+            // Asked before: the job exists, so the photo need not be read from disk and checked again.
+            if let existing = try jobs.existingJob(owner: owner, idempotencyKey: key) {
+                submitted.append((image, existing, nil))
+                continue
+            }
             guard let bytes = files.load(sha256: image.sha256) else {
                 submitted.append((image, nil, "the photo's file is missing from the gateway's store"))
                 continue
             }
             let upload = try ImageUpload.validate(bytes, filename: nil, maxPixels: maxPixels)
             let params = PetJob.params(pose: image.pose, portrait: portrait)
-            let key = "pet:\(image.id):\(image.pose ?? "-"):\(portrait ?? "-")"
             let (record, _) = try jobs.submit(kind: JobKind.pet.rawValue, lane: lane, image: upload, params: params, owner: owner,
                                               idempotencyKey: key)
             submitted.append((image, record, nil))
