@@ -29,6 +29,24 @@ import Testing
         }
     }
 
+    /// What the ingester hands to the long-polls it wakes: each changed job's whole row as
+    /// recorded (identity fields from the acceptance included), nothing for an unchanged one.
+    @Test func recordedUpdatesComeBackWholeAndOnlyWhenTheyChanged() throws {
+        try withStoreDirectory { directory in
+            let store = try JobStore(path: directory.appendingPathComponent("roost.sqlite").path)
+            try store.recordAccepted(JobRow(id: "a", kind: "classify", lane: "interactive", owner: "key:alice", createdAt: 100))
+            let first = try store.recordUpdates([Self.row("a", "running"), Self.row("b", "succeeded")])
+            #expect(first.count == 2)
+            #expect(first[0]?.state == "running" && first[0]?.owner == "key:alice" && first[0]?.kind == "classify" && first[0]?.createdAt == 100)
+            #expect(first[1]?.id == "b" && first[1]?.state == "succeeded", "a job another gateway accepted is inserted and returned")
+            let again = try store.recordUpdates([Self.row("a", "running"), Self.row("a", "succeeded"), Self.row("b", "failed")])
+            #expect(again[0] == nil, "the same running again changes nothing")
+            #expect(again[1]?.state == "succeeded" && again[1]?.resultJSON == #"{"id":"a"}"# && again[1]?.owner == "key:alice")
+            #expect(again[2] == nil, "an ended job never moves again")
+            #expect(try store.job(id: "a") == again[1])
+        }
+    }
+
     @Test func theIngesterRecordsAReadBatchTogether() throws {
         try withStoreDirectory { directory in
             let store = try JobStore(path: directory.appendingPathComponent("roost.sqlite").path)

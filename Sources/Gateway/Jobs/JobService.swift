@@ -148,12 +148,18 @@ final class JobService: Sendable {
         return nil
     }
 
-    /// A parked long-poll's answer once woken. A running job is answered from SQLite, which the
-    /// ingester updated with the change that woke it before notifying (no `HGETALL` round trip to
-    /// Redis); any other state as `find` answers it.
-    func woken(id: String, requester: String?) throws -> JobRecord {
-        let row = try ownedRow(id: id, requester: requester)
-        return row.state == JobState.running.rawValue ? JobRecord(row: row) : try current(row)
+    /// A parked long-poll's answer once woken. A running or ended job is answered from SQLite —
+    /// from `recorded`, the row the ingester just wrote when it passed it along, else read — since
+    /// the ingester records every change before notifying (no `HGETALL` round trip to Redis); a
+    /// queued one as `find` answers it.
+    func woken(id: String, requester: String?, recorded: JobRow? = nil) throws -> JobRecord {
+        let row: JobRow
+        if let recorded, recorded.id == id, let owner = recorded.owner, owner == requester { row = recorded } else {
+            row = try ownedRow(id: id, requester: requester)
+        }
+        // A job the ingester recorded as ended ran on a worker: not a cache hit, nothing more to read.
+        if row.state == JobState.running.rawValue || (recorded != nil && row.isTerminal) { return JobRecord(row: row) }
+        return try current(row)
     }
 
     /// Waits until the job finishes or `timeout` passes (for the synchronous endpoints).

@@ -34,8 +34,9 @@ final class JobWaiters: @unchecked Sendable {
     /// Why a parked waiter is woken.
     enum WakeReason: Sendable {
         /// Its job changed (`notify`): the wake-up runs on the notifying thread (the result
-        /// ingester), so it should be quick, a read or two.
-        case changed
+        /// ingester), so it should be quick, a read or two. With the job's row as just recorded
+        /// when the notifier has it (then no read is needed).
+        case changed(JobRow?)
         /// Its deadline passed (the timer thread, which may wake many at once).
         case expired
         /// The waiters are closing (shutdown).
@@ -111,7 +112,7 @@ final class JobWaiters: @unchecked Sendable {
         condition.lock()
         if closed || (versions[id] ?? 0) != token.version {
             releaseLocked(id, token)
-            let reason: WakeReason = closed ? .closing : .changed
+            let reason: WakeReason = closed ? .closing : .changed(nil)
             condition.unlock()
             wake(reason)
             return
@@ -169,22 +170,23 @@ final class JobWaiters: @unchecked Sendable {
         }
     }
 
-    /// Records that these jobs changed and wakes their waiters.
-    func notify(_ ids: [String]) {
+    /// Records that these jobs changed and wakes their waiters; `recorded` holds the rows as the
+    /// caller just recorded them, when it has them, passed on to parked waiters.
+    func notify(_ ids: [String], recorded: [String: JobRow] = [:]) {
         condition.lock()
         var woke = false
-        var parkedWoken: [@Sendable (WakeReason) -> Void] = []
+        var parkedWoken: [(wake: @Sendable (WakeReason) -> Void, row: JobRow?)] = []
         for id in ids where waiting[id] != nil {
             versions[id, default: 0] += 1
             woke = true
             if let list = parked.removeValue(forKey: id) {
-                for entry in list { releaseLocked(id, entry.token); parkedWoken.append(entry.wake) }
+                for entry in list { releaseLocked(id, entry.token); parkedWoken.append((entry.wake, recorded[id])) }
                 parkedCount -= list.count
             }
         }
         if woke { condition.broadcast() }
         condition.unlock()
-        for wake in parkedWoken { wake(.changed) }
+        for (wake, row) in parkedWoken { wake(.changed(row)) }
     }
 }
 

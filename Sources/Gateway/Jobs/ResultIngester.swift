@@ -52,9 +52,9 @@ final class ResultIngester: @unchecked Sendable {
                 let events = try queue.readEvents(consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst)
                 if readPendingFirst && events.isEmpty { readPendingFirst = false; continue }
                 guard !events.isEmpty else { continue }
-                try record(events)
+                let recorded = try record(events)
                 try queue.acknowledgeEvents(events)
-                waiters.notify(events.map(\.record.id))
+                waiters.notify(events.map(\.record.id), recorded: recorded)
                 backoff.reset()
             } catch {
                 session?.connection.close()
@@ -67,8 +67,10 @@ final class ResultIngester: @unchecked Sendable {
         }
     }
 
-    /// Records a batch of events in one SQLite transaction (all or none; the batch is acknowledged after).
-    func record(_ events: [JobEvent]) throws {
+    /// Records a batch of events in one SQLite transaction (all or none; the batch is acknowledged
+    /// after). Returns the rows that changed, as recorded, by job id.
+    @discardableResult
+    func record(_ events: [JobEvent]) throws -> [String: JobRow] {
         let now = Clock.now()
         // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
         var rows: [JobRow] = []
@@ -81,9 +83,10 @@ final class ResultIngester: @unchecked Sendable {
             }
             rows.append(row)
         }
-        _ = try store.applyUpdates(rows)
+        let recorded = try store.recordUpdates(rows)
         let ended = rows.filter { JobState(rawValue: $0.state)?.isTerminal == true }.map(\.id)
         if let onRecorded, !ended.isEmpty { try onRecorded(ended) }
+        return Dictionary(recorded.compactMap { $0.map { ($0.id, $0) } }, uniquingKeysWith: { _, last in last })
     }
 
     /// `"<embedding member>"` as bytes: a byte search, not Foundation's locale-aware `contains`

@@ -97,14 +97,16 @@ struct JobRoutes {
     private static func parkedStatus(_ jobs: JobService, id: String, requester: String, until deadline: Double, untilEnded: Bool,
                                      responder: DeferredResponder) throws -> HTTPResponse? {
         let parked = try jobs.park(id: id, requester: requester, timeout: max(0, deadline - MonotonicDeadline.now().seconds)) { reason in
+            let changed: Bool, recorded: JobRow?
+            if case let .changed(row) = reason { (changed, recorded) = (true, row) } else { (changed, recorded) = (false, nil) }
             let answer: @Sendable () throws -> HTTPResponse? = {
-                let record = try jobs.woken(id: id, requester: requester)
-                if untilEnded, reason == .changed, !record.state.isTerminal, deadline > MonotonicDeadline.now().seconds {
+                let record = try jobs.woken(id: id, requester: requester, recorded: recorded)
+                if untilEnded, changed, !record.state.isTerminal, deadline > MonotonicDeadline.now().seconds {
                     return try parkedStatus(jobs, id: id, requester: requester, until: deadline, untilEnded: true, responder: responder)
                 }
                 return .json(200, record.statusJSON)
             }
-            if reason == .changed { responder.computeHere(answer) } else { responder.compute(answer) }
+            if changed { responder.computeHere(answer) } else { responder.compute(answer) }
         }
         return parked.map { .json(200, $0.statusJSON) }
     }

@@ -25,9 +25,20 @@ extension JobStore {
     /// `applyUpdate` for a batch, in one transaction: all rows are recorded or (on an error) none.
     /// Returns, per row, whether it changed.
     func applyUpdates(_ rows: [JobRow]) throws -> [Bool] {
+        try recordUpdates(rows).map { $0 != nil }
+    }
+
+    /// `applyUpdates` returning, per row, the whole row as recorded when it changed (identity
+    /// fields included, from `RETURNING`: no read after the write), nil when it did not.
+    func recordUpdates(_ rows: [JobRow]) throws -> [JobRow?] {
         guard !rows.isEmpty else { return [] }
         return try withConnection { db in
-            try db.transaction { try rows.map { try db.run(Self.applyUpdateSQL, $0.values) > 0 } }
+            try db.transaction {
+                try rows.map { try db.query(Self.applyUpdateReturningSQL, $0.values) { JobRow(statement: $0) }.first }
+            }
         }
     }
+
+    /// `applyUpdateSQL` returning the row it wrote (none when the update's rules skip it).
+    static let applyUpdateReturningSQL = applyUpdateSQL + "\nRETURNING " + columns
 }
