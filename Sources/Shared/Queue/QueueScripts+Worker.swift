@@ -30,10 +30,11 @@ extension QueueScripts {
     local out, acked, running = {}, {}, {}
     for i = 6, #KEYS do
       local key, a = KEYS[i], 2 * (i - 6) + 6
-      local msg, attempt = ARGV[a], tonumber(ARGV[a + 1])
+      -- The attempt stays a string: Lua formats numbers with sprintf when they are passed to Redis.
+      local msg, attempt = ARGV[a], ARGV[a + 1]
       local id = string.sub(key, #prefix + 1)
       local params, blob, verdict = '', '', 'skip'
-      if attempt > 0 then
+      if attempt ~= '0' then
         if redis.call('HGET', key, 'state') == 'queued' then verdict = 'run' end
       else
         local job = redis.call('HMGET', key, 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob')
@@ -50,7 +51,7 @@ extension QueueScripts {
             redis.call('HINCRBY', KEYS[3], 'dead:' .. job[4], 1)
             verdict = 'dead'
           else
-            attempt, params, blob, verdict = started + 1, job[5] or '', job[6] or '', 'run'
+            attempt, params, blob, verdict = tostring(started + 1), job[5] or '', job[6] or '', 'run'
           end
         end
       end
@@ -86,7 +87,7 @@ extension QueueScripts {
     /// the job ended).
     public static let complete = RedisScript(name: "complete", source: settle + "\n" + """
     local worker, now, ttl, cap, kind, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-    local out, acked, counts = {}, {}, {}
+    local out, acked, states, buckets = {}, {}, {}, {}
     local event, recorded, sum = {'worker', worker, 'finished_at', now}, 0, 0
     local function flushEvent()
       if #event > 4 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
@@ -107,7 +108,7 @@ extension QueueScripts {
           redis.call('HSET', key, 'state', 'failed', 'finished_at', now, 'error_code', code, 'error_message', message, 'lease', '')
         end
         -- Error fields and retry_at exist only after a retry, so never on a first attempt.
-        if tonumber(attempt) > 1 then
+        if attempt ~= '1' then
           if state == 'succeeded' then redis.call('HDEL', key, 'error_code', 'error_message', 'retry_at')
           else redis.call('HDEL', key, 'retry_at') end
         end
@@ -121,8 +122,8 @@ extension QueueScripts {
           event[n + 1], event[n + 2], event[n + 3], event[n + 4] = 'error_code', code, 'error_message', message
         end
         if #event > 4000 then flushEvent() end
-        counts[state .. ':' .. kind] = (counts[state .. ':' .. kind] or 0) + 1
-        counts['duration_bucket:' .. kind .. ':' .. bucket] = (counts['duration_bucket:' .. kind .. ':' .. bucket] or 0) + 1
+        states[state] = (states[state] or 0) + 1
+        buckets[bucket] = (buckets[bucket] or 0) + 1
         recorded, sum = recorded + 1, sum + tonumber(duration)
         out[#out + 1] = 1
       end
@@ -130,7 +131,8 @@ extension QueueScripts {
     flushEvent()
     if #acked > 0 then settle(KEYS[1], KEYS[4], acked) end
     if recorded > 0 then
-      for field, n in pairs(counts) do redis.call('HINCRBY', KEYS[3], field, n) end
+      for state, n in pairs(states) do redis.call('HINCRBY', KEYS[3], state .. ':' .. kind, n) end
+      for bucket, n in pairs(buckets) do redis.call('HINCRBY', KEYS[3], 'duration_bucket:' .. kind .. ':' .. bucket, n) end
       redis.call('HINCRBY', KEYS[3], 'duration_count:' .. kind, recorded)
       redis.call('HINCRBYFLOAT', KEYS[3], 'duration_sum:' .. kind, string.format('%.6f', sum))
     end
