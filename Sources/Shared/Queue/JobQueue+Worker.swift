@@ -196,8 +196,9 @@ extension JobQueue {
         var calls: [(RedisScript, [String], [RedisArgument])] = []
         // Where each result's answer is: (call, reply index inside that call's array or nil for a single reply).
         var answers = [(call: Int, item: Int?)](repeating: (0, nil), count: results.count)
-        // Successes and permanent failures: one `complete` call per stream for the whole batch.
-        var completeCall: [QueueStream: Int] = [:]
+        // Successes and permanent failures: one `complete` call per stream and start for the whole batch
+        // (jobs started together share their start, and so their duration).
+        var completeCall: [String: Int] = [:]
         for (index, (job, outcome)) in results.enumerated() {
             let d = job.delivery
             switch outcome {
@@ -211,26 +212,28 @@ extension JobQueue {
                                .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
                                .text(String(job.attempt))]))
             case .succeeded, .failed:
-                var state = "succeeded", result = "", code = "", message = ""
-                if case let .succeeded(json) = outcome { result = json.serialized() }
-                if case let .failed(c, m) = outcome { state = "failed"; code = c; message = m }
-                let duration = max(0, now - job.startedAt)
+                // `complete` tells a failure by its non-empty code.
+                var code = "", text = ""
+                if case let .succeeded(json) = outcome { text = json.serialized() }
+                if case let .failed(c, m) = outcome { code = c.isEmpty ? "failed" : c; text = m }
+                let startedText = Clock.text(job.startedAt)
+                let group = layout.stream(d.stream) + " " + startedText
                 let call: Int
-                if let existing = completeCall[d.stream] {
+                if let existing = completeCall[group] {
                     call = existing
                 } else {
                     call = calls.count
-                    completeCall[d.stream] = call
+                    completeCall[group] = call
+                    let duration = max(0, now - job.startedAt)
                     calls.append((QueueScripts.complete,
                                   [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane), layout.depth(d.lane)],
                                   [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                                   .text(d.kind.rawValue), .text(layout.jobPrefix(d.lane))]))
+                                   .text(d.kind.rawValue), .text(layout.jobPrefix(d.lane)), .text(startedText),
+                                   .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]))
                 }
                 answers[index] = (call, calls[call].1.count - 4)
                 calls[call].1.append(layout.job(d.lane, d.jobID))
-                calls[call].2 += [.text(d.messageID), .text(String(job.attempt)), .text(Clock.text(job.startedAt)), .text(state),
-                                  .text(result), .text(code), .text(message),
-                                  .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]
+                calls[call].2 += [.text(d.messageID), .text(String(job.attempt)), .text(code), .text(text)]
             }
         }
         let replies = try connection.evalPipeline(calls)

@@ -74,67 +74,65 @@ extension QueueScripts {
     return out
     """)
 
-    /// A worker finishes a batch of jobs of one stream: each `succeeded` with a result or `failed`
-    /// with a permanent error, if its lease is still this worker's attempt. Writes one event for
-    /// the batch, then acknowledges, trims and counts with one command each.
+    /// A worker finishes a batch of jobs of one stream, all started by one `start` call: each
+    /// `succeeded` with a result or `failed` with a permanent error, if its lease is still this
+    /// worker's attempt. Writes one event for the batch, then acknowledges, trims and counts with one
+    /// command each. What the batch shares (its start, its duration) is passed once: every argument
+    /// costs Redis an allocation or two.
     ///
     /// KEYS: 1 stream, 2 events, 3 stats, 4 the lane's depth counter, then one job hash per job.
-    /// ARGV: 1 worker id, 2 now, 3 finished TTL s, 4 events cap, 5 kind, 6 job key prefix, then 9
-    /// per job: message id, attempt, started_at, state, result JSON, error code, error message,
-    /// duration bucket label, duration s.
+    /// ARGV: 1 worker id, 2 now, 3 finished TTL s, 4 events cap, 5 kind, 6 job key prefix,
+    /// 7 started_at, 8 duration bucket label, 9 duration s, then 4 per job: message id, attempt, and
+    /// either `""` and the result JSON (succeeded) or the error code and message (failed).
     /// Returns one integer per job, in order: 1 recorded, 0 ignored (the lease is not this
     /// attempt's: cancelled, or recovered by another worker; the message is acknowledged only if
     /// the job ended).
     public static let complete = RedisScript(name: "complete", source: settle + "\n" + """
-    local worker, now, ttl, cap, kind, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
-    local out, acked, states, buckets = {}, {}, {}, {}
-    local event, recorded, sum = {'worker', worker, 'finished_at', now}, 0, 0
+    local worker, now, ttl, cap, kind, prefix, started = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+    local out, acked, succeeded, failed = {}, {}, 0, 0
+    local event = {'worker', worker, 'finished_at', now, 'started_at', started}
     local function flushEvent()
-      if #event > 4 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
-      event = {'worker', worker, 'finished_at', now}
+      if #event > 6 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
+      event = {'worker', worker, 'finished_at', now, 'started_at', started}
     end
     for i = 5, #KEYS do
-      local key, a = KEYS[i], 9 * (i - 5) + 6
-      local msg, attempt, started, state, result, code, message, bucket, duration = unpack(ARGV, a + 1, a + 9)
+      local key, a = KEYS[i], 4 * (i - 5) + 10
+      local msg, attempt, code, text = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
       if redis.call('HGET', key, 'lease') ~= worker .. ' ' .. attempt then
         local current = redis.call('HGET', key, 'state')
         if current ~= 'running' and current ~= 'queued' then acked[#acked + 1] = msg end
         out[#out + 1] = 0
       else
         acked[#acked + 1] = msg
-        if state == 'succeeded' then
-          redis.call('HSET', key, 'state', 'succeeded', 'finished_at', now, 'result', result, 'lease', '')
+        local n = #event
+        event[n + 1], event[n + 2], event[n + 3] = 'id', string.sub(key, #prefix + 1), 'attempts'
+        event[n + 4], event[n + 5] = attempt, 'state'
+        if code == '' then
+          redis.call('HSET', key, 'state', 'succeeded', 'finished_at', now, 'result', text, 'lease', '')
+          -- Error fields and retry_at exist only after a retry, so never on a first attempt.
+          if attempt ~= '1' then redis.call('HDEL', key, 'error_code', 'error_message', 'retry_at') end
+          event[n + 6], event[n + 7], event[n + 8] = 'succeeded', 'result', text
+          succeeded = succeeded + 1
         else
-          redis.call('HSET', key, 'state', 'failed', 'finished_at', now, 'error_code', code, 'error_message', message, 'lease', '')
-        end
-        -- Error fields and retry_at exist only after a retry, so never on a first attempt.
-        if attempt ~= '1' then
-          if state == 'succeeded' then redis.call('HDEL', key, 'error_code', 'error_message', 'retry_at')
-          else redis.call('HDEL', key, 'retry_at') end
+          redis.call('HSET', key, 'state', 'failed', 'finished_at', now, 'error_code', code, 'error_message', text, 'lease', '')
+          if attempt ~= '1' then redis.call('HDEL', key, 'retry_at') end
+          event[n + 6], event[n + 7], event[n + 8], event[n + 9], event[n + 10] = 'failed', 'error_code', code, 'error_message', text
+          failed = failed + 1
         end
         redis.call('EXPIRE', key, ttl)
-        local n = #event
-        event[n + 1], event[n + 2], event[n + 3], event[n + 4] = 'id', string.sub(key, #prefix + 1), 'state', state
-        event[n + 5], event[n + 6], event[n + 7], event[n + 8] = 'attempts', attempt, 'started_at', started
-        if result ~= '' then event[n + 9], event[n + 10] = 'result', result end
-        if code ~= '' then
-          n = #event
-          event[n + 1], event[n + 2], event[n + 3], event[n + 4] = 'error_code', code, 'error_message', message
-        end
         if #event > 4000 then flushEvent() end
-        states[state] = (states[state] or 0) + 1
-        buckets[bucket] = (buckets[bucket] or 0) + 1
-        recorded, sum = recorded + 1, sum + tonumber(duration)
         out[#out + 1] = 1
       end
     end
     flushEvent()
     if #acked > 0 then settle(KEYS[1], KEYS[4], acked) end
+    local recorded = succeeded + failed
     if recorded > 0 then
-      for state, n in pairs(states) do redis.call('HINCRBY', KEYS[3], state .. ':' .. kind, n) end
-      for bucket, n in pairs(buckets) do redis.call('HINCRBY', KEYS[3], 'duration_bucket:' .. kind .. ':' .. bucket, n) end
+      if succeeded > 0 then redis.call('HINCRBY', KEYS[3], 'succeeded:' .. kind, succeeded) end
+      if failed > 0 then redis.call('HINCRBY', KEYS[3], 'failed:' .. kind, failed) end
+      redis.call('HINCRBY', KEYS[3], 'duration_bucket:' .. kind .. ':' .. ARGV[8], recorded)
       redis.call('HINCRBY', KEYS[3], 'duration_count:' .. kind, recorded)
-      redis.call('HINCRBYFLOAT', KEYS[3], 'duration_sum:' .. kind, string.format('%.6f', sum))
+      redis.call('HINCRBYFLOAT', KEYS[3], 'duration_sum:' .. kind, string.format('%.6f', recorded * tonumber(ARGV[9])))
     end
     return out
     """)
