@@ -92,3 +92,26 @@ extension QueueTests {
         return q
     }
 }
+
+/// The depth counter rebuilt from the streams when it is missing (an upgrade, or a lost key).
+extension QueueTests {
+    @Test func aMissingDepthCounterIsRebuiltFromTheStreams() throws {
+        let q = try queue(maxDepth: 0)
+        for _ in 0..<5 { guard case .created = try q.enqueue(request()) else { Issue.record("not created"); return } }
+        guard case .created = try q.enqueue(request(.batch)) else { Issue.record("not created"); return }
+        let jobs = try q.start(try q.fetch(consumer: "w", kinds: [.probe], lanes: [.interactive], count: 3, blockMillis: nil), worker: "w")
+        try q.finish([(jobs[1], .succeeded([:]))], worker: "w")
+        // Two pending, two waiting, one acknowledged (its entry still there, behind a pending one).
+        #expect(try q.connection.call(["XLEN", .text(settings.layout.stream(.interactive, .probe))]).int == 5)
+        let depth = settings.layout.depth(.interactive)
+        #expect(try q.connection.call(["GET", .text(depth)]).int == 4)
+        try q.connection.call(["DEL", .text(depth), .text(settings.layout.depth(.batch))])
+        try q.ensureGroups()
+        #expect(try q.connection.call(["GET", .text(depth)]).int == 4)
+        #expect(try q.connection.call(["GET", .text(settings.layout.depth(.batch))]).int == 1)
+        // An existing counter is left alone.
+        try q.connection.call(["SET", .text(depth), "7"])
+        try q.ensureGroups()
+        #expect(try q.connection.call(["GET", .text(depth)]).int == 7)
+    }
+}

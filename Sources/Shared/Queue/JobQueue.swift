@@ -74,8 +74,9 @@ public final class JobQueue {
         self.init(connection: try openRedisClient(endpoint, ioTimeout: ioTimeout), settings: settings)
     }
 
-    /// Creates the consumer groups of every lane's kind streams and event stream (idempotent;
-    /// safe to call from every process at start-up).
+    /// Creates the consumer groups of every lane's kind streams and event stream, and each lane's
+    /// depth counter when it is missing (see `QueueScripts.initDepth`); idempotent, safe to call
+    /// from every process at start-up.
     public func ensureGroups() throws(RedisError) {
         var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
@@ -86,6 +87,12 @@ public final class JobQueue {
         }
         for reply in try connection.pipeline(commands) {
             if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
+        }
+        // One call per lane: each lane's keys share a slot, the two lanes need not.
+        for reply in try connection.evalPipeline(Lane.allCases.map { lane in
+            (QueueScripts.initDepth, [layout.depth(lane)] + layout.streams(lane) + layout.helds(lane), [])
+        }) {
+            if case let .error(message) = reply { throw .reply("init depth: \(message)") }
         }
     }
 

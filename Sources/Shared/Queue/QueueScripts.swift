@@ -153,6 +153,34 @@ public enum QueueScripts {
     return {'created', ARGV[1]}
     """)
 
+    /// Sets a lane's depth counter when it does not exist — the first start after an upgrade from
+    /// `XDEL`-on-acknowledge, or after the key was lost — from the streams themselves: per kind,
+    /// the entries not yet delivered (the group's `lag`) plus those pending; where Redis cannot tell
+    /// the lag (entries were `XDEL`eted after the last delivery, as before trimming), `XLEN`, which
+    /// then counts exactly those; plus the held sets. Does nothing when the counter exists.
+    ///
+    /// KEYS: 1 the lane's depth counter, then its n kind streams, then their n held sets.
+    /// Returns the depth set, or -1 when the counter existed.
+    public static let initDepth = RedisScript(name: "init_depth", source: """
+    if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+    local n = (#KEYS - 1) / 2
+    local depth = 0
+    for i = 2, 1 + n do
+      local counted = false
+      for _, group in ipairs(redis.pcall('XINFO', 'GROUPS', KEYS[i])) do
+        local f = {}
+        for j = 1, #group, 2 do f[group[j]] = group[j + 1] end
+        if f['name'] == '\(QueueLayout.workerGroup)' and f['lag'] then
+          depth, counted = depth + tonumber(f['lag']) + tonumber(f['pending']), true
+        end
+      end
+      if not counted then depth = depth + redis.call('XLEN', KEYS[i]) end
+    end
+    for i = 2 + n, #KEYS do depth = depth + redis.call('ZCARD', KEYS[i]) end
+    redis.call('SET', KEYS[1], depth)
+    return depth
+    """)
+
     /// Cancels a job that has not finished. A queued job never runs (a held one leaves its held
     /// set and the lane's depth; one in the stream is skipped and acknowledged by `start`); a
     /// running one's result is discarded (its lease is cleared, so `complete` ignores it).
@@ -178,5 +206,5 @@ public enum QueueScripts {
     """)
 
     /// Every script, for loading at start-up.
-    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release]
+    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release, initDepth]
 }
