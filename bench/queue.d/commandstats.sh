@@ -10,7 +10,7 @@
 set -euo pipefail
 bin=$1; jobs=${2:-20000}
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-dir=$(mktemp -d /tmp/mbdrain.XXXX)
+dir=$(mktemp -d /tmp/roost-commandstats.XXXXXX)
 redis-server --port $port --bind 127.0.0.1 --save '' --appendonly no --logfile $dir/redis.log --dir $dir & rpid=$!
 trap 'kill $rpid ${w1:-} ${w2:-} 2>/dev/null; wait 2>/dev/null; rm -rf $dir' EXIT
 for _ in $(seq 100); do [ "$(redis-cli -p $port ping 2>/dev/null)" = PONG ] && break; sleep 0.05; done
