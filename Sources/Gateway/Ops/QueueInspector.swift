@@ -8,7 +8,7 @@ struct QueueInspector {
     struct LaneFigures {
         /// The lane.
         let lane: Lane
-        /// Jobs in the stream (waiting or being worked on).
+        /// Jobs queued (in a stream or held back) or being worked on: the lane's depth counter.
         let depth: Int
         /// Delivered to a worker, not yet acknowledged.
         let inFlight: Int
@@ -30,12 +30,11 @@ struct QueueInspector {
         let layout = queue.layout
         var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
+            commands.append(["GET", .text(layout.depth(lane))])
             for stream in layout.streams(lane) {
-                commands.append(["XLEN", .text(stream)])
                 commands.append(["XPENDING", .text(stream), .text(QueueLayout.workerGroup)])
                 commands.append(["XRANGE", .text(stream), "-", "+", "COUNT", "1"])
             }
-            for held in layout.helds(lane) { commands.append(["ZCARD", .text(held)]) }
             commands.append(["ZCARD", .text(layout.delayed(lane))])
             commands.append(["XLEN", .text(layout.dead(lane))])
             commands.append(["HGETALL", .text(layout.stats(lane))])
@@ -43,17 +42,18 @@ struct QueueInspector {
         var replies = try queue.connection.pipeline(commands)[...]
         let now = Clock.now()
         return Lane.allCases.map { lane in
-            var depth = 0, inFlight = 0, oldest = 0.0
+            // The lane's depth counter: queued (in a stream or held back by the fair batch lane) or running.
+            let depth = max(0, replies.first?.int ?? 0)
+            replies = replies.dropFirst()
+            var inFlight = 0, oldest = 0.0
             for _ in layout.streams(lane) {
-                let r = Array(replies.prefix(3)); replies = replies.dropFirst(3)
-                depth += r[0].int ?? 0
-                inFlight += r[1].array?.first?.int ?? 0
-                if let first = r[2].array?.first?.array?.first?.text, let ms = first.split(separator: "-").first.flatMap({ Double($0) }) {
+                let r = Array(replies.prefix(2)); replies = replies.dropFirst(2)
+                inFlight += r[0].array?.first?.int ?? 0
+                // The first entry left after the last trim: pending, or waiting (acknowledged entries go once per batch).
+                if let first = r[1].array?.first?.array?.first?.text, let ms = first.split(separator: "-").first.flatMap({ Double($0) }) {
                     oldest = max(oldest, now - ms / 1000)
                 }
             }
-            // Jobs held back by the fair batch lane are waiting too (their age is not in `oldest`).
-            for _ in layout.helds(lane) { depth += replies.first?.int ?? 0; replies = replies.dropFirst() }
             let r = Array(replies.prefix(3)); replies = replies.dropFirst(3)
             var stats: [String: Int] = [:]
             var sums: [String: Double] = [:]

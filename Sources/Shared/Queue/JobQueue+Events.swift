@@ -2,16 +2,60 @@
 public struct JobEvent: Sendable {
     /// The lane whose stream it came from.
     public let lane: Lane
-    /// The event's stream entry id (acknowledged once recorded).
+    /// The event's stream entry id (acknowledged once recorded; a batch entry yields several
+    /// events with the same id).
     public let messageID: String
     /// The job's state after the change, with the fields that changed.
     public let record: JobRecord
+
+    /// Creates an event.
+    public init(lane: Lane, messageID: String, record: JobRecord) {
+        self.lane = lane; self.messageID = messageID; self.record = record
+    }
+
+    /// The records one event-stream entry holds, in order. Three shapes:
+    /// - one job: `id`, `state` and the fields that changed (`retry`, `cancel`, dead-lettering);
+    /// - a batch of outcomes (`complete`): fields shared by the batch (`worker`, `finished_at`),
+    ///   then per job a group that starts with `id` (`state`, `attempts`, `started_at`, and
+    ///   `result` or `error_code` + `error_message`);
+    /// - a batch of starts (`start`): `state` `running`, `started_at`, `worker` and `jobs`, the
+    ///   batch's `<id>:<attempt>` separated by spaces.
+    /// Fields before the first `id` apply to every job of the entry. Records whose fields do not
+    /// parse are left out.
+    public static func records(entryFields pairs: [RedisReply], lane: Lane) -> [JobRecord] {
+        var shared: [String: RedisReply] = [:]
+        var groups: [[String: RedisReply]] = []
+        var index = 0
+        while index + 1 < pairs.count {
+            defer { index += 2 }
+            guard let field = pairs[index].text else { continue }
+            let value = pairs[index + 1]
+            if field == "id" {
+                groups.append(shared.merging([("id", value)]) { _, new in new })
+            } else if groups.isEmpty {
+                shared[field] = value
+            } else {
+                groups[groups.count - 1][field] = value
+            }
+        }
+        if groups.isEmpty, let jobs = shared["jobs"]?.text {
+            for item in jobs.split(separator: " ") {
+                guard let colon = item.lastIndex(of: ":") else { continue }
+                var fields = shared
+                fields["id"] = .string(Array(item[..<colon].utf8))
+                fields["attempts"] = .string(Array(item[item.index(after: colon)...].utf8))
+                groups.append(fields)
+            }
+        }
+        return groups.compactMap { JobRecord(fields: $0, lane: lane) }
+    }
 }
 
 extension JobQueue {
     /// Reads state changes for the gateway's ingester. With `pending`, re-reads the events this
     /// consumer received but never acknowledged (after a crash); otherwise new ones, blocking up
-    /// to `blockMillis` when there are none.
+    /// to `blockMillis` when there are none. `count` bounds the entries read, each of which may
+    /// hold a batch of jobs.
     public func readEvents(consumer: String, count: Int, blockMillis: Int?, pending: Bool = false) throws(RedisError) -> [JobEvent] {
         let reply = try readGroup(QueueLayout.ingesterGroup, consumer: consumer, count: count,
                                   streams: Lane.allCases.sorted().map { layout.events($0) }, pending: pending,
@@ -22,23 +66,24 @@ extension JobQueue {
                   let lane = Lane.allCases.first(where: { layout.events($0) == name }) else { continue }
             for entry in parts[1].array ?? [] {
                 guard let pair = entry.array, pair.count == 2, let messageID = pair[0].text else { continue }
-                if let record = JobRecord(fields: pair[1].fieldMap, lane: lane) {
-                    events.append(JobEvent(lane: lane, messageID: messageID, record: record))
-                } else {
+                let records = JobEvent.records(entryFields: pair[1].array ?? [], lane: lane)
+                if records.isEmpty {
                     // A malformed or trimmed entry: acknowledge it with the rest so it is not re-read forever.
-                    events.append(JobEvent(lane: lane, messageID: messageID,
-                                           record: JobRecord(id: "", kind: "", lane: lane, state: .queued)))
+                    events.append(JobEvent(lane: lane, messageID: messageID, record: JobRecord(id: "", kind: "", lane: lane, state: .queued)))
                 }
+                for record in records { events.append(JobEvent(lane: lane, messageID: messageID, record: record)) }
             }
         }
         return events
     }
 
-    /// Acknowledges and deletes recorded events (one round trip).
+    /// Acknowledges and deletes recorded events (one round trip; each entry once, however many
+    /// jobs it held).
     public func acknowledgeEvents(_ events: [JobEvent]) throws(RedisError) {
         var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
-            let ids = events.filter { $0.lane == lane }.map(\.messageID)
+            var seen: Set<String> = []
+            let ids = events.filter { $0.lane == lane && seen.insert($0.messageID).inserted }.map(\.messageID)
             guard !ids.isEmpty else { continue }
             commands.append((["XACK", layout.events(lane), QueueLayout.ingesterGroup] + ids).map { RedisArgument.text($0) })
             commands.append((["XDEL", layout.events(lane)] + ids).map { RedisArgument.text($0) })

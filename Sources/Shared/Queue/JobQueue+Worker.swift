@@ -8,13 +8,27 @@ public struct Delivery: Sendable, Equatable {
     public let messageID: String
     /// The job id.
     public let jobID: String
+    /// The attempt this message starts, when the entry carries it (fresh from `enqueue` or
+    /// `promote`); nil for a message recovered from a dead worker or let in from a held set, whose
+    /// attempt, params and blob `start` reads from the job's record.
+    public let attempt: Int?
+    /// The analysis parameters (JSON) the entry carries, if it carries its attempt.
+    public let params: String?
+    /// The SHA-256 of the upload the entry carries, if it carries its attempt.
+    public let blobSHA256: String?
     /// The stream it came from.
     public var stream: QueueStream { QueueStream(lane, kind) }
 
     /// Describes a delivered message.
-    public init(lane: Lane, kind: JobKind, messageID: String, jobID: String) {
+    public init(lane: Lane, kind: JobKind, messageID: String, jobID: String, attempt: Int? = nil, params: String? = nil,
+                blobSHA256: String? = nil) {
         self.lane = lane; self.kind = kind; self.messageID = messageID; self.jobID = jobID
+        self.attempt = attempt; self.params = params; self.blobSHA256 = blobSHA256
     }
+
+    /// The same message without what its entry carried, so `start` reads all from the record
+    /// (a recovered message: its attempt is the record's, not the entry's).
+    var recovered: Delivery { Delivery(lane: lane, kind: kind, messageID: messageID, jobID: jobID) }
 }
 
 /// Where a stalled-job scan of one stream stands: `XAUTOCLAIM` continues from `next` on the
@@ -93,50 +107,83 @@ extension JobQueue {
     func parseEntries(_ reply: RedisReply, stream: QueueStream) -> [Delivery] {
         var deliveries: [Delivery] = []
         for entry in reply.array ?? [] {
-            guard let pair = entry.array, pair.count == 2, let messageID = pair[0].text,
-                  let jobID = pair[1].fieldMap["id"]?.text else { continue }
-            deliveries.append(Delivery(lane: stream.lane, kind: stream.kind, messageID: messageID, jobID: jobID))
+            guard let pair = entry.array, pair.count == 2, let messageID = pair[0].text else { continue }
+            let fields = pair[1].fieldMap
+            guard let jobID = fields["id"]?.text else { continue }
+            let attempt = fields["attempt"]?.text.flatMap { Int($0) }
+            deliveries.append(Delivery(lane: stream.lane, kind: stream.kind, messageID: messageID, jobID: jobID, attempt: attempt,
+                                       params: attempt == nil ? nil : fields["params"]?.text,
+                                       blobSHA256: attempt == nil ? nil : fields["blob"]?.text))
         }
         return deliveries
     }
 
-    /// Starts delivered jobs in one round trip (one `start` call per stream). Messages whose job was
-    /// cancelled, finished or expired are acknowledged and left out; jobs started too often are dead-lettered.
+    /// Starts delivered jobs in one round trip: one `start` call per stream, pipelined with the
+    /// `GET` of every blob the entries name (each distinct blob once). Messages whose job was
+    /// cancelled, finished or expired are acknowledged and left out; jobs started too often are
+    /// dead-lettered. Blobs named only by the record (recovered messages) take a second round trip.
     public func start(_ deliveries: [Delivery], worker: String) throws(RedisError) -> [RunningJob] {
         guard !deliveries.isEmpty else { return [] }
         let now = Clock.now()
         var streams: [QueueStream] = []
         for d in deliveries where !streams.contains(d.stream) { streams.append(d.stream) }
-        let calls = streams.map { stream -> (RedisScript, [String], [RedisArgument]) in
+        let batches = streams.map { stream in deliveries.filter { $0.stream == stream } }
+        let calls = zip(streams, batches).map { stream, batch -> (RedisScript, [String], [RedisArgument]) in
             let lane = stream.lane
-            let batch = deliveries.filter { $0.stream == stream }
             return (QueueScripts.start,
-                    [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane)]
+                    [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane), layout.depth(lane)]
                         + batch.map { layout.job(lane, $0.jobID) },
-                    [.text(worker), .text(Clock.text(now)), .text(layout.blobPrefix(lane)),
-                     .text(String(settings.eventsCap)), .text(String(settings.finishedTTL))]
-                        + batch.map { .text($0.messageID) })
+                    [.text(worker), .text(Clock.text(now)), .text(String(settings.eventsCap)), .text(String(settings.finishedTTL)),
+                     .text(layout.jobPrefix(lane))]
+                        + batch.flatMap { [RedisArgument.text($0.messageID), .text(String($0.attempt ?? 0))] })
         }
-        let replies = try connection.evalPipeline(calls)
-        var started: [(delivery: Delivery, items: [RedisReply])] = []
-        for (stream, reply) in zip(streams, replies) {
+        var blobKeys: [String] = []
+        for d in deliveries {
+            guard let sha = d.blobSHA256, !sha.isEmpty else { continue }
+            let key = layout.blob(d.lane, sha256: sha)
+            if !blobKeys.contains(key) { blobKeys.append(key) }
+        }
+        let replies = try evalPipeline(calls, then: blobKeys.map { ["GET", .text($0)] })
+        var blobs: [String: [UInt8]] = [:]
+        for (key, reply) in zip(blobKeys, replies[calls.count...]) { blobs[key] = reply.bytes }
+
+        var started: [(delivery: Delivery, attempt: Int, params: String, blobKey: String)] = []
+        for (batch, reply) in zip(batches, replies) {
             if case let .error(message) = reply { throw .reply("start: \(message)") }
-            let batch = deliveries.filter { $0.stream == stream }
-            guard let answers = reply.array, answers.count == batch.count else { throw .unexpected("start returned \(reply)") }
-            for (delivery, answer) in zip(batch, answers) {
-                guard let items = answer.array, items.first?.text == "run", items.count == 5 else { continue }
-                started.append((delivery, items))
+            guard let items = reply.array, items.count == batch.count * 3 else { throw .unexpected("start returned \(reply)") }
+            for (index, delivery) in batch.enumerated() {
+                guard let attempt = items[3 * index].int, attempt > 0 else { continue }
+                let params = items[3 * index + 1].text.flatMap { $0.isEmpty ? nil : $0 } ?? delivery.params ?? ""
+                let sha = items[3 * index + 2].text.flatMap { $0.isEmpty ? nil : $0 } ?? delivery.blobSHA256 ?? ""
+                started.append((delivery, attempt, params, layout.blob(delivery.lane, sha256: sha)))
             }
         }
-        // The blobs in a second round trip, outside Lua (see `QueueScripts.start`); nil: expired.
-        let blobs = try connection.pipeline(started.map { job in
-            ["GET", .text(layout.blob(job.delivery.lane, sha256: job.items[4].text ?? ""))]
-        })
-        return zip(started, blobs).map { job, blob in
-            let params = (job.items[2].text).flatMap { try? JSON.parse($0) } ?? .object([])
-            return RunningJob(delivery: job.delivery, kind: job.items[1].text ?? "", params: params, attempt: job.items[3].int ?? 1,
-                              blob: blob.bytes, startedAt: now)
+        // Blobs only the record named (recovered messages): a second round trip, rarely taken.
+        let missing = started.map(\.blobKey).filter { blobs[$0] == nil && !blobKeys.contains($0) }
+        if !missing.isEmpty {
+            for (key, reply) in zip(missing, try connection.pipeline(missing.map { ["GET", .text($0)] })) { blobs[key] = reply.bytes }
         }
+        return started.map { job in
+            RunningJob(delivery: job.delivery, kind: job.delivery.kind.rawValue,
+                       params: (try? JSON.parse(job.params)) ?? .object([]), attempt: job.attempt, blob: blobs[job.blobKey] ?? nil,
+                       startedAt: now)
+        }
+    }
+
+    /// Runs `calls` and then `commands` in one pipeline; a `NOSCRIPT` answer (Redis restarted)
+    /// re-runs that call alone, loading its script again.
+    private func evalPipeline(_ calls: [(RedisScript, [String], [RedisArgument])],
+                              then commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
+        var all: [[RedisArgument]] = []
+        for (script, keys, arguments) in calls { all.append(try connection.evalCommand(script, keys: keys, arguments: arguments)) }
+        var replies = try connection.pipeline(all + commands)
+        for index in calls.indices {
+            if case let .error(message) = replies[index], message.hasPrefix("NOSCRIPT") {
+                let (script, keys, arguments) = calls[index]
+                replies[index] = try connection.eval(script, keys: keys, arguments: arguments)
+            }
+        }
+        return replies
     }
 
     /// Records how jobs ended, in one round trip; acknowledges their messages.
@@ -149,8 +196,9 @@ extension JobQueue {
         var calls: [(RedisScript, [String], [RedisArgument])] = []
         // Where each result's answer is: (call, reply index inside that call's array or nil for a single reply).
         var answers = [(call: Int, item: Int?)](repeating: (0, nil), count: results.count)
-        // Successes and permanent failures: one `complete` call per stream for the whole batch.
-        var completeCall: [QueueStream: Int] = [:]
+        // Successes and permanent failures: one `complete` call per stream and start for the whole batch
+        // (jobs started together share their start, and so their duration).
+        var completeCall: [String: Int] = [:]
         for (index, (job, outcome)) in results.enumerated() {
             let d = job.delivery
             switch outcome {
@@ -159,36 +207,42 @@ extension JobQueue {
                 answers[index] = (calls.count, nil)
                 calls.append((QueueScripts.retry,
                               [layout.job(d.lane, d.jobID), layout.stream(d.stream), layout.delayed(d.lane), layout.events(d.lane),
-                               layout.stats(d.lane), layout.dead(d.lane)],
+                               layout.stats(d.lane), layout.dead(d.lane), layout.depth(d.lane)],
                               [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
-                               .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
+                               .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
+                               .text(String(job.attempt))]))
             case .succeeded, .failed:
-                var state = "succeeded", result = "", code = "", message = ""
-                if case let .succeeded(json) = outcome { result = json.serialized() }
-                if case let .failed(c, m) = outcome { state = "failed"; code = c; message = m }
-                let duration = max(0, now - job.startedAt)
+                // `complete` tells a failure by its non-empty code.
+                var code = "", text = ""
+                if case let .succeeded(json) = outcome { text = json.serialized() }
+                if case let .failed(c, m) = outcome { code = c.isEmpty ? "failed" : c; text = m }
+                let startedText = Clock.text(job.startedAt)
+                let group = layout.stream(d.stream) + " " + startedText
                 let call: Int
-                if let existing = completeCall[d.stream] {
+                if let existing = completeCall[group] {
                     call = existing
                 } else {
                     call = calls.count
-                    completeCall[d.stream] = call
-                    calls.append((QueueScripts.complete, [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane)],
-                                  [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap))]))
+                    completeCall[group] = call
+                    let duration = max(0, now - job.startedAt)
+                    calls.append((QueueScripts.complete,
+                                  [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane), layout.depth(d.lane)],
+                                  [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
+                                   .text(d.kind.rawValue), .text(layout.jobPrefix(d.lane)), .text(startedText),
+                                   .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]))
                 }
-                answers[index] = (call, calls[call].1.count - 3)
+                answers[index] = (call, calls[call].1.count - 4)
                 calls[call].1.append(layout.job(d.lane, d.jobID))
-                calls[call].2 += [.text(d.messageID), .text(state), .text(result), .text(code), .text(message),
-                                  .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]
+                calls[call].2 += [.text(d.messageID), .text(String(job.attempt)), .text(code), .text(text)]
             }
         }
         let replies = try connection.evalPipeline(calls)
         return try answers.map { answer throws(RedisError) in
-            var reply = replies[answer.call]
+            let reply = replies[answer.call]
             if case let .error(message) = reply { throw .reply("finish: \(message)") }
             if let item = answer.item {
                 guard let items = reply.array, item < items.count else { throw .unexpected("complete returned \(reply)") }
-                reply = items[item]
+                return items[item].int == 1
             }
             return reply.array?.first?.text != "ignored"
         }
@@ -200,7 +254,7 @@ extension JobQueue {
         let now = Clock.text(Clock.now())
         var moved = 0
         for lane in Lane.allCases {
-            moved += try connection.eval(QueueScripts.promote, keys: [layout.delayed(lane)],
+            moved += try connection.eval(QueueScripts.promote, keys: [layout.delayed(lane), layout.depth(lane)],
                                          arguments: [.text(now), .text(String(limit)), .text(layout.jobPrefix(lane)),
                                                      .text(layout.streamPrefix(lane))]).int ?? 0
         }
@@ -216,7 +270,7 @@ extension JobQueue {
                                          String(Int(minIdle * 1000)), cursor, "COUNT", String(count)])
         if case let .error(message) = reply { throw .reply("reclaim: \(message)") }
         guard let parts = reply.array, parts.count >= 2 else { return ReclaimScan(claimed: [], next: "0-0") }
-        return ReclaimScan(claimed: parseEntries(parts[1], stream: stream), next: parts[0].text ?? "0-0")
+        return ReclaimScan(claimed: parseEntries(parts[1], stream: stream).map(\.recovered), next: parts[0].text ?? "0-0")
     }
 
     /// Resets the idle time of messages this consumer is still working on, so a slow job is

@@ -74,8 +74,9 @@ public final class JobQueue {
         self.init(connection: try openRedisClient(endpoint, ioTimeout: ioTimeout), settings: settings)
     }
 
-    /// Creates the consumer groups of every lane's kind streams and event stream (idempotent;
-    /// safe to call from every process at start-up).
+    /// Creates the consumer groups of every lane's kind streams and event stream, and each lane's
+    /// depth counter when it is missing (see `QueueScripts.initDepth`); idempotent, safe to call
+    /// from every process at start-up.
     public func ensureGroups() throws(RedisError) {
         var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
@@ -86,6 +87,12 @@ public final class JobQueue {
         }
         for reply in try connection.pipeline(commands) {
             if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
+        }
+        // One call per lane: each lane's keys share a slot, the two lanes need not.
+        for reply in try connection.evalPipeline(Lane.allCases.map { lane in
+            (QueueScripts.initDepth, [layout.depth(lane)] + layout.streams(lane) + layout.helds(lane), [])
+        }) {
+            if case let .error(message) = reply { throw .reply("init depth: \(message)") }
         }
     }
 
@@ -98,14 +105,13 @@ public final class JobQueue {
         let kind = JobKind(rawValue: request.kind)
         let staging = layout.staging(lane, id: request.id)
         let keys = [layout.stream(lane, kind), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey,
-                    layout.stats(lane), layout.held(lane, kind), layout.fairClock(lane, kind)] + layout.streams(lane) + layout.helds(lane)
-                   + [staging]
+                    layout.stats(lane), layout.held(lane, kind), layout.fairClock(lane, kind), layout.depth(lane), staging]
         let arguments: [RedisArgument] = [
             .text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
             .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
             .text(request.blobSHA256), .text(String(settings.blobTTL)),
             .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
-            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))), .text(String(JobKind.all.count))]
+            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane)))]
         let replies = try connection.pipeline([
             ["SET", .text(staging), .bytes(request.blob), "EX", .text(String(Self.stagingTTL))],
             try connection.evalCommand(QueueScripts.enqueue, keys: keys, arguments: arguments),
@@ -138,7 +144,7 @@ public final class JobQueue {
     /// Cancels a queued or running job.
     public func cancel(lane: Lane, id: String) throws(RedisError) -> CancelOutcome {
         let reply = try connection.eval(QueueScripts.cancel,
-            keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane)],
+            keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane), layout.depth(lane)],
             arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
                         .text(layout.heldPrefix(lane))])
         let items = reply.array ?? []

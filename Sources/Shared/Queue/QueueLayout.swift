@@ -5,10 +5,11 @@
 ///
 /// | key | type | holds |
 /// |---|---|---|
-/// | `P:{P:lane}:jobs:<kind>` | stream, group `workers` | one entry `id=<job id>` per run request of that kind; entries are deleted once acknowledged, so the sum of `XLEN` over the lane's kinds is its depth. A stream per kind means a worker reads only the kinds it runs (a mixed fleet never hands a `classify` job to a probe-only worker) |
+/// | `P:{P:lane}:jobs:<kind>` | stream, group `workers` | one entry per run request of that kind: `id`, and (from `enqueue` and `promote`) `attempt`, `params`, `blob`; acknowledged entries are trimmed once per batch below the oldest pending one. A stream per kind means a worker reads only the kinds it runs (a mixed fleet never hands a `classify` job to a probe-only worker) |
+/// | `P:{P:lane}:depth` | integer | the lane's depth: jobs queued (in a stream or a held set) or running, not yet acknowledged; `enqueue` and `promote` add, acknowledgements and held-set cancellations subtract |
 /// | `P:{P:batch}:held:<kind>` | sorted set | batch jobs not yet let into their stream (fair lane): members `<id> <owner>`, scored by the owner's virtual time; let in round-robin, at most `batchWindow` in the stream at once |
 /// | `P:{P:batch}:fair:<kind>` | hash | the fair clock: each waiting owner's last virtual time and `~released` |
-/// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`); expires `finishedTTL` after it ends |
+/// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`), plus `lease` (`<worker id> <attempt>`) while an attempt runs; expires `finishedTTL` after it ends |
 /// | `P:{P:lane}:blob:<sha256>` | string | the uploaded bytes, shared by identical uploads; expires after `blobTTL` |
 /// | `P:{P:lane}:idem:<owner>:<key>` | string | the job id an `Idempotency-Key` created; expires after `idempotencyTTL` |
 /// | `P:{P:lane}:delayed` | sorted set | job ids waiting for a retry, scored by due time |
@@ -37,7 +38,7 @@ public struct QueueLayout: Sendable {
     public func stream(_ stream: QueueStream) -> String { self.stream(stream.lane, stream.kind) }
     /// Prefix of the lane's job streams (scripts append the kind).
     public func streamPrefix(_ lane: Lane) -> String { base(lane) + ":jobs:" }
-    /// Every job stream of `lane`, one per known kind (their lengths add up to the lane's depth).
+    /// Every job stream of `lane`, one per known kind.
     public func streams(_ lane: Lane) -> [String] { JobKind.all.map { stream(lane, $0) } }
     /// Prefix of the lane's job records (scripts append the id).
     public func jobPrefix(_ lane: Lane) -> String { base(lane) + ":job:" }
@@ -70,6 +71,8 @@ public struct QueueLayout: Sendable {
     public func dead(_ lane: Lane) -> String { base(lane) + ":dead" }
     /// The lane's state-change stream.
     public func events(_ lane: Lane) -> String { base(lane) + ":events" }
+    /// The lane's depth counter (jobs queued or running; see `QueueScripts.settle`).
+    public func depth(_ lane: Lane) -> String { base(lane) + ":depth" }
     /// The lane's counters.
     public func stats(_ lane: Lane) -> String { base(lane) + ":stats" }
     /// A worker's heartbeat key.

@@ -2,7 +2,13 @@
 ///
 /// All keys of one call share a lane's hash tag. Timestamps are Unix seconds with
 /// millisecond decimals. Every script that changes a job's state appends the change to the
-/// lane's event stream (`XADD … MAXLEN ~ n`) so the gateway can record it and wake long-polls.
+/// lane's event stream (`XADD … MAXLEN ~ n`) so the gateway can record it and wake long-polls;
+/// the worker's batch scripts write one event per batch (see `JobEvent` for the shapes).
+///
+/// A job stream keeps its acknowledged entries until `settle` trims them (`XTRIM MINID` below
+/// the oldest entry still pending, once per batch: `XDEL` of each entry cost more than the rest
+/// of `complete`), so a lane's depth is a counter (`QueueLayout.depth`) rather than `XLEN`.
+/// The scripts of the worker's side are in `QueueScripts+Worker.swift`.
 public enum QueueScripts {
     /// Lua: `release(held, stream, clock, window)` lets held jobs into `stream`, lowest virtual
     /// time first, until `window` entries wait there undelivered (jobs in flight do not count, so the
@@ -13,11 +19,9 @@ public enum QueueScripts {
     /// before — an import of 100,000 photos and one of 100 started later interleave from then on.
     /// An owner's entry in the clock is removed when its last held job is released, and the whole
     /// clock when nothing is held any more (so cancelled jobs leave nothing behind).
-    static let fairRelease = """
+    static let fairRelease = undelivered + "\n" + """
     local function release(held, stream, clock, window)
-      local pending = redis.pcall('XPENDING', stream, '\(QueueLayout.workerGroup)')
-      local delivered = (type(pending) == 'table' and tonumber(pending[1])) or 0
-      local room = window - (redis.call('XLEN', stream) - delivered)
+      local room = window - undelivered(stream)
       if room <= 0 then return 0 end
       local popped = redis.call('ZPOPMIN', held, room)
       for i = 1, #popped, 2 do
@@ -33,6 +37,61 @@ public enum QueueScripts {
     end
     """
 
+    /// Lua: `undelivered(stream)`, the entries of a job stream not yet delivered to the workers'
+    /// group: the group's `lag` (Redis 7), which acknowledged entries awaiting their trim do not
+    /// disturb. Where Redis cannot tell the lag (entries were `XDEL`eted after the group's last
+    /// delivery, as before trimming replaced `XDEL`), `XLEN` minus the pending count.
+    static let undelivered = """
+    local function undelivered(stream)
+      local groups = redis.pcall('XINFO', 'GROUPS', stream)
+      for _, group in ipairs(groups) do
+        local f = {}
+        for i = 1, #group, 2 do f[group[i]] = group[i + 1] end
+        if f['name'] == '\(QueueLayout.workerGroup)' then
+          if f['lag'] then return tonumber(f['lag']) end
+          return redis.call('XLEN', stream) - tonumber(f['pending'])
+        end
+      end
+      return 0
+    end
+    """
+
+    /// Lua: `settle(stream, depth, ids)` acknowledges the messages `ids` of a job stream, lowers the
+    /// lane's depth counter by how many were pending (never below 0), and trims the stream.
+    ///
+    /// `trim(stream)` removes the entries before the oldest one still pending (`XTRIM MINID`, exact):
+    /// a delivered entry is either pending or acknowledged, and undelivered entries all come after
+    /// the group's last delivered one, so every entry removed was acknowledged and no pending or
+    /// undelivered entry is ever dropped. With nothing pending, it trims up to the last delivered entry.
+    static let settle = """
+    local function trim(stream)
+      local pending = redis.call('XPENDING', stream, '\(QueueLayout.workerGroup)')
+      local below = pending[2]
+      if not below then
+        for _, group in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+          local f = {}
+          for i = 1, #group, 2 do f[group[i]] = group[i + 1] end
+          if f['name'] == '\(QueueLayout.workerGroup)' then
+            local ms, seq = string.match(f['last-delivered-id'], '^(%d+)-(%d+)$')
+            if ms then below = ms .. '-' .. string.format('%d', tonumber(seq) + 1) end
+          end
+        end
+        if not below then return 0 end
+      end
+      return redis.call('XTRIM', stream, 'MINID', below)
+    end
+    local function settle(stream, depth, ids)
+      local acked = 0
+      -- In slices: unpack is bounded by Lua's C stack.
+      for first = 1, #ids, 1000 do
+        acked = acked + redis.call('XACK', stream, '\(QueueLayout.workerGroup)', unpack(ids, first, math.min(first + 999, #ids)))
+      end
+      if acked > 0 and redis.call('DECRBY', depth, acked) < 0 then redis.call('SET', depth, 0) end
+      trim(stream)
+      return acked
+    end
+    """
+
     /// Enqueue one job: blob, record, stream entry (or, on a fair lane, a place in the held set)
     /// and idempotency key in one step.
     ///
@@ -41,27 +100,28 @@ public enum QueueScripts {
     /// just before, in the same pipeline; the script renames it to the blob (or drops it when the
     /// blob is already there, or the job is refused), so the blob appears with its job or not at all.
     ///
+    /// The stream entry carries what a worker needs to start the job (`id`, `attempt` 1, `params`,
+    /// `blob`), so `start` reads one field of the record, not six. Entries let in from a fair
+    /// lane's held set carry the id only; `start` reads the rest from the record for those.
+    ///
     /// KEYS: 1 the kind's stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats,
-    /// 6 the kind's held set, 7 its fair clock, then the lane's n kind streams and n held sets
-    /// (their sizes add up to the lane's depth), last the staging key holding the upload.
+    /// 6 the kind's held set, 7 its fair clock, 8 the lane's depth counter, 9 the staging key
+    /// holding the upload.
     /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
     /// 8 blob sha256, 9 blob TTL s, 10 idempotency TTL s (0: no key),
-    /// 11 max lane depth (0: unlimited), 12 fairness window (0: straight into the stream), 13 n.
+    /// 11 max lane depth (0: unlimited), 12 fairness window (0: straight into the stream).
     /// Returns `{"created", id}`, `{"existing", id}` (same idempotency key) or `{"busy", depth}`;
     /// an error reply when neither the blob nor the staging key exists (the upload's `SET` failed).
     public static let enqueue = RedisScript(name: "enqueue", source: fairRelease + "\n" + """
-    local staging = KEYS[#KEYS]
+    local staging = KEYS[9]
     local idemTTL = tonumber(ARGV[10])
     if idemTTL > 0 then
       local existing = redis.call('GET', KEYS[4])
       if existing then redis.call('DEL', staging) return {'existing', existing} end
     end
     local maxDepth = tonumber(ARGV[11])
-    local n = tonumber(ARGV[13])
     if maxDepth > 0 then
-      local depth = 0
-      for i = 8, 7 + n do depth = depth + redis.call('XLEN', KEYS[i]) end
-      for i = 8 + n, 7 + 2 * n do depth = depth + redis.call('ZCARD', KEYS[i]) end
+      local depth = tonumber(redis.call('GET', KEYS[8]) or '0')
       if depth >= maxDepth then redis.call('DEL', staging) return {'busy', tostring(depth)} end
     end
     if redis.call('EXISTS', KEYS[3]) == 1 then
@@ -86,194 +146,57 @@ public enum QueueScripts {
       redis.call('ZADD', KEYS[6], score, ARGV[1] .. ' ' .. ARGV[5])
       release(KEYS[6], KEYS[1], clock, window)
     else
-      redis.call('XADD', KEYS[1], '*', 'id', ARGV[1])
+      redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'attempt', 1, 'params', ARGV[6], 'blob', ARGV[8])
     end
+    redis.call('INCR', KEYS[8])
     redis.call('HINCRBY', KEYS[5], 'enqueued:' .. ARGV[2], 1)
     return {'created', ARGV[1]}
     """)
 
-    /// A worker takes the messages of one lane it was delivered: marks each job running and
-    /// returns what it needs. One call per batch, not per job (see `complete`).
+    /// Sets a lane's depth counter when it does not exist — the first start after an upgrade from
+    /// `XDEL`-on-acknowledge, or after the key was lost — from the streams themselves: per kind,
+    /// the entries not yet delivered (the group's `lag`) plus those pending; where Redis cannot tell
+    /// the lag (entries were `XDEL`eted after the last delivery, as before trimming), `XLEN`, which
+    /// then counts exactly those; plus the held sets. Does nothing when the counter exists.
     ///
-    /// KEYS: 1 stream, 2 events, 3 stats, 4 dead stream, then one job hash per message.
-    /// ARGV: 1 worker id, 2 now, 3 unused (was the blob key prefix), 4 events cap, 5 finished TTL s,
-    /// then one message id per job.
-    /// Returns one reply per job, in order: `{"run", kind, params, attempts, blob sha256}` (the
-    /// worker `GET`s the blob after: bytes read inside Lua are hashed byte by byte),
-    /// `{"skip", state}` (cancelled, finished or expired: the message is acknowledged) or
-    /// `{"dead"}` (started too many times).
-    public static let start = RedisScript(name: "start", source: """
-    local worker, now, cap, ttl = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
-    local replies = {}
-    for i = 5, #KEYS do
-      local key, msg = KEYS[i], ARGV[i + 1]
-      local job = redis.call('HMGET', key, 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'id')
-      local state = job[1]
-      local attempts = tonumber(job[2])
-      if (not state) or (state ~= 'queued' and state ~= 'running') then
-        redis.call('XACK', KEYS[1], 'workers', msg)
-        redis.call('XDEL', KEYS[1], msg)
-        replies[#replies + 1] = {'skip', state or 'missing'}
-      elseif attempts >= tonumber(job[3]) then
-        local message = 'the job was started ' .. attempts .. ' times and its worker stopped each time'
-        redis.call('HSET', key, 'state', 'dead', 'finished_at', now, 'error_code', 'stalled', 'error_message', message)
-        redis.call('EXPIRE', key, ttl)
-        redis.call('XACK', KEYS[1], 'workers', msg)
-        redis.call('XDEL', KEYS[1], msg)
-        redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'id', job[7], 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', job[7], 'state', 'dead', 'attempts', attempts,
-          'finished_at', now, 'error_code', 'stalled', 'error_message', message)
-        redis.call('HINCRBY', KEYS[3], 'dead:' .. job[4], 1)
-        replies[#replies + 1] = {'dead'}
-      else
-        attempts = attempts + 1
-        redis.call('HSET', key, 'state', 'running', 'started_at', now, 'worker', worker, 'attempts', attempts)
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', job[7], 'state', 'running', 'attempts', attempts,
-          'started_at', now, 'worker', worker)
-        replies[#replies + 1] = {'run', job[4], job[5] or '', attempts, job[6] or ''}
-      end
-    end
-    return replies
-    """)
-
-    /// A worker finishes a batch of jobs of one lane: each `succeeded` with a result or `failed`
-    /// with a permanent error. One call per batch, not per job: the acknowledgements and the
-    /// counters of the whole batch are written with one command each, which roughly halves the
-    /// calls Redis runs per job (the queue benchmark found Redis's CPU, not round trips, limits
-    /// the processing rate).
-    ///
-    /// KEYS: 1 stream, 2 events, 3 stats, then one job hash per job.
-    /// ARGV: 1 worker id, 2 now, 3 finished TTL s, 4 events cap, then 7 per job: message id,
-    /// state, result JSON, error code, error message, duration bucket label, duration s.
-    /// Returns one reply per job, in order: `{"done"}`, or `{"ignored", state}` when the job is no
-    /// longer this worker's (cancelled, or recovered by another worker; the message is
-    /// acknowledged only if the job ended).
-    public static let complete = RedisScript(name: "complete", source: """
-    local worker, now, ttl, cap = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-    local replies, acked, counts, sums = {}, {}, {}, {}
-    local function add(map, field, amount) map[field] = (map[field] or 0) + amount end
-    for i = 4, #KEYS do
-      local a = 4 + (i - 4) * 7
-      local msg, state, result, code, message, bucket, duration =
-        ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
-      local cur = redis.call('HMGET', KEYS[i], 'state', 'worker', 'kind', 'id', 'attempts', 'started_at')
-      if cur[1] ~= 'running' or cur[2] ~= worker then
-        if cur[1] ~= 'running' and cur[1] ~= 'queued' then acked[#acked + 1] = msg end
-        replies[#replies + 1] = {'ignored', cur[1] or 'missing'}
-      else
-        acked[#acked + 1] = msg
-        if state == 'succeeded' then
-          redis.call('HSET', KEYS[i], 'state', 'succeeded', 'finished_at', now, 'result', result)
-        else
-          redis.call('HSET', KEYS[i], 'state', 'failed', 'finished_at', now, 'error_code', code, 'error_message', message)
+    /// KEYS: 1 the lane's depth counter, then its n kind streams, then their n held sets.
+    /// Returns the depth set, or -1 when the counter existed.
+    public static let initDepth = RedisScript(name: "init_depth", source: """
+    if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
+    local n = (#KEYS - 1) / 2
+    local depth = 0
+    for i = 2, 1 + n do
+      local counted = false
+      for _, group in ipairs(redis.pcall('XINFO', 'GROUPS', KEYS[i])) do
+        local f = {}
+        for j = 1, #group, 2 do f[group[j]] = group[j + 1] end
+        if f['name'] == '\(QueueLayout.workerGroup)' and f['lag'] then
+          depth, counted = depth + tonumber(f['lag']) + tonumber(f['pending']), true
         end
-        -- Error fields and retry_at exist only after a retry, so never on a first attempt.
-        if tonumber(cur[5]) > 1 then
-          if state == 'succeeded' then redis.call('HDEL', KEYS[i], 'error_code', 'error_message', 'retry_at')
-          else redis.call('HDEL', KEYS[i], 'retry_at') end
-        end
-        redis.call('EXPIRE', KEYS[i], ttl)
-        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', cur[4], 'state', state, 'attempts', cur[5],
-          'worker', worker, 'started_at', cur[6] or '', 'finished_at', now, 'result', result,
-          'error_code', code, 'error_message', message)
-        local kind = cur[3]
-        add(counts, state .. ':' .. kind, 1)
-        add(counts, 'duration_bucket:' .. kind .. ':' .. bucket, 1)
-        add(counts, 'duration_count:' .. kind, 1)
-        add(sums, 'duration_sum:' .. kind, tonumber(duration))
-        replies[#replies + 1] = {'done'}
       end
+      if not counted then depth = depth + redis.call('XLEN', KEYS[i]) end
     end
-    -- In slices: unpack is bounded by Lua's C stack.
-    for first = 1, #acked, 1000 do
-      local last = math.min(first + 999, #acked)
-      redis.call('XACK', KEYS[1], 'workers', unpack(acked, first, last))
-      redis.call('XDEL', KEYS[1], unpack(acked, first, last))
-    end
-    for field, n in pairs(counts) do redis.call('HINCRBY', KEYS[3], field, n) end
-    for field, sum in pairs(sums) do redis.call('HINCRBYFLOAT', KEYS[3], field, string.format('%.6f', sum)) end
-    return replies
-    """)
-
-    /// A transient failure: schedule a retry at `due`, or dead-letter after the last attempt.
-    ///
-    /// KEYS: 1 job hash, 2 stream, 3 delayed set, 4 events, 5 stats, 6 dead stream.
-    /// ARGV: 1 message id, 2 worker id, 3 now, 4 due time, 5 error code, 6 error message,
-    /// 7 finished TTL s, 8 events cap.
-    /// Returns `{"retry", due}`, `{"dead"}` or `{"ignored", state}`.
-    public static let retry = RedisScript(name: "retry", source: """
-    local cur = redis.call('HMGET', KEYS[1], 'state', 'worker', 'kind', 'id', 'attempts', 'max_attempts')
-    if cur[1] ~= 'running' or cur[2] ~= ARGV[2] then
-      if cur[1] ~= 'running' and cur[1] ~= 'queued' then
-        redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-        redis.call('XDEL', KEYS[2], ARGV[1])
-      end
-      return {'ignored', cur[1] or 'missing'}
-    end
-    redis.call('XACK', KEYS[2], 'workers', ARGV[1])
-    redis.call('XDEL', KEYS[2], ARGV[1])
-    if tonumber(cur[5]) >= tonumber(cur[6]) then
-      local message = ARGV[6] .. ' (gave up after ' .. cur[5] .. ' attempts)'
-      redis.call('HSET', KEYS[1], 'state', 'dead', 'finished_at', ARGV[3], 'error_code', ARGV[5], 'error_message', message)
-      redis.call('HDEL', KEYS[1], 'retry_at')
-      redis.call('EXPIRE', KEYS[1], ARGV[7])
-      redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'id', cur[4], 'kind', cur[3], 'error_code', ARGV[5], 'error_message', message)
-      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', cur[4], 'state', 'dead', 'attempts', cur[5],
-        'worker', ARGV[2], 'finished_at', ARGV[3], 'error_code', ARGV[5], 'error_message', message)
-      redis.call('HINCRBY', KEYS[5], 'dead:' .. cur[3], 1)
-      return {'dead'}
-    end
-    redis.call('HSET', KEYS[1], 'state', 'queued', 'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
-    redis.call('ZADD', KEYS[3], ARGV[4], cur[4])
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', cur[4], 'state', 'queued', 'attempts', cur[5],
-      'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
-    redis.call('HINCRBY', KEYS[5], 'retried:' .. cur[3], 1)
-    return {'retry', ARGV[4]}
-    """)
-
-    /// Moves retries that are due back onto the stream of their kind. A retry whose record
-    /// expired or that is no longer queued (cancelled meanwhile) is dropped.
-    ///
-    /// KEYS: 1 delayed set. ARGV: 1 now, 2 at most this many, 3 job key prefix, 4 stream key prefix
-    /// (both in the lane's slot).
-    /// Returns how many were moved.
-    public static let promote = RedisScript(name: "promote", source: """
-    local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-    local moved = 0
-    for _, id in ipairs(ids) do
-      redis.call('ZREM', KEYS[1], id)
-      local job = redis.call('HMGET', ARGV[3] .. id, 'kind', 'state')
-      if job[1] and job[2] == 'queued' then
-        redis.call('XADD', ARGV[4] .. job[1], '*', 'id', id)
-        moved = moved + 1
-      end
-    end
-    return moved
-    """)
-
-    /// Lets held jobs of a fair lane into their streams (workers call it before reading the lane).
-    ///
-    /// KEYS: triples of (held set, stream, fair clock), one per kind. ARGV: 1 window.
-    /// Returns how many jobs were let in.
-    public static let release = RedisScript(name: "release", source: fairRelease + "\n" + """
-    local moved = 0
-    for i = 1, #KEYS, 3 do moved = moved + release(KEYS[i], KEYS[i + 1], KEYS[i + 2], tonumber(ARGV[1])) end
-    return moved
+    for i = 2 + n, #KEYS do depth = depth + redis.call('ZCARD', KEYS[i]) end
+    redis.call('SET', KEYS[1], depth)
+    return depth
     """)
 
     /// Cancels a job that has not finished. A queued job never runs (a held one leaves its held
-    /// set); a running one's result is discarded.
+    /// set and the lane's depth; one in the stream is skipped and acknowledged by `start`); a
+    /// running one's result is discarded (its lease is cleared, so `complete` ignores it).
     ///
-    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats.
+    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats, 5 the lane's depth counter.
     /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap, 5 held-set key prefix (same slot).
     /// Returns `{"cancelled", previous state}`, `{"final", state}` or `{"missing"}`.
     public static let cancel = RedisScript(name: "cancel", source: """
     local cur = redis.call('HMGET', KEYS[1], 'state', 'kind', 'attempts', 'owner')
     if not cur[1] then return {'missing'} end
     if cur[1] ~= 'queued' and cur[1] ~= 'running' then return {'final', cur[1]} end
-    if cur[1] == 'queued' and cur[2] then redis.call('ZREM', ARGV[5] .. cur[2], ARGV[1] .. ' ' .. (cur[4] or '')) end
+    if cur[1] == 'queued' and cur[2] and redis.call('ZREM', ARGV[5] .. cur[2], ARGV[1] .. ' ' .. (cur[4] or '')) == 1 then
+      if redis.call('DECR', KEYS[5]) < 0 then redis.call('SET', KEYS[5], 0) end
+    end
     redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finished_at', ARGV[2], 'error_code', 'cancelled', 'error_message', 'cancelled by the client')
-    redis.call('HDEL', KEYS[1], 'retry_at')
+    redis.call('HDEL', KEYS[1], 'retry_at', 'lease')
     redis.call('ZREM', KEYS[2], ARGV[1])
     redis.call('EXPIRE', KEYS[1], ARGV[3])
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[1], 'state', 'cancelled', 'attempts', cur[3],
@@ -283,5 +206,5 @@ public enum QueueScripts {
     """)
 
     /// Every script, for loading at start-up.
-    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release]
+    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release, initDepth]
 }

@@ -4,7 +4,8 @@ import Shared
 /// Enqueue→done latency at a steady rate, with workers already running: one thread enqueues
 /// `noop` jobs on a fixed schedule (open loop: a late job is sent at once, never skipped) while
 /// another follows the lane's event stream with `XREAD BLOCK` (no consumer group, so the
-/// gateway's ingester is not disturbed) and stops the clock of each job at its `succeeded` event.
+/// gateway's ingester is not disturbed) and stops the clock of each job at its `succeeded` event
+/// (events of a batch arrive together, in one entry).
 /// Latency = event read − just before `enqueue` was called, both on this process's monotonic clock.
 struct LatencyBench {
     /// Where the jobs go.
@@ -32,7 +33,9 @@ struct LatencyBench {
         let readerBox = ReaderBox(connection: reader)
         let readerThread = Thread { [ledger] in
             defer { readerDone.signal() }
-            do { try LatencyBench.follow(events: events, from: newest, connection: readerBox, ledger: ledger, deadline: deadline) } catch {
+            do {
+                try LatencyBench.follow(events: events, lane: target.lane, from: newest, connection: readerBox, ledger: ledger, deadline: deadline)
+            } catch {
                 failures.record(error)
             }
         }
@@ -62,7 +65,7 @@ struct LatencyBench {
     }
 
     /// Reads `succeeded` events until every expected job has one or the deadline passes.
-    private static func follow(events: String, from start: String, connection box: ReaderBox, ledger: LatencyLedger,
+    private static func follow(events: String, lane: Lane, from start: String, connection box: ReaderBox, ledger: LatencyLedger,
                                deadline: Double) throws {
         var last = start
         while !ledger.isComplete {
@@ -73,8 +76,9 @@ struct LatencyBench {
                 for entry in stream.array?.last?.array ?? [] {
                     guard let pair = entry.array, pair.count == 2, let entryID = pair[0].text else { continue }
                     last = entryID
-                    let fields = pair[1].fieldMap
-                    if fields["state"]?.text == "succeeded", let id = fields["id"]?.text { ledger.done(id, at: received) }
+                    for record in JobEvent.records(entryFields: pair[1].array ?? [], lane: lane) where record.state == .succeeded {
+                        ledger.done(record.id, at: received)
+                    }
                 }
             }
         }
