@@ -51,15 +51,10 @@ struct PetLocalisationTests {
         let sorted = milliseconds.sorted()
         print(String(format: "pet localisation: ms per photo median %.1f, max %.1f (photos 259×194 to 800×533)",
                      sorted[sorted.count / 2], sorted.last ?? 0))
-        // Measured 2026-12-04 (docs/MODELS.md): silhouette 0.777, box 0.859. The floors catch
-        // regressions; the issue's silhouette goal (0.8) is not met yet and is kept visible as a
-        // known issue rather than lowered.
+        // Measured 2026-12-04 (docs/MODELS.md): silhouette 0.821, box 0.880. The issue's goals.
         #expect(meanBox >= 0.85, "mean box IoU \(meanBox)")
-        #expect(meanSilhouette >= 0.75, "mean silhouette IoU \(meanSilhouette)")
+        #expect(meanSilhouette >= 0.8, "mean silhouette IoU \(meanSilhouette)")
         #expect((silhouettes.min() ?? 0) >= 0.4, "worst silhouette IoU \(silhouettes.min() ?? 0)")
-        withKnownIssue("goal: mean silhouette IoU ≥ 0.8 (colour graph cut leaks into grey/white backgrounds)") {
-            #expect(meanSilhouette >= 0.8, "mean silhouette IoU \(meanSilhouette)")
-        }
     }
 
     @Test("the dense classifier's mean per-cell logits are the classifier's logits")
@@ -110,7 +105,8 @@ struct PetLocalisationTests {
         #expect(fraction > 0.03 && fraction < 0.98, "mask covers \(fraction) of \(photo)")
         let box = try #require(location.mask.boundingBox)
         // The mask's box must cover the dog and be mostly about it (dog.jpg's mask also takes in
-        // some of the white porch floor beside the dog: IoU 0.41 there).
+        // a strip of the wall and bike beside the dog's head: IoU 0.73 there, 0.41 before the
+        // animal's colours were learnt from the confident core only).
         let overlap = LocaliserFixture.intersection(box, dog)
         #expect(Double(overlap) >= 0.8 * Double(dog.width * dog.height), "\(photo): mask box \(box) misses the dog \(dog)")
         #expect(LocaliserFixture.boxIoU(box, dog) >= 0.3, "\(photo): mask box \(box) far larger than the dog \(dog)")
@@ -305,6 +301,92 @@ struct PetLocalisationTuning {
                              ious.reduce(0, +) / Double(ious.count), ious.min() ?? 0, boxes.reduce(0, +) / Double(boxes.count),
                              networkMs, segmentMs))
             }
+        }
+    }
+
+    /// `PET_LOC_VARIANTS="name:key=value,…;…"`: each variant's mean, min and per-composite IoU
+    /// over the composites, and how its mask's box covers the dog in the two real dog photos.
+    /// Network keys: `side` (evidence pass), `work` (working side); the rest set
+    /// `SilhouetteSegmenter.Settings` (see `Self.apply`). `PET_LOC_EVIDENCE=<folder>` also writes
+    /// each composite's evidence map at the working size.
+    @Test("variants", .enabled(if: ProcessInfo.processInfo.environment["PET_LOC_VARIANTS"] != nil))
+    func variants() throws {
+        let localiser = try LocaliserFixture.localiser()
+        let cases = try LocaliserFixture.composites()
+        let spec = ProcessInfo.processInfo.environment["PET_LOC_VARIANTS"] ?? ""
+        var views: [String: ([AnimalLocaliser.NetworkView], Double)] = [:]
+        for variant in spec.split(separator: ";") {
+            let parts = variant.split(separator: ":", maxSplits: 1)
+            let name = String(parts[0])
+            var side = AnimalLocaliser.evidenceSides[0], work = AnimalLocaliser.workingSide
+            var settings = SilhouetteSegmenter.Settings()
+            for pair in (parts.count > 1 ? parts[1].split(separator: ",") : []) {
+                let kv = pair.split(separator: "=")
+                let key = String(kv[0]), value = Double(kv[1])!
+                switch key {
+                case "side": side = Int(value)
+                case "work": work = Int(value)
+                default: Self.apply(key, value, to: &settings)
+                }
+            }
+            let networkKey = "\(side)/\(work)"
+            if views[networkKey] == nil {
+                let start = ContinuousClock.now
+                let list = try cases.map { try localiser.networkView($0.image, evidenceSides: [side], workingSide: work) }
+                views[networkKey] = (list, ImageClassifier.milliseconds(since: start) / Double(cases.count))
+            }
+            let (list, networkMs) = views[networkKey]!
+            var ious: [Double] = [], boxes: [Double] = []
+            var segmentMs: [Double] = []
+            for (item, view) in zip(cases, list) {
+                let start = ContinuousClock.now
+                let location = localiser.locate(item.image, view: view, settings: settings)
+                segmentMs.append(ImageClassifier.milliseconds(since: start))
+                if let folder = ProcessInfo.processInfo.environment["PET_LOC_EVIDENCE"] {
+                    let grey = view.evidence.flatMap { v -> [UInt8] in let b = UInt8(min(max(v, 0), 1) * 255); return [b, b, b] }
+                    let jpeg = try JPEGEncoder.encode(RGBImage(width: view.working.width, height: view.working.height, pixels: grey), quality: 90)
+                    try Data(jpeg).write(to: URL(fileURLWithPath: folder).appendingPathComponent("\(item.name)-\(name).jpg"))
+                }
+                ious.append(LocaliserFixture.iou(location.mask, item.truth))
+                boxes.append(LocaliserFixture.boxIoU(location.mask.boundingBox, item.truth.boundingBox))
+            }
+            segmentMs.sort()
+            var real: [String] = []
+            for (photo, dog) in [("dog", PetBox(x: 130, y: 220, width: 180, height: 320)),
+                                 ("chicky_512", PetBox(x: 0, y: 20, width: 512, height: 492))] {
+                let image = try LocaliserFixture.photo(photo)
+                let view = try localiser.networkView(image, evidenceSides: [side], workingSide: work)
+                let location = localiser.locate(image, view: view, settings: settings)
+                let box = location.mask.boundingBox
+                let covered = box.map { Double(LocaliserFixture.intersection($0, dog)) / Double(dog.width * dog.height) } ?? 0
+                real.append(String(format: "%@ covered %.2f box %.2f", photo, covered, LocaliserFixture.boxIoU(box, dog)))
+            }
+            print("variant \(name) real: " + real.joined(separator: ", "))
+            print(String(format: "variant %@ [%@]: iou %.4f min %.3f box %.4f  net %.0f ms seg median %.0f ms", name, networkKey,
+                         ious.reduce(0, +) / Double(ious.count), ious.min() ?? 0, boxes.reduce(0, +) / Double(boxes.count),
+                         networkMs, segmentMs[segmentMs.count / 2]))
+            print("variant \(name) each: " + ious.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
+    }
+
+    /// Sets one segmentation setting by its short name.
+    static func apply(_ key: String, _ value: Double, to s: inout SilhouetteSegmenter.Settings) {
+        switch key {
+        case "bg": s.backgroundEvidence = Float(value)
+        case "fg": s.foregroundEvidence = Float(value)
+        case "radius": s.certainRadius = Int(value)
+        case "prior": s.priorWeight = Float(value)
+        case "floor": s.priorFloor = Float(value)
+        case "init": s.initialEvidence = Float(value)
+        case "gamma": s.smoothness = Float(value)
+        case "iter": s.iterations = Int(value)
+        case "comp": s.components = Int(value)
+        case "edges": s.colourEdges = value != 0
+        case "amodel": s.animalModelEvidence = Float(value)
+        case "tex": s.textureWeight = Float(value)
+        case "ashare": s.animalModelShare = Float(value)
+        case "texr": s.textureRadius = Int(value)
+        default: fatalError("unknown setting \(key)")
         }
     }
 }

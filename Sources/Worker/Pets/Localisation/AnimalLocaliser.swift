@@ -13,9 +13,10 @@ import Shared
 ///    cell's own softmax (`AnimalEvidenceMap`). The large pass is what makes the map fine
 ///    enough to seed a silhouette (mean IoU 0.61 at 384 px, 0.65 at 448, 0.73 at 576, 0.78 at
 ///    640; docs/MODELS.md); at that scale the whole-photo vote is poor, hence the small pass.
-/// 2. At a working size (long side 256 px) the map seeds a GrabCut-style colour graph cut
-///    (`SilhouetteSegmenter`): low evidence is background for certain, the rest is decided by
-///    colour mixtures, the map as a prior, and colour edges, refitted three times.
+/// 2. At a working size (long side 256 px) the map seeds a GrabCut-style colour and texture graph
+///    cut (`SilhouetteSegmenter`): low evidence is background for certain, the rest is decided by
+///    colour mixtures (the animal's learnt from where the evidence is surest), local-texture
+///    histograms, the map as a prior, and colour edges, refitted three times.
 /// 3. The working mask is cleaned and enlarged to the photo's size, its edge band re-decided
 ///    per pixel by colour (`SilhouetteUpsampler`).
 ///
@@ -37,7 +38,7 @@ import Shared
 /// Every call is blocking CPU work: call it from worker threads, not Swift's cooperative pool.
 public final class AnimalLocaliser: Sendable {
     /// What `AnimalLocation.method` says.
-    public static let method = "mobilenet_v2 dense animal evidence (224 + 640 px) + GrabCut-style colour graph cut (256 px) + colour-aware upsampling"
+    public static let method = "mobilenet_v2 dense animal evidence (224 + 640 px) + GrabCut-style colour and texture graph cut (256 px) + colour-aware upsampling"
     /// Long side of the classification pass.
     public static let classificationSide = 224
     /// Long sides of the evidence passes.

@@ -6,9 +6,12 @@ import Shared
 ///
 /// Pixels where the map stays low over a whole neighbourhood are background for certain;
 /// everything else is decided by a graph cut whose unary costs combine two colour mixtures
-/// (animal, background) with the map as a prior, and whose pair costs follow colour edges
-/// (GrabCut's γ·exp(−β‖Δc‖²)). The colour models start from the map's confident part and are
-/// refitted from each cut's labels, as GrabCut does.
+/// (animal, background) and two local-texture histograms with the map as a prior, and whose pair
+/// costs follow colour edges (GrabCut's γ·exp(−β‖Δc‖²)). The models start from the map's
+/// confident part and are refitted from each cut's labels, as GrabCut does — except that the
+/// animal's colours are learnt only from the part of the cut the network is surest of, so sky or
+/// snow the cut took in beside a grey-and-white dog does not become "animal colour" and pull in
+/// more of itself on the next round.
 struct SilhouetteSegmenter {
     /// Tunable constants (defaults are the tuned values; see docs/MODELS.md).
     struct Settings {
@@ -35,6 +38,19 @@ struct SilhouetteSegmenter {
         var iterations = 3
         /// Mixture components per colour model.
         var components = 5
+        /// The animal colour model is refitted only from animal-labelled pixels whose evidence is
+        /// at least this (0: all of them), so background the cut took in at the blurred rim of
+        /// the evidence does not teach the animal model its colours.
+        var animalModelEvidence: Float = 0.95
+        /// …but never fewer than this share of the animal-labelled pixels (those with the most
+        /// evidence), so a photo whose evidence never gets that high still has a model.
+        var animalModelShare: Float = 0.25
+        /// Weight of the local-texture likelihoods (`TextureHistogram`, learnt from all the cut's
+        /// animal pixels: the core alone misses the body's fur in a close-up) beside the colour
+        /// ones (0: colour only).
+        var textureWeight: Float = 1
+        /// Radius, in working pixels, of the window the texture is measured over.
+        var textureRadius = 2
         /// Whether the full-size edge is re-decided by colour (`SilhouetteUpsampler`).
         var colourEdges = true
     }
@@ -54,14 +70,21 @@ struct SilhouetteSegmenter {
 
         let pixels = image.pixels
         let pairCosts = Self.pairCosts(image, smoothness: settings.smoothness)
+        let texture = settings.textureWeight > 0 ? TextureHistogram.values(of: image, radius: settings.textureRadius) : []
         let hard: Float = 1e6
         var models: (ColourMixture, ColourMixture)?
         for _ in 0..<max(1, settings.iterations) {
-            let animalIndices = (0..<count).filter { labels[$0] }
+            let labelled = (0..<count).filter { labels[$0] }
+            var animalIndices = Self.confident(labelled, evidence: evidence, threshold: settings.animalModelEvidence,
+                                               share: settings.animalModelShare)
+            if animalIndices.count < settings.components * 40 { animalIndices = labelled }
             let backgroundIndices = (0..<count).filter { !labels[$0] }
             guard let animal = ColourMixture(pixels: pixels, indices: animalIndices, count: settings.components),
                   let rest = ColourMixture(pixels: pixels, indices: backgroundIndices, count: settings.components) else { break }
             models = (animal, rest)
+            let textures = settings.textureWeight > 0
+                ? (TextureHistogram(bins: texture, indices: labelled), TextureHistogram(bins: texture, indices: backgroundIndices))
+                : nil
             var graph = GridGraphCut(width: width, height: height)
             for i in 0..<count {
                 if background[i] { graph.setTerminalCosts(i, sourceCost: 0, sinkCost: hard); continue }
@@ -69,8 +92,12 @@ struct SilhouetteSegmenter {
                 let r = pixels[i * 3], g = pixels[i * 3 + 1], b = pixels[i * 3 + 2]
                 let prior = min(max(evidence[i], settings.priorFloor), 1 - settings.priorFloor)
                 // Cost of labelling background: how animal-like the colour and the place are.
-                let asBackground = -rest.logLikelihood(r, g, b) - settings.priorWeight * logf(1 - prior)
-                let asAnimal = -animal.logLikelihood(r, g, b) - settings.priorWeight * logf(prior)
+                var asBackground = -rest.logLikelihood(r, g, b) - settings.priorWeight * logf(1 - prior)
+                var asAnimal = -animal.logLikelihood(r, g, b) - settings.priorWeight * logf(prior)
+                if let (animalTexture, restTexture) = textures {
+                    asBackground -= settings.textureWeight * restTexture.logLikelihood(texture[i])
+                    asAnimal -= settings.textureWeight * animalTexture.logLikelihood(texture[i])
+                }
                 graph.setTerminalCosts(i, sourceCost: asBackground, sinkCost: asAnimal)
             }
             for i in 0..<count {
@@ -80,6 +107,18 @@ struct SilhouetteSegmenter {
         }
         guard let (animal, rest) = models else { return nil }
         return (labels, animal, rest)
+    }
+
+    /// The pixels of `animal` whose evidence is at least `threshold`, the threshold lowered as far
+    /// as needed to keep at least `share` of them (those with the most evidence).
+    static func confident(_ animal: [Int], evidence: [Float], threshold: Float, share: Float) -> [Int] {
+        guard threshold > 0, !animal.isEmpty else { return animal }
+        var cut = threshold
+        if share > 0 {
+            let sorted = animal.map { evidence[$0] }.sorted(by: >)
+            cut = min(cut, sorted[min(sorted.count - 1, Int(Float(sorted.count) * share))])
+        }
+        return animal.filter { evidence[$0] >= cut }
     }
 
     /// Whether `test` holds for every value in the square of `radius` around each pixel.
