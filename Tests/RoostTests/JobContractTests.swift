@@ -24,6 +24,9 @@ struct JobContractTests {
         let stripped = try #require(FacesJob.resultWithoutEmbeddings(Self.faces))
         #expect(stripped == Self.faces.replacingOccurrences(of: #","embedding":[0.125,-0.5,0.0625]"#, with: ""))
         #expect(FacesJob.resultWithoutEmbeddings(stripped) == nil, "nothing left to remove")
+        #expect(FacesJob.mayHoldEmbeddings(Self.faces))
+        #expect(!FacesJob.mayHoldEmbeddings(stripped))
+        #expect(!FacesJob.mayHoldEmbeddings("") && !FacesJob.mayHoldEmbeddings(#"{"embed"#))
         #expect(FacesJob.keepsEmbeddingsPrivate(kind: .faces, owner: "panel:admin"))
         #expect(!FacesJob.keepsEmbeddingsPrivate(kind: .faces, owner: "key:abc"))
     }

@@ -77,7 +77,7 @@ final class ResultIngester: @unchecked Sendable {
         for event in events where !event.record.id.isEmpty {
             var row = JobRow(record: event.record, updatedAt: now)
             // Panel face descriptors never reach SQLite: they live only in the panel store (issue 7 #2).
-            if let text = row.resultJSON, text.utf8.firstRange(of: Self.embeddingMemberKey) != nil,
+            if let text = row.resultJSON, FacesJob.mayHoldEmbeddings(text),
                let stripped = FacesJob.resultWithoutEmbeddings(text), try isPanelJob(row) {
                 row.resultJSON = stripped
             }
@@ -88,10 +88,6 @@ final class ResultIngester: @unchecked Sendable {
         if let onRecorded, !ended.isEmpty { try onRecorded(ended) }
         return Dictionary(recorded.compactMap { $0.map { ($0.id, $0) } }, uniquingKeysWith: { _, last in last })
     }
-
-    /// `"<embedding member>"` as bytes: a byte search, not Foundation's locale-aware `contains`
-    /// (1 % of the gateway's CPU per job when every result was searched that way).
-    private static let embeddingMemberKey = Array("\"\(FacesJob.embeddingMember)\"".utf8)
 
     /// True when the job belongs to the face-identifier panel (its owner, recorded at acceptance).
     private func isPanelJob(_ row: JobRow) throws -> Bool {
