@@ -143,7 +143,7 @@ extension JobQueue {
             let key = layout.blob(d.lane, sha256: sha)
             if !blobKeys.contains(key) { blobKeys.append(key) }
         }
-        let replies = try evalPipeline(calls, then: blobKeys.map { ["GET", .text($0)] })
+        let replies = try connection.evalPipeline(calls, then: blobKeys.map { ["GET", .text($0)] })
         var blobs: [String: [UInt8]] = [:]
         for (key, reply) in zip(blobKeys, replies[calls.count...]) { blobs[key] = reply.bytes }
 
@@ -168,22 +168,6 @@ extension JobQueue {
                        params: (try? JSON.parse(job.params)) ?? .object([]), attempt: job.attempt, blob: blobs[job.blobKey] ?? nil,
                        startedAt: now)
         }
-    }
-
-    /// Runs `calls` and then `commands` in one pipeline; a `NOSCRIPT` answer (Redis restarted)
-    /// re-runs that call alone, loading its script again.
-    private func evalPipeline(_ calls: [(RedisScript, [String], [RedisArgument])],
-                              then commands: [[RedisArgument]]) throws(RedisError) -> [RedisReply] {
-        var all: [[RedisArgument]] = []
-        for (script, keys, arguments) in calls { all.append(try connection.evalCommand(script, keys: keys, arguments: arguments)) }
-        var replies = try connection.pipeline(all + commands)
-        for index in calls.indices {
-            if case let .error(message) = replies[index], message.hasPrefix("NOSCRIPT") {
-                let (script, keys, arguments) = calls[index]
-                replies[index] = try connection.eval(script, keys: keys, arguments: arguments)
-            }
-        }
-        return replies
     }
 
     /// Records how jobs ended, in one round trip; acknowledges their messages.

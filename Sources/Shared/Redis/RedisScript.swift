@@ -50,12 +50,14 @@ extension RedisClient {
         return reply
     }
 
-    /// Runs several script calls in one round trip; `NOSCRIPT` replies are re-run one by one.
-    public func evalPipeline(_ calls: [(RedisScript, [String], [RedisArgument])]) throws(RedisError) -> [RedisReply] {
-        var commands: [[RedisArgument]] = []
-        for (script, keys, arguments) in calls { commands.append(try evalCommand(script, keys: keys, arguments: arguments)) }
-        var replies = try pipeline(commands)
-        for (i, reply) in replies.enumerated() {
+    /// Runs several script calls, then `commands`, in one round trip; the replies come in that
+    /// order. `NOSCRIPT` replies are re-run one by one.
+    public func evalPipeline(_ calls: [(RedisScript, [String], [RedisArgument])],
+                             then commands: [[RedisArgument]] = []) throws(RedisError) -> [RedisReply] {
+        var all: [[RedisArgument]] = []
+        for (script, keys, arguments) in calls { all.append(try evalCommand(script, keys: keys, arguments: arguments)) }
+        var replies = try pipeline(all + commands)
+        for (i, reply) in replies.prefix(calls.count).enumerated() {
             if case let .error(message) = reply, message.hasPrefix("NOSCRIPT") {
                 let (script, keys, arguments) = calls[i]
                 ScriptDigests.shared[script.source] = nil
