@@ -8,7 +8,8 @@ import Testing
 @Suite(.serialized) struct ClusterEndToEndTests {
     /// Polls a job until it is terminal, using the long-poll the API offers.
     @Test func probeJobRunsEndToEndAndStatusOutlivesTheRedisRecord() throws {
-        let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_WORKER_KINDS": "probe"])
+        // A record lives ROOST_BLOB_TTL + ROOST_JOB_TTL from enqueue (at least ROOST_JOB_TTL after it ended).
+        let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_BLOB_TTL": "3", "ROOST_WORKER_KINDS": "probe"])
         defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         try cluster.startWorker()
@@ -26,9 +27,9 @@ import Testing
         #expect(mean.count == 3 && abs(mean[0] - 85.228) < 0.05 && abs(mean[1] - 81.992) < 0.05 && abs(mean[2] - 70.751) < 0.05)
         #expect(done["attempts"]?.intValue == 1)
         #expect(done["worker"]?.stringValue == "test-worker-1")
-        // The Redis record expires after ROOST_JOB_TTL; the durable SQLite copy still answers.
+        // The Redis record expires; the durable SQLite copy still answers.
         let queue = try cluster.queue()
-        #expect(waitUntil(timeout: 5) { (try? queue.record(lane: .interactive, id: id)) == nil })
+        #expect(waitUntil(timeout: 15) { (try? queue.record(lane: .interactive, id: id)) == nil })
         let later = try client.get("/jobs/\(id)").jsonBody
         #expect(later["state"]?.stringValue == "succeeded")
         #expect(later["result"]?["width"]?.intValue == 773)

@@ -61,7 +61,8 @@ struct FaceIDEndToEndTests {
         #expect(stored.contains("\"box\"") && !stored.contains("embedding"), "SQLite keeps: \(stored)")
         // The live copy in Redis was read once by the gateway and taken out of the hash.
         let redis = try panel.redis.connect()
-        let live = try redis.command(["HGET", QueueLayout().job(row.lane == Lane.batch.rawValue ? .batch : .interactive, id), "result"]).text ?? ""
+        let packed = try redis.command(["HGET", QueueLayout().job(row.lane == Lane.batch.rawValue ? .batch : .interactive, id), "done"]).text ?? ""
+        let live = JobEnd(encoded: packed)?.payload ?? ""
         #expect(live.contains("\"box\"") && !live.contains("embedding"), "Redis keeps: \(live)")
         #expect(try panel.send("GET", "/jobs/\(id)").text.contains("embedding") == false)
 

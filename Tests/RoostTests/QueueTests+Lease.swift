@@ -2,28 +2,37 @@ import Foundation
 import Testing
 @testable import Shared
 
-/// The guarantees the batch scripts keep with one field read per job: the lease fences late
-/// answers, trimming never drops an entry that is pending or undelivered, and one event per batch
-/// still tells the ingester everything.
+/// The guarantees the batch scripts keep with one command per job: the first attempt to finish
+/// is recorded and every later answer ignored, a transient failure counts only from the attempt
+/// holding the job, trimming never drops an entry that is pending or undelivered, and one event
+/// per batch still tells the ingester everything.
 extension QueueTests {
-    @Test func aLateAnswerFromAnAttemptThatLostItsJobIsIgnored() throws {
-        let q = try queue()
+    @Test func theFirstAttemptToFinishIsRecordedOnceAndLaterAnswersChangeNothing() throws {
+        let q = try queue(maxDepth: 0)
         guard case let .created(id) = try q.enqueue(request()) else { Issue.record("not created"); return }
         let first = try q.start(try q.fetch(consumer: "w", kinds: [.probe], count: 1, blockMillis: nil), worker: "w")
-        // The same worker id recovers its own job (its keep-alive failed): a new attempt, a new lease.
+        // The same worker id recovers its own job (its keep-alive failed): a new attempt holds the job.
         let second = try q.start(try reclaimWhenStalled(q, consumer: "w", minIdle: 0.2), worker: "w")
         #expect(second.map(\.attempt) == [2])
-        #expect(try q.finish([(first[0], .succeeded(["attempt": 1]))], worker: "w") == [false])
+        // A transient failure from the attempt that lost the job schedules nothing.
         #expect(try q.finish([(first[0], .retry(code: "late", message: "late"))], worker: "w") == [false])
-        #expect(try q.record(lane: .interactive, id: id)?.state == .running)
-        #expect(try q.finish([(second[0], .succeeded(["attempt": 2]))], worker: "w") == [true])
-        // After the job ended, neither attempt's answer changes it.
+        let running = try #require(try q.record(lane: .interactive, id: id))
+        #expect(running.state == .running && running.attempts == 2 && running.worker == "w")
+        // The first attempt still finishes first: its outcome is recorded, once.
+        #expect(try q.finish([(first[0], .succeeded(["attempt": 1]))], worker: "w") == [true])
+        // After the job ended, no answer of either attempt changes it.
+        #expect(try q.finish([(second[0], .succeeded(["attempt": 2]))], worker: "w") == [false])
+        #expect(try q.finish([(second[0], .retry(code: "again", message: "again"))], worker: "w") == [false])
         #expect(try q.finish([(first[0], .failed(code: "late", message: "late"))], worker: "w") == [false])
-        #expect(try q.finish([(second[0], .failed(code: "again", message: "again"))], worker: "w") == [false])
         let record = try #require(try q.record(lane: .interactive, id: id))
-        #expect(record.state == .succeeded)
-        #expect(record.statusJSON["result"]?["attempt"]?.intValue == 2)
+        #expect(record.state == .succeeded && record.attempts == 1)
+        #expect(record.statusJSON["result"]?["attempt"]?.intValue == 1)
         #expect(try q.connection.call(["GET", settings.layout.depth(.interactive)]).int == 0)
+        #expect(try q.connection.call(["HLEN", .text(settings.layout.running(.interactive))]).int == 0)
+        #expect(try q.connection.call(["ZCARD", .text(settings.layout.delayed(.interactive))]).int == 0)
+        // The ingester hears of one outcome.
+        let outcomes = try q.readEvents(consumer: "g", count: 100, blockMillis: nil).filter { $0.record.state.isTerminal }
+        #expect(outcomes.map(\.record.id) == [id])
     }
 
     @Test func trimmingNeverDropsAPendingOrUndeliveredEntry() throws {

@@ -204,18 +204,29 @@ final class JobService: Sendable {
     func takePrivateResult(_ record: JobRecord) throws -> String? {
         try pool.with { queue in
             let key = queue.layout.job(record.lane, record.id)
-            guard let text = try queue.connection.call(["HGET", key, "result"]).text, !text.isEmpty else { return nil }
+            // `done` (a `JobEnd`); `result` in hashes written before it existed.
+            let fields = try queue.connection.call(["HMGET", key, "done", "result"]).array ?? []
+            if let packed = fields.first?.text, var end = JobEnd(encoded: packed) {
+                guard end.state == .succeeded, !end.payload.isEmpty else { return nil }
+                let text = end.payload
+                if let stripped = FacesJob.resultWithoutEmbeddings(text) {
+                    end.payload = stripped
+                    // Only while the hash exists, so an expired job is not brought back without a TTL.
+                    _ = try queue.connection.eval(Self.replaceField, keys: [key], arguments: ["done", .text(end.encoded)])
+                }
+                return text
+            }
+            guard fields.count > 1, let text = fields[1].text, !text.isEmpty else { return nil }
             if let stripped = FacesJob.resultWithoutEmbeddings(text) {
-                // Only while the hash exists, so an expired job is not brought back without a TTL.
-                _ = try queue.connection.eval(Self.replaceResult, keys: [key], arguments: [.text(stripped)])
+                _ = try queue.connection.eval(Self.replaceField, keys: [key], arguments: ["result", .text(stripped)])
             }
             return text
         }
     }
 
-    /// Sets a job hash's `result` only if it has one.
-    private static let replaceResult = RedisScript(name: "replace_result", source: """
-        if redis.call('HEXISTS', KEYS[1], 'result') == 1 then redis.call('HSET', KEYS[1], 'result', ARGV[1]) return 1 end
+    /// Sets a job hash's field `ARGV[1]` to `ARGV[2]` only if it has one.
+    private static let replaceField = RedisScript(name: "replace_field", source: """
+        if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) return 1 end
         return 0
         """)
 

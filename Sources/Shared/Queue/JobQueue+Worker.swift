@@ -26,6 +26,13 @@ public struct Delivery: Sendable, Equatable {
         self.attempt = attempt; self.params = params; self.blobSHA256 = blobSHA256
     }
 
+    /// When its stream entry was written (the milliseconds of its id, Redis's clock): the job's
+    /// enqueue or its retry's promotion, when its record's expiry was last set.
+    public var writtenAt: Double {
+        guard let dash = messageID.firstIndex(of: "-"), let millis = Double(messageID[..<dash]) else { return 0 }
+        return millis / 1000
+    }
+
     /// The same message without what its entry carried, so `start` reads all from the record
     /// (a recovered message: its attempt is the record's, not the entry's).
     var recovered: Delivery { Delivery(lane: lane, kind: kind, messageID: messageID, jobID: jobID) }
@@ -54,6 +61,9 @@ public struct RunningJob: Sendable {
     public let blob: [UInt8]?
     /// When this attempt started (Unix seconds).
     public let startedAt: Double
+    /// When its record's expiry was last set (`QueueSettings.recordTTL` from then): at enqueue or a
+    /// retry's promotion, or by `start` for a message it read the record for.
+    public var recordRenewedAt: Double = 0
 }
 
 /// How a job attempt ended.
@@ -120,7 +130,7 @@ extension JobQueue {
 
     /// Starts delivered jobs in one round trip: one `start` call per stream, pipelined with the
     /// `GET` of every blob the entries name (each distinct blob once). Messages whose job was
-    /// cancelled, finished or expired are acknowledged and left out; jobs started too often are
+    /// cancelled, ended or expired are acknowledged and left out; jobs started too often are
     /// dead-lettered. Blobs named only by the record (recovered messages) take a second round trip.
     public func start(_ deliveries: [Delivery], worker: String) throws(RedisError) -> [RunningJob] {
         guard !deliveries.isEmpty else { return [] }
@@ -131,10 +141,11 @@ extension JobQueue {
         let calls = zip(streams, batches).map { stream, batch -> (RedisScript, [String], [RedisArgument]) in
             let lane = stream.lane
             return (QueueScripts.start,
-                    [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane), layout.depth(lane)]
+                    [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane), layout.depth(lane),
+                     layout.running(lane), layout.cancelled(lane)]
                         + batch.map { layout.job(lane, $0.jobID) },
                     [.text(worker), .text(Clock.text(now)), .text(String(settings.eventsCap)), .text(String(settings.finishedTTL)),
-                     .text(layout.jobPrefix(lane))]
+                     .text(layout.jobPrefix(lane)), .text(String(settings.recordTTL))]
                         + batch.flatMap { [RedisArgument.text($0.messageID), .text(String($0.attempt ?? 0))] })
         }
         var blobKeys: [String] = []
@@ -147,15 +158,29 @@ extension JobQueue {
         var blobs: [String: [UInt8]] = [:]
         for (key, reply) in zip(blobKeys, replies[calls.count...]) { blobs[key] = reply.bytes }
 
-        var started: [(delivery: Delivery, attempt: Int, params: String, blobKey: String)] = []
+        var started: [(delivery: Delivery, attempt: Int, params: String, blobKey: String, renewedAt: Double)] = []
         for (batch, reply) in zip(batches, replies) {
             if case let .error(message) = reply { throw .reply("start: \(message)") }
-            guard let items = reply.array, items.count == batch.count * 3 else { throw .unexpected("start returned \(reply)") }
+            // Only the messages that did not start with their entry's attempt are named, 4 items each.
+            guard let items = reply.array, items.count % 4 == 0 else { throw .unexpected("start returned \(reply)") }
+            var named: [Int: (attempt: Int, params: String, blob: String)] = [:]
+            for first in stride(from: 0, to: items.count, by: 4) {
+                guard let position = items[first].int, let attempt = items[first + 1].int, (1...batch.count).contains(position) else {
+                    throw .unexpected("start returned \(reply)")
+                }
+                named[position - 1] = (attempt, items[first + 2].text ?? "", items[first + 3].text ?? "")
+            }
             for (index, delivery) in batch.enumerated() {
-                guard let attempt = items[3 * index].int, attempt > 0 else { continue }
-                let params = items[3 * index + 1].text.flatMap { $0.isEmpty ? nil : $0 } ?? delivery.params ?? ""
-                let sha = items[3 * index + 2].text.flatMap { $0.isEmpty ? nil : $0 } ?? delivery.blobSHA256 ?? ""
-                started.append((delivery, attempt, params, layout.blob(delivery.lane, sha256: sha)))
+                var attempt = delivery.attempt ?? 0, params = delivery.params ?? "", sha = delivery.blobSHA256 ?? ""
+                var renewedAt = delivery.writtenAt
+                if let read = named[index] {
+                    attempt = read.attempt
+                    if !read.params.isEmpty { params = read.params }
+                    if !read.blob.isEmpty { sha = read.blob }
+                    renewedAt = now
+                }
+                guard attempt > 0 else { continue }
+                started.append((delivery, attempt, params, layout.blob(delivery.lane, sha256: sha), renewedAt))
             }
         }
         // Blobs only the record named (recovered messages): a second round trip, rarely taken.
@@ -166,42 +191,48 @@ extension JobQueue {
         return started.map { job in
             RunningJob(delivery: job.delivery, kind: job.delivery.kind.rawValue,
                        params: (try? JSON.parse(job.params)) ?? .object([]), attempt: job.attempt, blob: blobs[job.blobKey] ?? nil,
-                       startedAt: now)
+                       startedAt: now, recordRenewedAt: job.renewedAt)
         }
     }
 
     /// Records how jobs ended, in one round trip; acknowledges their messages.
-    /// Returns, per job, whether the outcome was recorded (false: cancelled or no longer this worker's).
+    /// Returns, per job, whether the outcome was recorded (false: something ended the job first —
+    /// a cancellation, or another attempt of it — or, for a retry, the attempt no longer holds it).
     @discardableResult
     public func finish(_ results: [(job: RunningJob, outcome: JobOutcome)], worker: String) throws(RedisError) -> [Bool] {
         guard !results.isEmpty else { return [] }
         let now = Clock.now()
         let nowText = Clock.text(now)
         var calls: [(RedisScript, [String], [RedisArgument])] = []
-        // Where each result's answer is: (call, reply index inside that call's array or nil for a single reply).
-        var answers = [(call: Int, item: Int?)](repeating: (0, nil), count: results.count)
+        // Where each result's answer is: (call, position inside that call's batch (1-based) or nil for a single reply).
+        var answers = [(call: Int, position: Int?)](repeating: (0, nil), count: results.count)
         // Successes and permanent failures: one `complete` call per stream and start for the whole batch
         // (jobs started together share their start, and so their duration).
         var completeCall: [String: Int] = [:]
+        var renew: [Int: [Int]] = [:]  // call → positions whose record's expiry must be renewed
         for (index, (job, outcome)) in results.enumerated() {
             let d = job.delivery
             switch outcome {
             case let .retry(code, message):
                 let due = now + settings.retryDelay(afterAttempt: job.attempt)
+                let run = JobRun(attempt: job.attempt, startedAt: job.startedAt, worker: worker)
                 answers[index] = (calls.count, nil)
                 calls.append((QueueScripts.retry,
                               [layout.job(d.lane, d.jobID), layout.stream(d.stream), layout.delayed(d.lane), layout.events(d.lane),
-                               layout.stats(d.lane), layout.dead(d.lane), layout.depth(d.lane)],
+                               layout.stats(d.lane), layout.dead(d.lane), layout.depth(d.lane), layout.running(d.lane)],
                               [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
                                .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                               .text(String(job.attempt))]))
+                               .text(String(job.attempt)), .text(run.encoded), .text(d.jobID)]))
             case .succeeded, .failed:
-                // `complete` tells a failure by its non-empty code.
-                var code = "", text = ""
-                if case let .succeeded(json) = outcome { text = json.serialized() }
-                if case let .failed(c, m) = outcome { code = c.isEmpty ? "failed" : c; text = m }
-                let startedText = Clock.text(job.startedAt)
-                let group = layout.stream(d.stream) + " " + startedText
+                var end = JobEnd(state: .succeeded, attempts: job.attempt, startedAt: job.startedAt, finishedAt: now, worker: worker,
+                                 payload: "")
+                if case let .succeeded(json) = outcome { end.payload = json.serialized() }
+                if case let .failed(code, message) = outcome {
+                    end.state = .failed
+                    end.errorCode = code.isEmpty ? "failed" : code
+                    end.payload = message
+                }
+                let group = layout.stream(d.stream) + " " + Clock.text(job.startedAt)
                 let call: Int
                 if let existing = completeCall[group] {
                     call = existing
@@ -210,24 +241,32 @@ extension JobQueue {
                     completeCall[group] = call
                     let duration = max(0, now - job.startedAt)
                     calls.append((QueueScripts.complete,
-                                  [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane), layout.depth(d.lane)],
-                                  [.text(worker), .text(nowText), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                                   .text(d.kind.rawValue), .text(layout.jobPrefix(d.lane)), .text(startedText),
-                                   .text(DurationBuckets.label(for: duration)), .text(String(format: "%.6f", duration))]))
+                                  [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane), layout.depth(d.lane),
+                                   layout.running(d.lane), layout.cancelled(d.lane)],
+                                  [.text(d.kind.rawValue), .text(layout.jobPrefix(d.lane)), .text(DurationBuckets.label(for: duration)),
+                                   .text(String(format: "%.6f", duration)), .text(String(settings.finishedTTL)),
+                                   .text(String(settings.eventsCap)), .text("")]))
                 }
-                answers[index] = (call, calls[call].1.count - 4)
+                let position = calls[call].1.count - 5
+                answers[index] = (call, position)
+                // A record that may outlive its expiry before the finished TTL ends gets a new one.
+                if now - job.recordRenewedAt > Double(settings.blobTTL) / 2 { renew[call, default: []].append(position) }
                 calls[call].1.append(layout.job(d.lane, d.jobID))
-                calls[call].2 += [.text(d.messageID), .text(String(job.attempt)), .text(code), .text(text)]
+                calls[call].2 += [.text(d.messageID), .text(end.encoded)]
             }
         }
+        for (call, positions) in renew { calls[call].2[6] = .text(positions.map(String.init).joined(separator: " ")) }
         let replies = try connection.evalPipeline(calls)
+        var ignored: [Int: Set<Int>] = [:]
+        for (call, reply) in replies.enumerated() where calls[call].0.name == QueueScripts.complete.name {
+            if case let .error(message) = reply { throw .reply("finish: \(message)") }
+            guard let items = reply.array else { throw .unexpected("complete returned \(reply)") }
+            ignored[call] = Set(items.compactMap(\.int))
+        }
         return try answers.map { answer throws(RedisError) in
             let reply = replies[answer.call]
             if case let .error(message) = reply { throw .reply("finish: \(message)") }
-            if let item = answer.item {
-                guard let items = reply.array, item < items.count else { throw .unexpected("complete returned \(reply)") }
-                return items[item].int == 1
-            }
+            if let position = answer.position { return ignored[answer.call]?.contains(position) != true }
             return reply.array?.first?.text != "ignored"
         }
     }
@@ -240,7 +279,7 @@ extension JobQueue {
         for lane in Lane.allCases {
             moved += try connection.eval(QueueScripts.promote, keys: [layout.delayed(lane), layout.depth(lane)],
                                          arguments: [.text(now), .text(String(limit)), .text(layout.jobPrefix(lane)),
-                                                     .text(layout.streamPrefix(lane))]).int ?? 0
+                                                     .text(layout.streamPrefix(lane)), .text(String(settings.recordTTL))]).int ?? 0
         }
         return moved
     }

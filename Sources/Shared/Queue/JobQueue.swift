@@ -111,7 +111,7 @@ public final class JobQueue {
             .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
             .text(request.blobSHA256), .text(String(settings.blobTTL)),
             .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
-            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane)))]
+            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))), .text(String(settings.recordTTL))]
         let replies = try connection.pipeline([
             ["SET", .text(staging), .bytes(request.blob), "EX", .text(String(Self.stagingTTL))],
             try connection.evalCommand(QueueScripts.enqueue, keys: keys, arguments: arguments),
@@ -135,18 +135,18 @@ public final class JobQueue {
         }
     }
 
-    /// The job's Redis record, or nil when unknown or expired.
+    /// The job's Redis record, or nil when unknown or expired: its hash and its running attempt, in one round trip.
     public func record(lane: Lane, id: String) throws(RedisError) -> JobRecord? {
-        let reply = try connection.call(["HGETALL", layout.job(lane, id)])
-        return JobRecord(fields: reply.fieldMap, lane: lane)
+        try records([(lane, id)])[0]
     }
 
     /// Cancels a queued or running job.
     public func cancel(lane: Lane, id: String) throws(RedisError) -> CancelOutcome {
         let reply = try connection.eval(QueueScripts.cancel,
-            keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane), layout.depth(lane)],
+            keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane), layout.depth(lane),
+                   layout.running(lane), layout.cancelled(lane)],
             arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                        .text(layout.heldPrefix(lane))])
+                        .text(layout.heldPrefix(lane)), .text(String(settings.recordTTL))])
         let items = reply.array ?? []
         switch items.first?.text {
         case "cancelled": return .cancelled(previous: items.count > 1 ? JobState(rawValue: items[1].text ?? "") ?? .queued : .queued)

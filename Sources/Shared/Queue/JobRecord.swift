@@ -41,16 +41,58 @@ public struct JobRecord: Sendable, Equatable {
         self.owner = owner; self.cached = cached
     }
 
-    /// Parses a job hash (`HGETALL`) or an event entry's fields; nil when required fields are missing.
+    /// Parses a job hash (`HGETALL`, with its running-hash entry added as `run` by the reader) or an
+    /// event entry's fields; nil when required fields are missing.
+    ///
+    /// A hash has no `state` field: a job is ended when it has `done` (a `JobEnd`), running while
+    /// its lane's running hash names it (`run`, a `JobRun`), queued otherwise. Events name their
+    /// state, or carry `done`. Hashes written before `done` existed (`state` and separate outcome
+    /// fields) still parse.
     public init?(fields: [String: RedisReply], lane: Lane, kind fallbackKind: String? = nil) {
-        guard let id = fields["id"]?.text, let stateText = fields["state"]?.text, let state = JobState(rawValue: stateText) else { return nil }
+        guard let id = fields["id"]?.text else { return nil }
         func number(_ key: String) -> Double? { fields[key]?.text.flatMap { Double($0) } }
         func text(_ key: String) -> String? { fields[key]?.text.flatMap { $0.isEmpty ? nil : $0 } }
+        let state: JobState
+        if let stateText = fields["state"]?.text {
+            guard let named = JobState(rawValue: stateText) else { return nil }
+            state = named
+        } else if fields["done"] != nil || fields["run"] != nil || fields["kind"] != nil {
+            state = .queued
+        } else {
+            return nil
+        }
         self.init(id: id, kind: text("kind") ?? fallbackKind ?? "", lane: lane, state: state,
                   attempts: fields["attempts"]?.int ?? 0, createdAt: number("created_at"), startedAt: number("started_at"),
                   finishedAt: number("finished_at"), retryAt: number("retry_at"), worker: text("worker"),
                   resultJSON: text("result"), errorCode: text("error_code"), errorMessage: text("error_message"),
                   owner: text("owner"))
+        if let end = text("done").flatMap(JobEnd.init(encoded:)) {
+            apply(end)
+        } else if self.state == .queued, let run = text("run").flatMap(JobRun.init(encoded:)) {
+            self.state = .running
+            attempts = run.attempt
+            startedAt = run.startedAt
+            worker = run.worker
+        }
+    }
+
+    /// Takes the state, times, worker and outcome of `end`.
+    mutating func apply(_ end: JobEnd) {
+        state = end.state
+        attempts = end.attempts
+        startedAt = end.startedAt ?? startedAt
+        finishedAt = end.finishedAt
+        worker = end.worker ?? worker
+        retryAt = nil
+        if end.state == .succeeded {
+            resultJSON = end.payload.isEmpty ? nil : end.payload
+            errorCode = nil
+            errorMessage = nil
+        } else {
+            resultJSON = nil
+            errorCode = end.errorCode
+            errorMessage = end.payload
+        }
     }
 
     /// The status document clients poll: `{id, kind, lane, state, attempts, created_at, started_at,

@@ -1,72 +1,95 @@
 /// The worker's scripts: start and complete a batch, retry, promote due retries, let held jobs in.
 ///
-/// `start` and `complete` take a whole batch of one stream in one call, and do per job only what
-/// must be atomic with the job's state: `start` reads the state (one field) and writes the
-/// running record with its lease; `complete` checks the lease (one field), writes the outcome
-/// and its expiry. Everything else — the event, the acknowledgements, the trim, the counters — is
-/// one command per batch (Redis's CPU per job, not round trips, limits the processing rate: see
-/// docs/PERFORMANCE.md, *Queue*).
+/// `start` and `complete` take a whole batch of one stream in one call. Per job, `complete` runs
+/// one command — `HSETNX done`, which writes the outcome and tests that nothing ended the job first
+/// (another attempt of it, or a cancellation) — and `start` none for a message that carries its
+/// attempt. Everything else is one command per batch: the running hash (`HSET` of the batch's
+/// attempts at start, `HDEL` at the end), the events, the acknowledgements, the trim, the
+/// counters. Redis's CPU per job, not round trips, limits the processing rate: every command a
+/// script runs costs ~1.3 µs of call overhead besides its own work (docs/PERFORMANCE.md, *Queue*).
 ///
-/// The lease (`lease` = `<worker id> <attempt>`) is written when an attempt starts and cleared when
-/// it leaves `running` (finished, retried, dead-lettered or cancelled): an answer whose lease no
-/// longer matches — a worker whose job was recovered by another, or cancelled — changes nothing.
+/// The running hash's entry (`JobRun`: `<attempt> <started_at> <worker>`) is an attempt's lease for
+/// `retry`: a transient failure reported by an attempt that lost its job (recovered by another
+/// worker, or cancelled) changes nothing. An outcome needs no lease: the first attempt to finish
+/// is recorded, every later answer is ignored (`HSETNX`), so each job is recorded exactly once.
 extension QueueScripts {
-    /// A worker takes the messages of one stream it was delivered: marks each job running and
-    /// writes one `running` event for the batch.
+    /// A worker takes the messages of one stream it was delivered: records the batch's attempts in
+    /// the running hash (one `HSET`) and writes one `running` event.
     ///
     /// A message that carries its attempt (fresh from the stream: enqueue and promote write it)
-    /// needs only the record's state; one without (recovered from a dead worker, or let in from a
-    /// held set) reads attempts, parameters and blob from the record, and is dead-lettered when it
-    /// was started `max_attempts` times already.
+    /// costs no command of its own; it is skipped only when its job is in the cancelled set. One
+    /// without (recovered from a dead worker, or let in from a held set) reads the record, renews
+    /// its expiry, and is dead-lettered when it was started `max_attempts` times already.
     ///
-    /// KEYS: 1 stream, 2 events, 3 stats, 4 dead stream, 5 the lane's depth counter, then one job hash per message.
-    /// ARGV: 1 worker id, 2 now, 3 events cap, 4 finished TTL s, 5 job key prefix, then 2 per
-    /// message: its id, its attempt (0: read from the record).
-    /// Returns 3 items per message, in order: the attempt started (0: skipped — cancelled,
-    /// finished or expired; -1: dead-lettered; both acknowledged), then the params and blob
-    /// SHA-256 read from the record (empty when the message carried them).
+    /// KEYS: 1 stream, 2 events, 3 stats, 4 dead stream, 5 the lane's depth counter, 6 its running
+    /// hash, 7 its cancelled set, then one job hash per message.
+    /// ARGV: 1 worker id, 2 now, 3 events cap, 4 finished TTL s, 5 job key prefix, 6 the record's
+    /// TTL s, then 2 per message: its id, its attempt (0: read from the record).
+    /// Returns 4 items per message that did not start with the attempt its entry carries, none for
+    /// the others: its position (1-based), the attempt started (0: skipped — cancelled, ended or
+    /// expired; -1: dead-lettered; both acknowledged), then the params and blob SHA-256 read from
+    /// the record (empty when not read).
     public static let start = RedisScript(name: "start", source: settle + "\n" + """
-    local worker, now, cap, ttl, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-    local out, acked, running = {}, {}, {}
-    for i = 6, #KEYS do
-      local key, a = KEYS[i], 2 * (i - 6) + 6
+    local worker, now, cap, ttl, prefix, life = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+    local out, acked, running, runs = {}, {}, {}, {}
+    local first, count = 8, #KEYS - 7
+    local cancelled = {}
+    if count > 0 and redis.call('EXISTS', KEYS[7]) == 1 then
+      for from = 0, count - 1, 1000 do
+        local ids = {}
+        for i = first + from, first + math.min(from + 999, count - 1) do ids[#ids + 1] = string.sub(KEYS[i], #prefix + 1) end
+        local found = redis.call('SMISMEMBER', KEYS[7], unpack(ids))
+        for j = 1, #found do if found[j] == 1 then cancelled[from + j] = true end end
+      end
+    end
+    for n = 1, count do
+      local key, a = KEYS[first + n - 1], 2 * n + 5
       -- The attempt stays a string: Lua formats numbers with sprintf when they are passed to Redis.
       local msg, attempt = ARGV[a], ARGV[a + 1]
       local id = string.sub(key, #prefix + 1)
-      local params, blob, verdict = '', '', 'skip'
-      if attempt ~= '0' then
-        if redis.call('HGET', key, 'state') == 'queued' then verdict = 'run' end
-      else
-        local job = redis.call('HMGET', key, 'state', 'attempts', 'max_attempts', 'kind', 'params', 'blob')
-        if job[1] == 'queued' or job[1] == 'running' then
-          local started = tonumber(job[2])
+      local verdict, fresh, params, blob = 'run', attempt ~= '0', '', ''
+      if cancelled[n] then
+        verdict = 'skip'
+        redis.call('SREM', KEYS[7], id)
+      elseif not fresh then
+        local job = redis.call('HMGET', key, 'done', 'attempts', 'max_attempts', 'kind', 'params', 'blob', 'state')
+        if not job[4] or job[1] or (job[7] ~= false and job[7] ~= 'queued' and job[7] ~= 'running') then
+          verdict = 'skip'
+        else
+          local started = tonumber(job[2]) or 0
+          local prior = redis.call('HGET', KEYS[6], id)
+          if prior then started = math.max(started, tonumber(string.match(prior, '^(%d+)')) or 0) end
           if started >= tonumber(job[3]) then
             local message = 'the job was started ' .. started .. ' times and its worker stopped each time'
-            redis.call('HSET', key, 'state', 'dead', 'finished_at', now, 'error_code', 'stalled', 'error_message', message)
-            redis.call('HDEL', key, 'lease')
+            local done = 'dead ' .. started .. ' ' .. now .. ' - -\\nstalled\\n' .. message
+            redis.call('HSET', key, 'done', done)
+            redis.call('HDEL', KEYS[6], id)
             redis.call('EXPIRE', key, ttl)
             redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'id', id, 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
-            redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', id, 'state', 'dead', 'attempts', started,
-              'finished_at', now, 'error_code', 'stalled', 'error_message', message)
+            redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'id', id, 'done', done)
             redis.call('HINCRBY', KEYS[3], 'dead:' .. job[4], 1)
             verdict = 'dead'
           else
-            attempt, params, blob, verdict = tostring(started + 1), job[5] or '', job[6] or '', 'run'
+            attempt, params, blob = tostring(started + 1), job[5] or '', job[6] or ''
+            redis.call('EXPIRE', key, life)
           end
         end
       end
-      local n = #out
       if verdict == 'run' then
-        redis.call('HSET', key, 'state', 'running', 'started_at', now, 'worker', worker, 'attempts', attempt,
-          'lease', worker .. ' ' .. attempt)
+        runs[#runs + 1], runs[#runs + 2] = id, attempt .. ' ' .. now .. ' ' .. worker
         running[#running + 1] = id .. ':' .. attempt
-        out[n + 1], out[n + 2], out[n + 3] = attempt, params, blob
+        if not fresh then
+          local o = #out
+          out[o + 1], out[o + 2], out[o + 3], out[o + 4] = n, attempt, params, blob
+        end
       else
         acked[#acked + 1] = msg
-        out[n + 1], out[n + 2], out[n + 3] = (verdict == 'dead' and -1) or 0, '', ''
+        local o = #out
+        out[o + 1], out[o + 2], out[o + 3], out[o + 4] = n, (verdict == 'dead' and -1) or 0, '', ''
       end
     end
-    if #running > 0 then
+    if #runs > 0 then
+      for from = 1, #runs, 1000 do redis.call('HSET', KEYS[6], unpack(runs, from, math.min(from + 999, #runs))) end
       redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'state', 'running', 'started_at', now, 'worker', worker,
         'jobs', table.concat(running, ' '))
     end
@@ -75,117 +98,119 @@ extension QueueScripts {
     """)
 
     /// A worker finishes a batch of jobs of one stream, all started by one `start` call: each
-    /// `succeeded` with a result or `failed` with a permanent error, if its lease is still this
-    /// worker's attempt. Writes one event for the batch, then acknowledges, trims and counts with one
-    /// command each. What the batch shares (its start, its duration) is passed once: every argument
-    /// costs Redis an allocation or two.
+    /// `succeeded` with a result or `failed` with a permanent error, unless something ended the job
+    /// first. Per job one `HSETNX` of its `done` (a `JobEnd` the worker packed); then one event for
+    /// the batch, and one command each to leave the running hash, acknowledge, trim and count.
+    /// Every message is acknowledged: a job whose `HSETNX` found `done` has ended.
     ///
-    /// KEYS: 1 stream, 2 events, 3 stats, 4 the lane's depth counter, then one job hash per job.
-    /// ARGV: 1 worker id, 2 now, 3 finished TTL s, 4 events cap, 5 kind, 6 job key prefix,
-    /// 7 started_at, 8 duration bucket label, 9 duration s, then 4 per job: message id, attempt, and
-    /// either `""` and the result JSON (succeeded) or the error code and message (failed).
-    /// Returns one integer per job, in order: 1 recorded, 0 ignored (the lease is not this
-    /// attempt's: cancelled, or recovered by another worker; the message is acknowledged only if
-    /// the job ended).
+    /// KEYS: 1 stream, 2 events, 3 stats, 4 the lane's depth counter, 5 its running hash, 6 its
+    /// cancelled set, then one job hash per job.
+    /// ARGV: 1 kind, 2 job key prefix, 3 duration bucket label, 4 duration s (the batch's: its
+    /// jobs started together), 5 finished TTL s, 6 events cap, 7 the positions (1-based, spaces
+    /// between) of the jobs whose record's expiry must be renewed (older than half the blob TTL;
+    /// usually none), then 2 per job: message id, `done`.
+    /// Returns the positions (1-based) of the jobs whose outcome was ignored (another attempt
+    /// ended them, or a cancellation); usually none.
     public static let complete = RedisScript(name: "complete", source: settle + "\n" + """
-    local worker, now, ttl, cap, kind, prefix, started = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-    local out, acked, succeeded, failed = {}, {}, 0, 0
-    local event = {'worker', worker, 'finished_at', now, 'started_at', started}
+    local prefix, ttl, cap = ARGV[2], ARGV[5], ARGV[6]
+    local first, count = 7, #KEYS - 6
+    local acked, ended, ignored, event = {}, {}, {}, {}
+    local succeeded, failed = 0, 0
     local function flushEvent()
-      if #event > 6 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
-      event = {'worker', worker, 'finished_at', now, 'started_at', started}
+      if #event > 0 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
+      event = {}
     end
-    for i = 5, #KEYS do
-      local key, a = KEYS[i], 4 * (i - 5) + 10
-      local msg, attempt, code, text = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-      if redis.call('HGET', key, 'lease') ~= worker .. ' ' .. attempt then
-        local current = redis.call('HGET', key, 'state')
-        if current ~= 'running' and current ~= 'queued' then acked[#acked + 1] = msg end
-        out[#out + 1] = 0
+    for n = 1, count do
+      local key, a = KEYS[first + n - 1], 2 * n + 6
+      local msg, done = ARGV[a], ARGV[a + 1]
+      local id = string.sub(key, #prefix + 1)
+      acked[n], ended[n] = msg, id
+      if redis.call('HSETNX', key, 'done', done) == 1 then
+        local e = #event
+        event[e + 1], event[e + 2], event[e + 3], event[e + 4] = 'id', id, 'done', done
+        -- 115: the 's' of `succeeded`.
+        if string.byte(done, 1) == 115 then succeeded = succeeded + 1 else failed = failed + 1 end
+        if e > 4000 then flushEvent() end
       else
-        acked[#acked + 1] = msg
-        local n = #event
-        event[n + 1], event[n + 2], event[n + 3] = 'id', string.sub(key, #prefix + 1), 'attempts'
-        event[n + 4], event[n + 5] = attempt, 'state'
-        if code == '' then
-          redis.call('HSET', key, 'state', 'succeeded', 'finished_at', now, 'result', text, 'lease', '')
-          -- Error fields and retry_at exist only after a retry, so never on a first attempt.
-          if attempt ~= '1' then redis.call('HDEL', key, 'error_code', 'error_message', 'retry_at') end
-          event[n + 6], event[n + 7], event[n + 8] = 'succeeded', 'result', text
-          succeeded = succeeded + 1
-        else
-          redis.call('HSET', key, 'state', 'failed', 'finished_at', now, 'error_code', code, 'error_message', text, 'lease', '')
-          if attempt ~= '1' then redis.call('HDEL', key, 'retry_at') end
-          event[n + 6], event[n + 7], event[n + 8], event[n + 9], event[n + 10] = 'failed', 'error_code', code, 'error_message', text
-          failed = failed + 1
-        end
-        redis.call('EXPIRE', key, ttl)
-        if #event > 4000 then flushEvent() end
-        out[#out + 1] = 1
+        ignored[#ignored + 1] = n
       end
     end
+    for position in string.gmatch(ARGV[7], '%d+') do redis.call('EXPIRE', KEYS[first + tonumber(position) - 1], ttl) end
+    if #ignored > 0 and redis.call('EXISTS', KEYS[6]) == 1 then
+      for _, n in ipairs(ignored) do redis.call('SREM', KEYS[6], ended[n]) end
+    end
+    for from = 1, count, 1000 do redis.call('HDEL', KEYS[5], unpack(ended, from, math.min(from + 999, count))) end
     flushEvent()
-    if #acked > 0 then settle(KEYS[1], KEYS[4], acked) end
-    local recorded = succeeded + failed
+    settle(KEYS[1], KEYS[4], acked)
+    local recorded, kind = succeeded + failed, ARGV[1]
     if recorded > 0 then
       if succeeded > 0 then redis.call('HINCRBY', KEYS[3], 'succeeded:' .. kind, succeeded) end
       if failed > 0 then redis.call('HINCRBY', KEYS[3], 'failed:' .. kind, failed) end
-      redis.call('HINCRBY', KEYS[3], 'duration_bucket:' .. kind .. ':' .. ARGV[8], recorded)
+      redis.call('HINCRBY', KEYS[3], 'duration_bucket:' .. kind .. ':' .. ARGV[3], recorded)
       redis.call('HINCRBY', KEYS[3], 'duration_count:' .. kind, recorded)
-      redis.call('HINCRBYFLOAT', KEYS[3], 'duration_sum:' .. kind, string.format('%.6f', recorded * tonumber(ARGV[9])))
+      redis.call('HINCRBYFLOAT', KEYS[3], 'duration_sum:' .. kind, string.format('%.6f', recorded * tonumber(ARGV[4])))
     end
-    return out
+    return ignored
     """)
 
     /// A transient failure: schedule a retry at `due`, or dead-letter after the last attempt.
+    /// Acts only while the running hash names this attempt (its lease).
     ///
-    /// KEYS: 1 job hash, 2 stream, 3 delayed set, 4 events, 5 stats, 6 dead stream, 7 the lane's depth counter.
+    /// KEYS: 1 job hash, 2 stream, 3 delayed set, 4 events, 5 stats, 6 dead stream, 7 the lane's
+    /// depth counter, 8 its running hash.
     /// ARGV: 1 message id, 2 worker id, 3 now, 4 due time, 5 error code, 6 error message,
-    /// 7 finished TTL s, 8 events cap, 9 attempt.
-    /// Returns `{"retry", due}`, `{"dead"}` or `{"ignored", state}` (the lease is not this attempt's).
+    /// 7 finished TTL s, 8 events cap, 9 attempt, 10 the attempt's `JobRun`, 11 job id.
+    /// Returns `{"retry", due}`, `{"dead"}` or `{"ignored", state}` (the lease is not this attempt's;
+    /// the message is acknowledged if the job ended or its record is gone).
     public static let retry = RedisScript(name: "retry", source: settle + "\n" + """
-    local cur = redis.call('HMGET', KEYS[1], 'state', 'lease', 'kind', 'id', 'attempts', 'max_attempts')
-    if cur[2] ~= ARGV[2] .. ' ' .. ARGV[9] then
-      if cur[1] ~= 'running' and cur[1] ~= 'queued' then settle(KEYS[2], KEYS[7], {ARGV[1]}) end
-      return {'ignored', cur[1] or 'missing'}
+    local id, attempt = ARGV[11], ARGV[9]
+    local cur = redis.call('HMGET', KEYS[1], 'kind', 'max_attempts', 'done', 'state')
+    if redis.call('HGET', KEYS[8], id) ~= ARGV[10] then
+      local state = (cur[3] and string.match(cur[3], '^(%a+)')) or (cur[1] and 'running') or 'missing'
+      if state ~= 'running' then settle(KEYS[2], KEYS[7], {ARGV[1]}) end
+      return {'ignored', state}
     end
     settle(KEYS[2], KEYS[7], {ARGV[1]})
-    if tonumber(cur[5]) >= tonumber(cur[6]) then
-      local message = ARGV[6] .. ' (gave up after ' .. cur[5] .. ' attempts)'
-      redis.call('HSET', KEYS[1], 'state', 'dead', 'finished_at', ARGV[3], 'error_code', ARGV[5], 'error_message', message)
-      redis.call('HDEL', KEYS[1], 'retry_at', 'lease')
+    redis.call('HDEL', KEYS[8], id)
+    if tonumber(attempt) >= tonumber(cur[2]) then
+      local message = ARGV[6] .. ' (gave up after ' .. attempt .. ' attempts)'
+      local ran = string.format('%.3f', math.max(0, tonumber(ARGV[3]) - tonumber(string.match(ARGV[10], '^%d+ (%S+)'))))
+      local done = 'dead ' .. attempt .. ' ' .. ARGV[3] .. ' ' .. ran .. ' ' .. ARGV[2] .. '\\n' .. ARGV[5] .. '\\n' .. message
+      redis.call('HSET', KEYS[1], 'done', done)
+      redis.call('HDEL', KEYS[1], 'retry_at')
       redis.call('EXPIRE', KEYS[1], ARGV[7])
-      redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'id', cur[4], 'kind', cur[3], 'error_code', ARGV[5], 'error_message', message)
-      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', cur[4], 'state', 'dead', 'attempts', cur[5],
-        'worker', ARGV[2], 'finished_at', ARGV[3], 'error_code', ARGV[5], 'error_message', message)
-      redis.call('HINCRBY', KEYS[5], 'dead:' .. cur[3], 1)
+      redis.call('XADD', KEYS[6], 'MAXLEN', '~', 10000, '*', 'id', id, 'kind', cur[1], 'error_code', ARGV[5], 'error_message', message)
+      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', id, 'done', done)
+      redis.call('HINCRBY', KEYS[5], 'dead:' .. cur[1], 1)
       return {'dead'}
     end
-    redis.call('HSET', KEYS[1], 'state', 'queued', 'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
-    redis.call('HDEL', KEYS[1], 'lease')
-    redis.call('ZADD', KEYS[3], ARGV[4], cur[4])
-    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', cur[4], 'state', 'queued', 'attempts', cur[5],
+    redis.call('HSET', KEYS[1], 'attempts', attempt, 'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
+    redis.call('ZADD', KEYS[3], ARGV[4], id)
+    redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[8], '*', 'id', id, 'state', 'queued', 'attempts', attempt,
       'retry_at', ARGV[4], 'error_code', ARGV[5], 'error_message', ARGV[6])
-    redis.call('HINCRBY', KEYS[5], 'retried:' .. cur[3], 1)
+    redis.call('HINCRBY', KEYS[5], 'retried:' .. cur[1], 1)
     return {'retry', ARGV[4]}
     """)
 
     /// Moves retries that are due back onto the stream of their kind, with their next attempt,
-    /// params and blob in the entry (as `enqueue` writes it). A retry whose record expired or that
-    /// is no longer queued (cancelled meanwhile) is dropped.
+    /// params and blob in the entry (as `enqueue` writes it), and renews the record's expiry. A
+    /// retry whose record expired or that ended meanwhile (cancelled, or a late answer of an
+    /// earlier attempt was recorded) is dropped.
     ///
     /// KEYS: 1 delayed set, 2 the lane's depth counter. ARGV: 1 now, 2 at most this many, 3 job key
-    /// prefix, 4 stream key prefix (both in the lane's slot).
+    /// prefix, 4 stream key prefix (both in the lane's slot), 5 the record's TTL s.
     /// Returns how many were moved.
     public static let promote = RedisScript(name: "promote", source: """
     local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
     local moved = 0
     for _, id in ipairs(ids) do
       redis.call('ZREM', KEYS[1], id)
-      local job = redis.call('HMGET', ARGV[3] .. id, 'kind', 'state', 'attempts', 'params', 'blob')
-      if job[1] and job[2] == 'queued' then
+      local key = ARGV[3] .. id
+      local job = redis.call('HMGET', key, 'kind', 'done', 'attempts', 'params', 'blob', 'state')
+      if job[1] and not job[2] and (not job[6] or job[6] == 'queued') then
         redis.call('XADD', ARGV[4] .. job[1], '*', 'id', id, 'attempt', tonumber(job[3] or '0') + 1,
           'params', job[4] or '', 'blob', job[5] or '')
+        redis.call('EXPIRE', key, ARGV[5])
         moved = moved + 1
       end
     end

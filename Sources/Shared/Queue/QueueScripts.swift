@@ -104,12 +104,18 @@ public enum QueueScripts {
     /// `blob`), so `start` reads one field of the record, not six. Entries let in from a fair
     /// lane's held set carry the id only; `start` reads the rest from the record for those.
     ///
+    /// The record gets its expiry here, `blobTTL + finishedTTL`, so that `complete` need not set one
+    /// per job (a job that has not started within `blobTTL` has lost its upload anyway; `start`
+    /// renews it for messages it reads the record for, `complete` for jobs older than half of `blobTTL`).
+    /// Its `state` is written once, `queued`, for workers older than `done` and the running hash.
+    ///
     /// KEYS: 1 the kind's stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats,
     /// 6 the kind's held set, 7 its fair clock, 8 the lane's depth counter, 9 the staging key
     /// holding the upload.
     /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
     /// 8 blob sha256, 9 blob TTL s, 10 idempotency TTL s (0: no key),
-    /// 11 max lane depth (0: unlimited), 12 fairness window (0: straight into the stream).
+    /// 11 max lane depth (0: unlimited), 12 fairness window (0: straight into the stream),
+    /// 13 the record's TTL s.
     /// Returns `{"created", id}`, `{"existing", id}` (same idempotency key) or `{"busy", depth}`;
     /// an error reply when neither the blob nor the staging key exists (the upload's `SET` failed).
     public static let enqueue = RedisScript(name: "enqueue", source: fairRelease + "\n" + """
@@ -136,6 +142,7 @@ public enum QueueScripts {
     redis.call('HSET', KEYS[2], 'id', ARGV[1], 'kind', ARGV[2], 'lane', ARGV[3], 'state', 'queued',
       'attempts', 0, 'max_attempts', ARGV[7], 'created_at', ARGV[4], 'owner', ARGV[5],
       'params', ARGV[6], 'blob', ARGV[8])
+    redis.call('EXPIRE', KEYS[2], ARGV[13])
     if idemTTL > 0 then redis.call('SET', KEYS[4], ARGV[1], 'EX', idemTTL) end
     local window = tonumber(ARGV[12])
     if window > 0 then
@@ -181,28 +188,48 @@ public enum QueueScripts {
     return depth
     """)
 
-    /// Cancels a job that has not finished. A queued job never runs (a held one leaves its held
-    /// set and the lane's depth; one in the stream is skipped and acknowledged by `start`); a
-    /// running one's result is discarded (its lease is cleared, so `complete` ignores it).
+    /// Cancels a job that has not ended. A queued job never runs (a held one leaves its held set
+    /// and the lane's depth, a scheduled retry its delayed set; one in a stream is put in the
+    /// lane's cancelled set, which `start` consults); a running one's result is discarded (`done`
+    /// is written here, so `complete`'s `HSETNX` finds it and changes nothing).
     ///
-    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats, 5 the lane's depth counter.
-    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap, 5 held-set key prefix (same slot).
+    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats, 5 the lane's depth counter, 6 the lane's
+    /// running hash, 7 its cancelled set.
+    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap, 5 held-set key prefix (same slot),
+    /// 6 the cancelled set's TTL s (renewed by each cancellation: every member is met by `start`
+    /// or `complete` well within it, unless Redis lost its stream entry).
     /// Returns `{"cancelled", previous state}`, `{"final", state}` or `{"missing"}`.
     public static let cancel = RedisScript(name: "cancel", source: """
-    local cur = redis.call('HMGET', KEYS[1], 'state', 'kind', 'attempts', 'owner')
+    local id, now = ARGV[1], ARGV[2]
+    local cur = redis.call('HMGET', KEYS[1], 'kind', 'done', 'attempts', 'owner', 'state')
     if not cur[1] then return {'missing'} end
-    if cur[1] ~= 'queued' and cur[1] ~= 'running' then return {'final', cur[1]} end
-    if cur[1] == 'queued' and cur[2] and redis.call('ZREM', ARGV[5] .. cur[2], ARGV[1] .. ' ' .. (cur[4] or '')) == 1 then
-      if redis.call('DECR', KEYS[5]) < 0 then redis.call('SET', KEYS[5], 0) end
+    if cur[2] then return {'final', string.match(cur[2], '^(%a+)')} end
+    if cur[5] and cur[5] ~= 'queued' and cur[5] ~= 'running' then return {'final', cur[5]} end
+    local attempts, started, worker = cur[3] or '0', '-', '-'
+    local run = redis.call('HGET', KEYS[6], id)
+    local waiting = false
+    if run then
+      attempts, started, worker = string.match(run, '^(%d+) (%S+) (.*)$')
+      redis.call('HDEL', KEYS[6], id)
+    else
+      if redis.call('ZREM', ARGV[5] .. cur[1], id .. ' ' .. (cur[4] or '')) == 1 then
+        waiting = true
+        if redis.call('DECR', KEYS[5]) < 0 then redis.call('SET', KEYS[5], 0) end
+      end
+      if redis.call('ZREM', KEYS[2], id) == 1 then waiting = true end
     end
-    redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finished_at', ARGV[2], 'error_code', 'cancelled', 'error_message', 'cancelled by the client')
-    redis.call('HDEL', KEYS[1], 'retry_at', 'lease')
-    redis.call('ZREM', KEYS[2], ARGV[1])
+    if not waiting then
+      redis.call('SADD', KEYS[7], id)
+      redis.call('EXPIRE', KEYS[7], ARGV[6])
+    end
+    local ran = '-'
+    if started ~= '-' then ran = string.format('%.3f', math.max(0, tonumber(now) - tonumber(started))) end
+    local done = 'cancelled ' .. attempts .. ' ' .. now .. ' ' .. ran .. ' ' .. worker .. '\\ncancelled\\ncancelled by the client'
+    redis.call('HSET', KEYS[1], 'done', done)
     redis.call('EXPIRE', KEYS[1], ARGV[3])
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', ARGV[1], 'state', 'cancelled', 'attempts', cur[3],
-      'finished_at', ARGV[2], 'error_code', 'cancelled', 'error_message', 'cancelled by the client')
-    redis.call('HINCRBY', KEYS[4], 'cancelled:' .. cur[2], 1)
-    return {'cancelled', cur[1]}
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', id, 'done', done)
+    redis.call('HINCRBY', KEYS[4], 'cancelled:' .. cur[1], 1)
+    return {'cancelled', run and 'running' or 'queued'}
     """)
 
     /// Every script, for loading at start-up.

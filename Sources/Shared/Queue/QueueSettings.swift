@@ -29,6 +29,10 @@ public struct QueueSettings: Sendable {
     /// longer than this window (docs/QUEUE.md, *Fair batch lane*). Gateway and workers must agree.
     public var batchWindow = 64
 
+    /// Seconds a job's Redis record lives from enqueue (or a retry's promotion): long enough for its
+    /// upload's life and then a finished record's, so `complete` need not set an expiry per job.
+    public var recordTTL: Int { blobTTL + finishedTTL }
+
     /// Defaults.
     public init() {}
 
