@@ -41,7 +41,7 @@ struct WorkerConfiguration: Sendable {
         prefetch = env.int("ROOST_WORKER_PREFETCH", default: prefetch, range: 1...1000)
         modelsDirectory = URL(fileURLWithPath: env.string("ROOST_MODELS_DIR", default: "models"))
         workerID = env.string("ROOST_WORKER_ID", default: workerID)
-        // The id ends the first line of a job's `done` and its running entry (`JobEnd`, `JobRun`).
+        // The id ends the first line of a job's `done` (`JobEnd`).
         if workerID.isEmpty || workerID.count > 200 || workerID.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             Environment.fatal("ROOST_WORKER_ID must be 1 to 200 characters without control characters (newlines, tabs)")
         }

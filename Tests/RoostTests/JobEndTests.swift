@@ -1,7 +1,7 @@
 import Testing
 @testable import Shared
 
-/// The packed forms of a job's end (`done`) and of its running attempt, as every reader unpacks them.
+/// The packed form of a job's end (`done`), as every reader unpacks it.
 @Suite struct JobEndTests {
     @Test func anEndSurvivesPackingWithSpacesAndNewlinesWhereTheyMayBe() throws {
         let ends = [
@@ -29,12 +29,5 @@ import Testing
         let end = JobEnd(state: .succeeded, attempts: 1, startedAt: 1_764_860_000.123, finishedAt: 1_764_860_000.126,
                          worker: "vm:123456:65535", payload: #"{"ok":true}"#)
         #expect(end.encoded.utf8.count <= 64, "\(end.encoded)")
-    }
-
-    @Test func aRunningAttemptSurvivesPacking() throws {
-        let run = JobRun(attempt: 2, startedAt: 1_764_860_000.5, worker: "pod 7:1:2")
-        #expect(run.encoded == "2 1764860000.500 pod 7:1:2")
-        #expect(JobRun(encoded: run.encoded) == run)
-        #expect(JobRun(encoded: "two 1 w") == nil)
     }
 }

@@ -28,7 +28,6 @@ extension QueueTests {
         #expect(record.state == .succeeded && record.attempts == 1)
         #expect(record.statusJSON["result"]?["attempt"]?.intValue == 1)
         #expect(try q.connection.call(["GET", settings.layout.depth(.interactive)]).int == 0)
-        #expect(try q.connection.call(["HLEN", .text(settings.layout.running(.interactive))]).int == 0)
         #expect(try q.connection.call(["ZCARD", .text(settings.layout.delayed(.interactive))]).int == 0)
         // The ingester hears of one outcome.
         let outcomes = try q.readEvents(consumer: "g", count: 100, blockMillis: nil).filter { $0.record.state.isTerminal }

@@ -232,7 +232,9 @@ final class JobService: Sendable {
 
     private func current(_ row: JobRow) throws -> JobRecord {
         let lane = Lane(rawValue: row.lane) ?? .interactive
-        if !row.isTerminal, var live = try pool.with({ try $0.record(lane: lane, id: row.id) }) {
+        if !row.isTerminal, var live = try pool.with({ try $0.record(lane: lane, id: row.id) }), live.attempts >= row.attempts {
+            // Redis does not keep when an attempt started (the `running` event brought it here).
+            if live.state == .running, live.startedAt == nil, live.attempts == row.attempts { live.startedAt = row.startedAt }
             live.owner = row.owner
             return live
         }

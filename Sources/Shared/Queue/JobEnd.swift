@@ -64,32 +64,3 @@ public struct JobEnd: Sendable, Equatable {
         }
     }
 }
-
-/// A running attempt, packed in one string: the job's entry in its lane's running hash
-/// (`QueueLayout.running`), written by `start` for the whole batch in one `HSET` and removed when the
-/// attempt ends. It is also the attempt's lease: `retry` acts only for the attempt it names.
-///
-/// Format: `<attempt> <started_at> <worker>` (the worker last: it may hold spaces).
-public struct JobRun: Sendable, Equatable {
-    /// The attempt's number (1-based).
-    public var attempt: Int
-    /// When it started.
-    public var startedAt: Double
-    /// The worker running it.
-    public var worker: String
-
-    /// Describes a running attempt.
-    public init(attempt: Int, startedAt: Double, worker: String) {
-        self.attempt = attempt; self.startedAt = startedAt; self.worker = worker
-    }
-
-    /// The packed text.
-    public var encoded: String { String(attempt) + " " + Clock.text(startedAt) + " " + worker }
-
-    /// Unpacks `text`; nil when it is not in the format.
-    public init?(encoded text: String) {
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, let attempt = Int(parts[0]), let startedAt = Double(parts[1]) else { return nil }
-        self.attempt = attempt; self.startedAt = startedAt; worker = String(parts[2])
-    }
-}

@@ -97,7 +97,8 @@ extension JobQueue {
     public func releaseHeld(lane: Lane, kinds: [JobKind]) throws(RedisError) -> Int {
         guard !kinds.isEmpty else { return 0 }
         let keys = kinds.flatMap { [layout.held(lane, $0), layout.stream(lane, $0), layout.fairClock(lane, $0)] }
-        return try connection.eval(QueueScripts.release, keys: keys, arguments: [.text(String(settings.window(lane)))]).int ?? 0
+        return try connection.eval(QueueScripts.release, keys: keys,
+                                   arguments: [.text(String(settings.window(lane))), .text(layout.jobPrefix(lane))]).int ?? 0
     }
 
     private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
@@ -142,11 +143,10 @@ extension JobQueue {
             let lane = stream.lane
             return (QueueScripts.start,
                     [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane), layout.depth(lane),
-                     layout.running(lane), layout.cancelled(lane)]
-                        + batch.map { layout.job(lane, $0.jobID) },
+                     layout.cancelled(lane)],
                     [.text(worker), .text(Clock.text(now)), .text(String(settings.eventsCap)), .text(String(settings.finishedTTL)),
                      .text(layout.jobPrefix(lane)), .text(String(settings.recordTTL))]
-                        + batch.flatMap { [RedisArgument.text($0.messageID), .text(String($0.attempt ?? 0))] })
+                        + batch.flatMap { [RedisArgument.text($0.messageID), .text($0.jobID), .text(String($0.attempt ?? 0))] })
         }
         var blobKeys: [String] = []
         for d in deliveries {
@@ -215,14 +215,13 @@ extension JobQueue {
             switch outcome {
             case let .retry(code, message):
                 let due = now + settings.retryDelay(afterAttempt: job.attempt)
-                let run = JobRun(attempt: job.attempt, startedAt: job.startedAt, worker: worker)
                 answers[index] = (calls.count, nil)
                 calls.append((QueueScripts.retry,
                               [layout.job(d.lane, d.jobID), layout.stream(d.stream), layout.delayed(d.lane), layout.events(d.lane),
-                               layout.stats(d.lane), layout.dead(d.lane), layout.depth(d.lane), layout.running(d.lane)],
+                               layout.stats(d.lane), layout.dead(d.lane), layout.depth(d.lane)],
                               [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
                                .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                               .text(String(job.attempt)), .text(run.encoded), .text(d.jobID)]))
+                               .text(String(job.attempt)), .text(Clock.text(job.startedAt)), .text(d.jobID)]))
             case .succeeded, .failed:
                 var end = JobEnd(state: .succeeded, attempts: job.attempt, startedAt: job.startedAt, finishedAt: now, worker: worker,
                                  payload: "")
@@ -242,17 +241,16 @@ extension JobQueue {
                     let duration = max(0, now - job.startedAt)
                     calls.append((QueueScripts.complete,
                                   [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane), layout.depth(d.lane),
-                                   layout.running(d.lane), layout.cancelled(d.lane)],
+                                   layout.cancelled(d.lane)],
                                   [.text(d.kind.rawValue), .text(layout.jobPrefix(d.lane)), .text(DurationBuckets.label(for: duration)),
                                    .text(String(format: "%.6f", duration)), .text(String(settings.finishedTTL)),
                                    .text(String(settings.eventsCap)), .text("")]))
                 }
-                let position = calls[call].1.count - 5
+                let position = (calls[call].2.count - 7) / 3 + 1
                 answers[index] = (call, position)
                 // A record that may outlive its expiry before the finished TTL ends gets a new one.
                 if now - job.recordRenewedAt > Double(settings.blobTTL) / 2 { renew[call, default: []].append(position) }
-                calls[call].1.append(layout.job(d.lane, d.jobID))
-                calls[call].2 += [.text(d.messageID), .text(end.encoded)]
+                calls[call].2 += [.text(d.messageID), .text(d.jobID), .text(end.encoded)]
             }
         }
         for (call, positions) in renew { calls[call].2[6] = .text(positions.map(String.init).joined(separator: " ")) }

@@ -111,7 +111,8 @@ public final class JobQueue {
             .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
             .text(request.blobSHA256), .text(String(settings.blobTTL)),
             .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
-            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))), .text(String(settings.recordTTL))]
+            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))), .text(String(settings.recordTTL)),
+            .text(layout.jobPrefix(lane))]
         let replies = try connection.pipeline([
             ["SET", .text(staging), .bytes(request.blob), "EX", .text(String(Self.stagingTTL))],
             try connection.evalCommand(QueueScripts.enqueue, keys: keys, arguments: arguments),
@@ -144,9 +145,9 @@ public final class JobQueue {
     public func cancel(lane: Lane, id: String) throws(RedisError) -> CancelOutcome {
         let reply = try connection.eval(QueueScripts.cancel,
             keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane), layout.depth(lane),
-                   layout.running(lane), layout.cancelled(lane)],
+                   layout.cancelled(lane)],
             arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                        .text(layout.heldPrefix(lane)), .text(String(settings.recordTTL))])
+                        .text(layout.heldPrefix(lane)), .text(layout.streamPrefix(lane)), .text(String(settings.recordTTL))])
         let items = reply.array ?? []
         switch items.first?.text {
         case "cancelled": return .cancelled(previous: items.count > 1 ? JobState(rawValue: items[1].text ?? "") ?? .queued : .queued)

@@ -41,13 +41,14 @@ public struct JobRecord: Sendable, Equatable {
         self.owner = owner; self.cached = cached
     }
 
-    /// Parses a job hash (`HGETALL`, with its running-hash entry added as `run` by the reader) or an
-    /// event entry's fields; nil when required fields are missing.
+    /// Parses a job hash (as `QueueScripts.peek` reads it) or an event entry's fields; nil when
+    /// required fields are missing.
     ///
-    /// A hash has no `state` field: a job is ended when it has `done` (a `JobEnd`), running while
-    /// its lane's running hash names it (`run`, a `JobRun`), queued otherwise. Events name their
-    /// state, or carry `done`. Hashes written before `done` existed (`state` and separate outcome
-    /// fields) still parse.
+    /// A hash's `state` stays `queued`: a job has ended when it has `done` (a `JobEnd`), and runs
+    /// while its stream entry is pending (`pending_worker`, `pending_deliveries`, which `peek` adds:
+    /// the attempt is the earlier entries' `attempts` plus the deliveries; when it started is known
+    /// from the `running` event only). Events name their state, or carry `done`. Hashes written
+    /// before `done` existed (`state` and separate outcome fields) still parse.
     public init?(fields: [String: RedisReply], lane: Lane, kind fallbackKind: String? = nil) {
         guard let id = fields["id"]?.text else { return nil }
         func number(_ key: String) -> Double? { fields[key]?.text.flatMap { Double($0) } }
@@ -56,7 +57,7 @@ public struct JobRecord: Sendable, Equatable {
         if let stateText = fields["state"]?.text {
             guard let named = JobState(rawValue: stateText) else { return nil }
             state = named
-        } else if fields["done"] != nil || fields["run"] != nil || fields["kind"] != nil {
+        } else if fields["done"] != nil || fields["kind"] != nil {
             state = .queued
         } else {
             return nil
@@ -68,11 +69,11 @@ public struct JobRecord: Sendable, Equatable {
                   owner: text("owner"))
         if let end = text("done").flatMap(JobEnd.init(encoded:)) {
             apply(end)
-        } else if self.state == .queued, let run = text("run").flatMap(JobRun.init(encoded:)) {
+        } else if self.state == .queued, let worker = text("pending_worker"), let deliveries = fields["pending_deliveries"]?.int {
             self.state = .running
-            attempts = run.attempt
-            startedAt = run.startedAt
-            worker = run.worker
+            attempts += deliveries
+            self.worker = worker
+            retryAt = nil
         }
     }
 

@@ -9,8 +9,7 @@
 /// | `P:{P:lane}:depth` | integer | the lane's depth: jobs queued (in a stream or a held set) or running, not yet acknowledged; `enqueue` and `promote` add, acknowledgements and held-set cancellations subtract |
 /// | `P:{P:batch}:held:<kind>` | sorted set | batch jobs not yet let into their stream (fair lane): members `<id> <owner>`, scored by the owner's virtual time; let in round-robin, at most `batchWindow` in the stream at once |
 /// | `P:{P:batch}:fair:<kind>` | hash | the fair clock: each waiting owner's last virtual time and `~released` |
-/// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`): written at enqueue, expiring `blobTTL + finishedTTL` later; `done` (a `JobEnd`) once it ended (a retry writes `attempts`, `retry_at` and the error) |
-/// | `P:{P:lane}:running` | hash | job id → its running attempt (a `JobRun`: attempt, start, worker), written by `start` for a whole batch in one command and removed when the attempt ends; also the attempt's lease for `retry` |
+/// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`): written at enqueue, expiring `blobTTL + finishedTTL` later; `msg`, its stream entry's id (a running attempt is that entry's pending-list entry); `done` (a `JobEnd`) once it ended; a retry writes `attempts`, `retry_at` and the error |
 /// | `P:{P:lane}:cancelled` | set | ids of jobs cancelled while their entry was in a stream or running, so `start` skips them (one `SMISMEMBER` per batch, only while the set exists) |
 /// | `P:{P:lane}:blob:<sha256>` | string | the uploaded bytes, shared by identical uploads; expires after `blobTTL` |
 /// | `P:{P:lane}:idem:<owner>:<key>` | string | the job id an `Idempotency-Key` created; expires after `idempotencyTTL` |
@@ -75,8 +74,6 @@ public struct QueueLayout: Sendable {
     public func events(_ lane: Lane) -> String { base(lane) + ":events" }
     /// The lane's depth counter (jobs queued or running; see `QueueScripts.settle`).
     public func depth(_ lane: Lane) -> String { base(lane) + ":depth" }
-    /// The lane's running attempts: job id → `JobRun` (see `QueueScripts.start`).
-    public func running(_ lane: Lane) -> String { base(lane) + ":running" }
     /// The ids of the lane's jobs cancelled while in a stream or running (see `QueueScripts.cancel`).
     public func cancelled(_ lane: Lane) -> String { base(lane) + ":cancelled" }
     /// The lane's counters.

@@ -10,9 +10,10 @@
 /// of `complete`), so a lane's depth is a counter (`QueueLayout.depth`) rather than `XLEN`.
 /// The scripts of the worker's side are in `QueueScripts+Worker.swift`.
 public enum QueueScripts {
-    /// Lua: `release(held, stream, clock, window)` lets held jobs into `stream`, lowest virtual
+    /// Lua: `release(held, stream, clock, window, jobs)` lets held jobs into `stream`, lowest virtual
     /// time first, until `window` entries wait there undelivered (jobs in flight do not count, so the
-    /// window never limits how many workers run the lane); returns how many.
+    /// window never limits how many workers run the lane), and writes each entry's id in its job's
+    /// hash (`msg`; `jobs` is the job key prefix); returns how many.
     ///
     /// Fairness by virtual time: an owner's next job is scored `max(owner's last score, the score
     /// last released) + 1`, so owners with jobs waiting take turns one job each, whatever they queued
@@ -20,7 +21,7 @@ public enum QueueScripts {
     /// An owner's entry in the clock is removed when its last held job is released, and the whole
     /// clock when nothing is held any more (so cancelled jobs leave nothing behind).
     static let fairRelease = undelivered + "\n" + """
-    local function release(held, stream, clock, window)
+    local function release(held, stream, clock, window, jobs)
       local room = window - undelivered(stream)
       if room <= 0 then return 0 end
       local popped = redis.call('ZPOPMIN', held, room)
@@ -28,7 +29,8 @@ public enum QueueScripts {
         local member, score = popped[i], popped[i + 1]
         local space = string.find(member, ' ', 1, true)
         local owner = string.sub(member, space + 1)
-        redis.call('XADD', stream, '*', 'id', string.sub(member, 1, space - 1))
+        local id = string.sub(member, 1, space - 1)
+        redis.call('HSET', jobs .. id, 'msg', redis.call('XADD', stream, '*', 'id', id))
         redis.call('HSET', clock, '~released', score)
         if tonumber(redis.call('HGET', clock, owner) or '-1') == tonumber(score) then redis.call('HDEL', clock, owner) end
       end
@@ -107,7 +109,9 @@ public enum QueueScripts {
     /// The record gets its expiry here, `blobTTL + finishedTTL`, so that `complete` need not set one
     /// per job (a job that has not started within `blobTTL` has lost its upload anyway; `start`
     /// renews it for messages it reads the record for, `complete` for jobs older than half of `blobTTL`).
-    /// Its `state` is written once, `queued`, for workers older than `done` and the running hash.
+    /// Its `state` is written once, `queued`, for workers older than `done`; `msg` is its stream
+    /// entry's id (written when the entry is: here, by `release` or `promote`), by which readers
+    /// find a running attempt in the stream's pending list (`peek`).
     ///
     /// KEYS: 1 the kind's stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats,
     /// 6 the kind's held set, 7 its fair clock, 8 the lane's depth counter, 9 the staging key
@@ -115,7 +119,7 @@ public enum QueueScripts {
     /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
     /// 8 blob sha256, 9 blob TTL s, 10 idempotency TTL s (0: no key),
     /// 11 max lane depth (0: unlimited), 12 fairness window (0: straight into the stream),
-    /// 13 the record's TTL s.
+    /// 13 the record's TTL s, 14 the job key prefix.
     /// Returns `{"created", id}`, `{"existing", id}` (same idempotency key) or `{"busy", depth}`;
     /// an error reply when neither the blob nor the staging key exists (the upload's `SET` failed).
     public static let enqueue = RedisScript(name: "enqueue", source: fairRelease + "\n" + """
@@ -139,21 +143,22 @@ public enum QueueScripts {
     else
       return redis.error_reply('ERR enqueue: the upload is missing (its SET failed)')
     end
+    local window = tonumber(ARGV[12])
+    -- The stream entry's id goes in the record (`msg`): readers find a running attempt by it in the pending list.
+    local msg = false
+    if window == 0 then msg = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'attempt', 1, 'params', ARGV[6], 'blob', ARGV[8]) end
     redis.call('HSET', KEYS[2], 'id', ARGV[1], 'kind', ARGV[2], 'lane', ARGV[3], 'state', 'queued',
       'attempts', 0, 'max_attempts', ARGV[7], 'created_at', ARGV[4], 'owner', ARGV[5],
-      'params', ARGV[6], 'blob', ARGV[8])
+      'params', ARGV[6], 'blob', ARGV[8], 'msg', msg or '')
     redis.call('EXPIRE', KEYS[2], ARGV[13])
     if idemTTL > 0 then redis.call('SET', KEYS[4], ARGV[1], 'EX', idemTTL) end
-    local window = tonumber(ARGV[12])
     if window > 0 then
       local clock = KEYS[7]
       local score = math.max(tonumber(redis.call('HGET', clock, ARGV[5]) or '0'),
                              tonumber(redis.call('HGET', clock, '~released') or '0')) + 1
       redis.call('HSET', clock, ARGV[5], score)
       redis.call('ZADD', KEYS[6], score, ARGV[1] .. ' ' .. ARGV[5])
-      release(KEYS[6], KEYS[1], clock, window)
-    else
-      redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'attempt', 1, 'params', ARGV[6], 'blob', ARGV[8])
+      release(KEYS[6], KEYS[1], clock, window, ARGV[14])
     end
     redis.call('INCR', KEYS[8])
     redis.call('HINCRBY', KEYS[5], 'enqueued:' .. ARGV[2], 1)
@@ -193,24 +198,23 @@ public enum QueueScripts {
     /// lane's cancelled set, which `start` consults); a running one's result is discarded (`done`
     /// is written here, so `complete`'s `HSETNX` finds it and changes nothing).
     ///
-    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats, 5 the lane's depth counter, 6 the lane's
-    /// running hash, 7 its cancelled set.
-    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap, 5 held-set key prefix (same slot),
-    /// 6 the cancelled set's TTL s (renewed by each cancellation: every member is met by `start`
-    /// or `complete` well within it, unless Redis lost its stream entry).
+    /// KEYS: 1 job hash, 2 delayed set, 3 events, 4 stats, 5 the lane's depth counter, 6 its cancelled set.
+    /// ARGV: 1 id, 2 now, 3 finished TTL s, 4 events cap, 5 held-set key prefix, 6 stream key
+    /// prefix (both in the lane's slot), 7 the cancelled set's TTL s (renewed by each
+    /// cancellation: every member is met by `start` or `complete` well within it, unless Redis
+    /// lost its stream entry).
     /// Returns `{"cancelled", previous state}`, `{"final", state}` or `{"missing"}`.
-    public static let cancel = RedisScript(name: "cancel", source: """
+    public static let cancel = RedisScript(name: "cancel", source: pendingAttempt + "\n" + """
     local id, now = ARGV[1], ARGV[2]
-    local cur = redis.call('HMGET', KEYS[1], 'kind', 'done', 'attempts', 'owner', 'state')
+    local cur = redis.call('HMGET', KEYS[1], 'kind', 'done', 'attempts', 'owner', 'state', 'msg')
     if not cur[1] then return {'missing'} end
     if cur[2] then return {'final', string.match(cur[2], '^(%a+)')} end
     if cur[5] and cur[5] ~= 'queued' and cur[5] ~= 'running' then return {'final', cur[5]} end
-    local attempts, started, worker = cur[3] or '0', '-', '-'
-    local run = redis.call('HGET', KEYS[6], id)
+    local attempts, worker = tonumber(cur[3] or '0'), '-'
+    local deliveries, consumer = pendingAttempt(ARGV[6] .. cur[1], cur[6])
     local waiting = false
-    if run then
-      attempts, started, worker = string.match(run, '^(%d+) (%S+) (.*)$')
-      redis.call('HDEL', KEYS[6], id)
+    if deliveries > 0 then
+      attempts, worker = attempts + deliveries, consumer
     else
       if redis.call('ZREM', ARGV[5] .. cur[1], id .. ' ' .. (cur[4] or '')) == 1 then
         waiting = true
@@ -219,19 +223,56 @@ public enum QueueScripts {
       if redis.call('ZREM', KEYS[2], id) == 1 then waiting = true end
     end
     if not waiting then
-      redis.call('SADD', KEYS[7], id)
-      redis.call('EXPIRE', KEYS[7], ARGV[6])
+      redis.call('SADD', KEYS[6], id)
+      redis.call('EXPIRE', KEYS[6], ARGV[7])
     end
-    local ran = '-'
-    if started ~= '-' then ran = string.format('%.3f', math.max(0, tonumber(now) - tonumber(started))) end
-    local done = 'cancelled ' .. attempts .. ' ' .. now .. ' ' .. ran .. ' ' .. worker .. '\\ncancelled\\ncancelled by the client'
+    local done = 'cancelled ' .. attempts .. ' ' .. now .. ' - ' .. worker .. '\\ncancelled\\ncancelled by the client'
     redis.call('HSET', KEYS[1], 'done', done)
     redis.call('EXPIRE', KEYS[1], ARGV[3])
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', id, 'done', done)
     redis.call('HINCRBY', KEYS[4], 'cancelled:' .. cur[1], 1)
-    return {'cancelled', run and 'running' or 'queued'}
+    return {'cancelled', deliveries > 0 and 'running' or 'queued'}
+    """)
+
+    /// Lua: `pendingAttempt(stream, msg)`: how many times the entry `msg` of `stream` was delivered
+    /// and to which worker, while it is pending (delivered, not acknowledged); `0, false` otherwise
+    /// (or when `msg` is empty or false). Delivery counts only grow by `XREADGROUP` and by recovery
+    /// (`XAUTOCLAIM`; the heartbeat's `XCLAIM … JUSTID` does not count), so the job's running
+    /// attempt is the record's `attempts` (those before this entry) plus the deliveries.
+    static let pendingAttempt = """
+    local function pendingAttempt(stream, msg)
+      if not msg or msg == '' then return 0, false end
+      local entry = redis.call('XPENDING', stream, '\(QueueLayout.workerGroup)', msg, msg, 1)[1]
+      if not entry then return 0, false end
+      return tonumber(entry[4]), entry[2]
+    end
+    """
+
+    /// Reads a job's record: its hash, and while it has not ended and its stream entry is pending,
+    /// the running attempt's worker and deliveries (`pending_worker`, `pending_deliveries`, which
+    /// `JobRecord` reads as `running`). When the attempt started is not kept in Redis — the
+    /// `running` event carries it to the gateway.
+    ///
+    /// KEYS: 1 job hash. ARGV: 1 stream key prefix (the lane's).
+    /// Returns the hash's fields and values (empty when it does not exist), plus those two.
+    public static let peek = RedisScript(name: "peek", source: pendingAttempt + "\n" + """
+    local fields = redis.call('HGETALL', KEYS[1])
+    if #fields == 0 then return fields end
+    local kind, done, msg
+    for i = 1, #fields, 2 do
+      local f = fields[i]
+      if f == 'kind' then kind = fields[i + 1] elseif f == 'done' then done = true elseif f == 'msg' then msg = fields[i + 1] end
+    end
+    if kind and not done then
+      local deliveries, consumer = pendingAttempt(ARGV[1] .. kind, msg)
+      if deliveries > 0 then
+        fields[#fields + 1], fields[#fields + 2], fields[#fields + 3], fields[#fields + 4] =
+          'pending_worker', consumer, 'pending_deliveries', deliveries
+      end
+    end
+    return fields
     """)
 
     /// Every script, for loading at start-up.
-    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release, initDepth]
+    public static let all: [RedisScript] = [enqueue, start, complete, retry, promote, cancel, release, initDepth, peek]
 }
