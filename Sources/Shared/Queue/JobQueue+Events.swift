@@ -14,15 +14,20 @@ public struct JobEvent: Sendable {
     }
 
     /// The records one event-stream entry holds, in order. Three shapes:
-    /// - one job: `id`, `state` and the fields that changed (`retry`, `cancel`, dead-lettering);
-    /// - a batch of outcomes (`complete`): fields shared by the batch (`worker`, `finished_at`),
-    ///   then per job a group that starts with `id` (`state`, `attempts`, `started_at`, and
-    ///   `result` or `error_code` + `error_message`);
+    /// - one job: `id`, and `state` with the fields that changed (`retry`), or `done`, a `JobEnd`
+    ///   (`cancel`, dead-lettering);
+    /// - a batch of outcomes (`complete`): `ended` and the kind, then per job its id and its `done`;
     /// - a batch of starts (`start`): `state` `running`, `started_at`, `worker` and `jobs`, the
     ///   batch's `<id>:<attempt>` separated by spaces.
     /// Fields before the first `id` apply to every job of the entry. Records whose fields do not
     /// parse are left out.
     public static func records(entryFields pairs: [RedisReply], lane: Lane) -> [JobRecord] {
+        if pairs.count >= 2, pairs[0].text == "ended" {
+            let kind = pairs[1].text
+            return stride(from: 2, to: pairs.count - 1, by: 2).compactMap { index in
+                JobRecord(fields: ["id": pairs[index], "done": pairs[index + 1]], lane: lane, kind: kind)
+            }
+        }
         var shared: [String: RedisReply] = [:]
         var groups: [[String: RedisReply]] = []
         var index = 0

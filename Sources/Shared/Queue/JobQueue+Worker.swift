@@ -145,8 +145,11 @@ extension JobQueue {
                     [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane), layout.depth(lane),
                      layout.cancelled(lane)],
                     [.text(worker), .text(Clock.text(now)), .text(String(settings.eventsCap)), .text(String(settings.finishedTTL)),
-                     .text(layout.jobPrefix(lane)), .text(String(settings.recordTTL))]
-                        + batch.flatMap { [RedisArgument.text($0.messageID), .text($0.jobID), .text(String($0.attempt ?? 0))] })
+                     .text(layout.jobPrefix(lane)), .text(String(settings.recordTTL)),
+                     .text(batch.map(\.messageID).joined(separator: " ")), .text(batch.map(\.jobID).joined(separator: " ")),
+                     .text(batch.map { String($0.attempt ?? 0) }.joined(separator: " ")),
+                     .text(batch.compactMap { d in d.attempt.map { d.jobID + ":" + String($0) } }.joined(separator: " ")),
+                     .text(String(batch.filter { $0.attempt == nil }.count))])
         }
         var blobKeys: [String] = []
         for d in deliveries {

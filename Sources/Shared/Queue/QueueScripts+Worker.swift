@@ -23,31 +23,49 @@ extension QueueScripts {
     /// delivery count, renews the record's expiry, and is dead-lettered when the job was started
     /// `max_attempts` times already.
     ///
+    /// The batch comes as four strings, not as arguments per message (each argument costs Redis an
+    /// allocation and Lua an interned string): in the usual case — every message carries its
+    /// attempt, and no job of the lane is cancelled — the script only writes the `running` event
+    /// the worker prepared, and looks at no message.
+    ///
     /// KEYS: 1 stream, 2 events, 3 stats, 4 dead stream, 5 the lane's depth counter, 6 its
     /// cancelled set.
     /// ARGV: 1 worker id, 2 now, 3 events cap, 4 finished TTL s, 5 job key prefix, 6 the record's
-    /// TTL s, then 3 per message: its id, its job's id, its attempt (0: read from the record).
+    /// TTL s, 7 the message ids, 8 their jobs' ids, 9 their attempts (0: read from the record),
+    /// each separated by spaces, 10 the `jobs` of the `running` event if every message starts with
+    /// the attempt it carries (`<job id>:<attempt>` separated by spaces), 11 how many messages
+    /// carry no attempt.
     /// Returns 4 items per message that did not start with the attempt its entry carries, none for
     /// the others: its position (1-based), the attempt started (0: skipped — cancelled, ended or
     /// expired; -1: dead-lettered; both acknowledged), then the params and blob SHA-256 read from
     /// the record (empty when not read).
     public static let start = RedisScript(name: "start", source: settle + "\n" + """
     local worker, now, cap, ttl, prefix, life = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+    local cancelling = redis.call('EXISTS', KEYS[6]) == 1
+    if ARGV[11] == '0' and not cancelling then
+      if ARGV[10] ~= '' then
+        redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', 'state', 'running', 'started_at', now, 'worker', worker, 'jobs', ARGV[10])
+      end
+      return {}
+    end
+    local function words(text)
+      local list = {}
+      for word in string.gmatch(text, '%S+') do list[#list + 1] = word end
+      return list
+    end
+    local msgs, ids, attempts = words(ARGV[7]), words(ARGV[8]), words(ARGV[9])
     local out, acked, running = {}, {}, {}
-    local count = (#ARGV - 6) / 3
+    local count = #msgs
     local cancelled = {}
-    if count > 0 and redis.call('EXISTS', KEYS[6]) == 1 then
+    if count > 0 and cancelling then
       for from = 0, count - 1, 1000 do
-        local ids = {}
-        for n = from + 1, math.min(from + 1000, count) do ids[#ids + 1] = ARGV[3 * n + 5] end
-        local found = redis.call('SMISMEMBER', KEYS[6], unpack(ids))
+        local found = redis.call('SMISMEMBER', KEYS[6], unpack(ids, from + 1, math.min(from + 1000, count)))
         for j = 1, #found do if found[j] == 1 then cancelled[from + j] = true end end
       end
     end
     for n = 1, count do
-      local a = 3 * n + 4
       -- The attempt stays a string: Lua formats numbers with sprintf when they are passed to Redis.
-      local msg, id, attempt = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+      local msg, id, attempt = msgs[n], ids[n], attempts[n]
       local verdict, fresh, params, blob = 'run', attempt ~= '0', '', ''
       if cancelled[n] then
         verdict = 'skip'
@@ -99,7 +117,8 @@ extension QueueScripts {
     /// A worker finishes a batch of jobs of one stream, all started by one `start` call: each
     /// `succeeded` with a result or `failed` with a permanent error, unless something ended the job
     /// first. Per job one `HSETNX` of its `done` (a `JobEnd` the worker packed); then one event for
-    /// the batch, and one command each to acknowledge, trim and count.
+    /// the batch (`ended` and the kind, then each recorded job's id and `done`), and one command
+    /// each to acknowledge, trim and count.
     /// Every message is acknowledged: a job whose `HSETNX` found `done` has ended.
     ///
     /// KEYS: 1 stream, 2 events, 3 stats, 4 the lane's depth counter, 5 its cancelled set.
@@ -113,11 +132,11 @@ extension QueueScripts {
     public static let complete = RedisScript(name: "complete", source: settle + "\n" + """
     local prefix, ttl, cap = ARGV[2], ARGV[5], ARGV[6]
     local count = (#ARGV - 7) / 3
-    local acked, ended, ignored, event = {}, {}, {}, {}
+    local acked, ended, ignored, event = {}, {}, {}, {'ended', ARGV[1]}
     local succeeded, failed = 0, 0
     local function flushEvent()
-      if #event > 0 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
-      event = {}
+      if #event > 2 then redis.call('XADD', KEYS[2], 'MAXLEN', '~', cap, '*', unpack(event)) end
+      event = {'ended', ARGV[1]}
     end
     for n = 1, count do
       local a = 3 * n + 5
@@ -125,7 +144,7 @@ extension QueueScripts {
       acked[n], ended[n] = msg, id
       if redis.call('HSETNX', prefix .. id, 'done', done) == 1 then
         local e = #event
-        event[e + 1], event[e + 2], event[e + 3], event[e + 4] = 'id', id, 'done', done
+        event[e + 1], event[e + 2] = id, done
         -- 115: the 's' of `succeeded`.
         if string.byte(done, 1) == 115 then succeeded = succeeded + 1 else failed = failed + 1 end
         if e > 4000 then flushEvent() end
