@@ -4,7 +4,8 @@
 #
 #   bench/queue.sh [ROUNDS]          # ROUNDS of every measurement (default 3); the table shows medians
 #
-# Settings (environment): BENCH_JOBS (20000 no-op jobs), BENCH_PREFETCH (Roost worker prefetch, 64),
+# Settings (environment): BENCH_WORKER_BIN (a roost-worker binary to measure instead of building
+# this tree's, e.g. an older build kept for an A/B run), BENCH_JOBS (20000 no-op jobs), BENCH_PREFETCH (Roost worker prefetch, 64),
 # BENCH_RATE / BENCH_SECONDS (latency load: 1000 jobs/s for 5 s), BENCH_LIMIT (whole-run bound,
 # 900 s), BENCH_SKIP_SIDEKIQ=1 (Roost and Redis only), BENCH_CLUSTER=1 (Roost on a private Redis
 # Cluster of 3 masters + 3 replicas instead of one Redis: enqueue, processing and latency only — no
@@ -59,11 +60,13 @@ pids+=($!)
 log() { echo "bench/queue.sh: $*" >&2; }
 
 # Build: incremental, with the flags `make test` uses, so nothing is rebuilt twice.
-if [ ! -x .build/release/roost-worker ] || [ "${BENCH_BUILD:-1}" = 1 ]; then
+if [ -n "${BENCH_WORKER_BIN:-}" ]; then
+    :
+elif [ ! -x .build/release/roost-worker ] || [ "${BENCH_BUILD:-1}" = 1 ]; then
     log "building (swift build -c release -Xswiftc -enable-testing)"
     swift build -c release -Xswiftc -enable-testing --build-tests 2>&1 | grep -E "error|Build complete" >&2 || true
 fi
-worker="$root/.build/release/roost-worker"
+worker="${BENCH_WORKER_BIN:-$root/.build/release/roost-worker}"
 [ -x "$worker" ] || { log "no $worker after the build"; exit 1; }
 cluster="${BENCH_CLUSTER:-}"
 [ -z "$cluster" ] || skip_sidekiq=1
