@@ -61,17 +61,19 @@ final class Gateway: @unchecked Sendable {
         janitor = StoreJanitor(store: store, pool: pool, waiters: waiters, originals: originals, retentionDays: configuration.retentionDays,
                                interval: configuration.janitorInterval, staleAfter: configuration.staleAfter, log: log)
         ingester = ResultIngester(store: store, waiters: waiters, endpoint: configuration.redis, settings: configuration.queue,
-                                  consumer: "gateway", log: log, onRecorded: { [store] ended in
-                                      // Each API looks only at its own jobs (and at jobs whose owner is not known here).
+                                  gatewayID: configuration.gatewayID, consumer: configuration.gatewayID, log: log,
+                                  onRecorded: { [store] ended in
+                                      // Each API looks only at its own jobs; a job with no row here is another gateway's.
                                       let owners = try store.owners(ofJobs: ended)
-                                      let owned = { (prefix: String) in zip(ended, owners).filter { $0.1?.hasPrefix(prefix) ?? true }.map(\.0) }
+                                      let owned = { (prefix: String) in zip(ended, owners).filter { $0.1?.hasPrefix(prefix) ?? false }.map(\.0) }
                                       let birdJobs = owned(BirdWeatherService.ownerPrefix), dogJobs = owned(DogAPIService.ownerPrefix)
                                       if !birdJobs.isEmpty { try birdWeather.jobsEnded(birdJobs) }
                                       if !dogJobs.isEmpty { try dogAPI.jobsEnded(dogJobs) }
                                   })
     }
 
-    /// Starts ingesting and serving.
+    /// Starts ingesting and serving: the ingester first, whose consumer group must exist before the
+    /// first job is accepted (see `ResultIngester.start`).
     func start() throws {
         ingester.start()
         janitor.start()

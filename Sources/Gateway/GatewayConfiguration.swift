@@ -5,6 +5,10 @@ import Shared
 struct GatewayConfiguration: Sendable {
     /// Redis (`ROOST_REDIS_URL`, default `redis://127.0.0.1:6379`).
     var redis = RedisEndpoint()
+    /// This gateway's name among the gateways sharing one Redis (`ROOST_GATEWAY_ID`, default
+    /// `gateway`): its ingester's consumer group on the event streams
+    /// (`QueueLayout.ingesterGroup(gatewayID:)`), so each gateway reads every event.
+    var gatewayID = QueueLayout.ingesterGroup
     /// Queue behaviour shared with the workers.
     var queue = QueueSettings()
     /// HTTP server settings (`ROOST_HTTP_*`).
@@ -53,6 +57,10 @@ struct GatewayConfiguration: Sendable {
             Environment.fatal(error.description)
         }
         queue = QueueSettings(environment: env)
+        gatewayID = env.string("ROOST_GATEWAY_ID", default: gatewayID)
+        guard QueueLayout.isValidGatewayID(gatewayID) else {
+            Environment.fatal("ROOST_GATEWAY_ID must be 1 to 64 characters of A-Z, a-z, 0-9, _ and - (got '\(gatewayID)')")
+        }
         http = HTTPServerConfiguration(environment: env)
         dataDirectory = URL(fileURLWithPath: env.string("ROOST_DATA_DIR", default: ".roost/data"))
         maxUploadBytes = env.int("ROOST_MAX_UPLOAD_BYTES", default: maxUploadBytes, range: 1_024...(1 << 30))

@@ -47,7 +47,8 @@ final class RedisSession {
     private func connected() throws(RedisError) -> JobQueue {
         if let queue, queue.connection.isOpen { return queue }
         let fresh = try JobQueue(endpoint: configuration.redis, settings: configuration.queue, ioTimeout: 10)
-        try fresh.ensureGroups()
+        // The workers' groups only: each gateway creates its own group on the event streams.
+        try fresh.ensureGroups(ingesterGroup: nil)
         queue = fresh
         return fresh
     }

@@ -107,17 +107,45 @@ final class JobService: Sendable {
     /// The job's current state: live from Redis while it has a record there, else from SQLite.
     /// Only its owner sees it (an API key's hash, an anonymous client's address, a face panel):
     /// unknown ids and other owners' jobs are both `404`, so ids cannot be probed, and a panel's
-    /// jobs are reachable only through the panel's own API.
+    /// jobs are reachable only through the panel's own API. A job another gateway on the same
+    /// Redis accepted is answered from its Redis record while that lives (`ROOST_JOB_TTL`).
     func find(id: String, requester: String?) throws -> JobRecord {
-        try current(try ownedRow(id: id, requester: requester))
+        switch try ownedJob(id: id, requester: requester) {
+        case let .row(row): return try current(row)
+        case let .live(record): return record
+        }
     }
 
-    private func ownedRow(id: String, requester: String?) throws -> JobRow {
-        guard JobID.isValid(id), let row = try store.job(id: id), let owner = row.owner, owner == requester else {
-            throw HTTPError.notFound("no job with id \(id)")
-        }
-        return row
+    /// Where this gateway reads a job from: its own row (a job it accepted), or the job's Redis
+    /// record (a job another gateway accepted).
+    private enum OwnedJob {
+        case row(JobRow)
+        case live(JobRecord)
     }
+
+    /// The requester's job, or `404`. A row with no owner was written by an older ingester for a
+    /// job another gateway accepted: like an unknown id, it is read from Redis.
+    private func ownedJob(id: String, requester: String?) throws -> OwnedJob {
+        guard JobID.isValid(id) else { throw Self.notFound(id) }
+        if let row = try store.job(id: id), let owner = row.owner {
+            guard owner == requester else { throw Self.notFound(id) }
+            return .row(row)
+        }
+        return .live(try liveRecord(id: id, requester: requester))
+    }
+
+    /// A job this gateway holds no row for, from its Redis record: both lanes' in one round trip
+    /// (the lane is in the row, and there is none), its `owner` checked as a row's is. A panel's
+    /// jobs are never answered this way: their records may still hold the face descriptors that
+    /// only the panel store keeps (`takePrivateResult`), and they are the panel API's alone.
+    private func liveRecord(id: String, requester: String?) throws -> JobRecord {
+        let records = try pool.with { try $0.records(Lane.allCases.map { (lane: $0, id: id) }) }
+        guard let record = records.lazy.compactMap({ $0 }).first, let owner = record.owner, owner == requester,
+              !owner.hasPrefix(FacesJob.panelOwnerPrefix) else { throw Self.notFound(id) }
+        return record
+    }
+
+    private static func notFound(_ id: String) -> HTTPError { HTTPError.notFound("no job with id \(id)") }
 
     /// Like `find`, but holds up to `timeout` seconds for the job to leave its current state. A
     /// client's long-poll (`capped`) is answered at once when `ROOST_MAX_LONG_POLLS` are waiting.
@@ -138,12 +166,20 @@ final class JobService: Sendable {
     /// Whether to park is decided from SQLite alone, without asking Redis for the live record (a
     /// round trip and an `HGETALL` per long-poll): the ingester records every state change there
     /// before it notifies, and the token is taken before the read, so a job that has ended in
-    /// Redis but not yet in SQLite wakes this long-poll as soon as it is recorded.
+    /// Redis but not yet in SQLite wakes this long-poll as soon as it is recorded. A job another
+    /// gateway accepted is decided from its Redis record; this gateway's ingester reads its events
+    /// too and wakes the long-poll.
     func park(id: String, requester: String?, timeout: Double, wake: @escaping @Sendable (JobWaiters.WakeReason) -> Void) throws -> JobRecord? {
         guard let token = waiters.token(for: id, capped: true) else { return try find(id: id, requester: requester) }
-        let row: JobRow
-        do { row = try ownedRow(id: id, requester: requester) } catch { waiters.release(id, token); throw error }
-        guard !row.isTerminal, timeout > 0 else { waiters.release(id, token); return try current(row) }
+        let job: OwnedJob
+        do { job = try ownedJob(id: id, requester: requester) } catch { waiters.release(id, token); throw error }
+        switch job {
+        case let .row(row):
+            guard !row.isTerminal, timeout > 0 else { waiters.release(id, token); return try current(row) }
+        case let .live(record):
+            // Another gateway's job: its events reach this gateway's ingester too, which wakes it.
+            guard !record.state.isTerminal, timeout > 0 else { waiters.release(id, token); return record }
+        }
         waiters.park(for: id, token: token, timeout: timeout, wake: wake)
         return nil
     }
@@ -151,11 +187,14 @@ final class JobService: Sendable {
     /// A parked long-poll's answer once woken. A running or ended job is answered from SQLite —
     /// from `recorded`, the row the ingester just wrote when it passed it along, else read — since
     /// the ingester records every change before notifying (no `HGETALL` round trip to Redis); a
-    /// queued one as `find` answers it.
+    /// queued one as `find` answers it, and another gateway's job from its Redis record.
     func woken(id: String, requester: String?, recorded: JobRow? = nil) throws -> JobRecord {
         let row: JobRow
         if let recorded, recorded.id == id, let owner = recorded.owner, owner == requester { row = recorded } else {
-            row = try ownedRow(id: id, requester: requester)
+            switch try ownedJob(id: id, requester: requester) {
+            case let .row(owned): row = owned
+            case let .live(record): return record
+            }
         }
         // A job the ingester recorded as ended ran on a worker: not a cache hit, nothing more to read.
         if row.state == JobState.running.rawValue || (recorded != nil && row.isTerminal) { return JobRecord(row: row) }

@@ -3,9 +3,13 @@ import Shared
 
 /// Moves job state changes from Redis into SQLite and wakes long-polls.
 ///
-/// Reads the lanes' event streams through the `gateway` consumer group. An event is
+/// Reads the lanes' event streams through this gateway's own consumer group
+/// (`QueueLayout.ingesterGroup(gatewayID:)`), so with several gateways on one Redis each reads
+/// every event: it records the jobs it accepted (those it holds a row for, `JobStore.recordUpdates`)
+/// and wakes the long-polls parked on any job, its own or one it answers from Redis. An event is
 /// acknowledged only after SQLite recorded it; after a crash the unacknowledged ones are read
-/// again, and `JobStore.applyUpdate` ignores what it already has, so each result lands exactly once.
+/// again, and `JobStore.recordUpdates` ignores what it already has, so each result lands exactly
+/// once. Acknowledging trims the streams below what every gateway has read (`EventTrim`).
 final class ResultIngester: @unchecked Sendable {
     // Safe: `session` is only used by the ingester's own thread; `thread` is set once by `start()`
     // before that thread exists and read by `shutdown()` afterwards; the rest is immutable and Sendable.
@@ -13,6 +17,7 @@ final class ResultIngester: @unchecked Sendable {
     private let waiters: JobWaiters
     private let endpoint: RedisEndpoint
     private let settings: QueueSettings
+    private let group: String
     private let consumer: String
     private let log: Log
     private var session: JobQueue?
@@ -22,9 +27,14 @@ final class ResultIngester: @unchecked Sendable {
     /// Creates the ingester; `start()` runs it. `onRecorded` is called with the ids of the jobs
     /// that ended in each recorded batch, before the batch is acknowledged (so it runs again for
     /// that batch after a crash: it must be idempotent; when it throws, the batch is read again).
-    init(store: JobStore, waiters: JobWaiters, endpoint: RedisEndpoint, settings: QueueSettings, consumer: String, log: Log,
+    /// - Parameters:
+    ///   - gatewayID: this gateway's `ROOST_GATEWAY_ID`, which names its consumer group.
+    ///   - consumer: the consumer's name within that group.
+    init(store: JobStore, waiters: JobWaiters, endpoint: RedisEndpoint, settings: QueueSettings,
+         gatewayID: String = QueueLayout.ingesterGroup, consumer: String, log: Log,
          onRecorded: (@Sendable ([String]) throws -> Void)? = nil) {
         self.onRecorded = onRecorded
+        self.group = QueueLayout.ingesterGroup(gatewayID: gatewayID)
         self.store = store
         self.waiters = waiters
         self.endpoint = endpoint
@@ -33,8 +43,19 @@ final class ResultIngester: @unchecked Sendable {
         self.log = log
     }
 
-    /// Starts the ingester thread.
+    /// Creates this gateway's consumer group where it is missing, then starts the ingester thread.
+    /// Call it before the gateway accepts jobs: a new group starts at the streams' ends (`$`), so
+    /// a gateway joining others does not read their whole history, and every event of a job it
+    /// accepts comes after. When Redis does not answer now, the thread creates the group once it
+    /// does, from the streams' start (`0`), as after Redis lost its data: the events written since.
     func start() {
+        do {
+            let queue = try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 10)
+            defer { queue.connection.close() }
+            try queue.ensureGroups(ingesterGroup: group, ingesterStart: "$")
+        } catch {
+            log.warning("result ingester: consumer group not created yet", [("group", .string(group)), ("error", .string(String(describing: error)))])
+        }
         let service = ServiceThread(name: "roost-ingester") { [self] stop in run(stop) }
         thread = service
         service.start()
@@ -49,11 +70,13 @@ final class ResultIngester: @unchecked Sendable {
         while !stop.isStopped {
             do {
                 let queue = try connected()
-                let events = try queue.readEvents(consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst)
+                let events = try queue.readEvents(group: group, consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst)
                 if readPendingFirst && events.isEmpty { readPendingFirst = false; continue }
                 guard !events.isEmpty else { continue }
                 let recorded = try record(events)
-                try queue.acknowledgeEvents(events)
+                try queue.acknowledgeEvents(events, group: group)
+                // Every job's waiters, not only the recorded ones': a long-poll on a job another
+                // gateway accepted is parked here too, and answers from the job's Redis hash.
                 waiters.notify(events.map(\.record.id), recorded: recorded)
                 backoff.reset()
             } catch {
@@ -68,11 +91,13 @@ final class ResultIngester: @unchecked Sendable {
     }
 
     /// Records a batch of events in one SQLite transaction (all or none; the batch is acknowledged
-    /// after). Returns the rows that changed, as recorded, by job id.
+    /// after): the events of jobs this gateway holds a row for; the others, jobs another gateway
+    /// accepted, leave no trace here. Returns the rows that changed, as recorded, by job id.
     @discardableResult
     func record(_ events: [JobEvent]) throws -> [String: JobRow] {
         let now = Clock.now()
-        // The event may arrive before the gateway's own insert; identity fields are then filled in by `recordAccepted`.
+        // A job's row is committed before it is enqueued (`JobService.submit`), so no event of a
+        // job accepted here comes before its row: an unknown id is another gateway's job.
         var rows: [JobRow] = []
         for event in events where !event.record.id.isEmpty {
             var row = JobRow(record: event.record, updatedAt: now)
@@ -84,6 +109,8 @@ final class ResultIngester: @unchecked Sendable {
             rows.append(row)
         }
         let recorded = try store.recordUpdates(rows)
+        // Every ended job, whether or not this delivery changed its row (after a crash the batch is
+        // read again and `onRecorded` must run again for it); `onRecorded` picks this gateway's.
         let ended = rows.filter { JobState(rawValue: $0.state)?.isTerminal == true }.map(\.id)
         if let onRecorded, !ended.isEmpty { try onRecorded(ended) }
         return Dictionary(recorded.compactMap { $0.map { ($0.id, $0) } }, uniquingKeysWith: { _, last in last })
@@ -99,7 +126,8 @@ final class ResultIngester: @unchecked Sendable {
     private func connected() throws -> JobQueue {
         if let session, session.connection.isOpen { return session }
         let queue = try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 10)
-        try queue.ensureGroups()
+        // Normally a no-op (`start` created the group); from `0` when Redis lost its data meanwhile.
+        try queue.ensureGroups(ingesterGroup: group)
         session = queue
         return queue
     }

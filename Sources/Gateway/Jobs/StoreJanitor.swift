@@ -11,6 +11,11 @@ import Shared
 /// - **Retention**: deletes finished jobs older than `ROOST_STORE_RETENTION_DAYS`, and the originals
 ///   no remaining job references.
 ///
+/// Several gateways on one Redis each run their own janitor, with no lease: each walks only its own
+/// SQLite rows (the jobs it accepted), reads those jobs' Redis records, re-enqueues them from its own
+/// kept originals under their own ids, and deletes its own rows and files; nothing it writes in
+/// Redis is shared with another gateway's jobs.
+///
 /// Unfinished jobs are walked in keyset pages over (created_at, id) with a cursor that carries over
 /// from round to round (at most `maxRowsPerRound` per round), and each page's Redis records are read
 /// with one pipelined round trip, so a backlog of any size is covered, at a bounded cost per round.

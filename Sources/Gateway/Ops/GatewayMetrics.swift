@@ -101,4 +101,21 @@ enum Prometheus {
         }
         out += "# HELP roost_workers_live Worker processes with a live heartbeat.\n# TYPE roost_workers_live gauge\nroost_workers_live \(liveWorkers)\n"
     }
+
+    /// Renders each lane's event stream length and, per gateway's consumer group, its pending
+    /// entries and lag: a lag that only grows is a stopped gateway holding back the trim (`EventTrim`).
+    static func renderEventGroups(_ groups: [JobQueue.EventGroup], lengths: [Lane: Int], into out: inout String) {
+        out += "# HELP roost_events_length Entries in the lane's event stream.\n# TYPE roost_events_length gauge\n"
+        for (lane, length) in lengths.sorted(by: { $0.key < $1.key }) { out += "roost_events_length{lane=\(quote(lane.rawValue))} \(length)\n" }
+        out += "# HELP roost_events_group_pending Events delivered to a gateway's ingester and not yet acknowledged.\n"
+        out += "# TYPE roost_events_group_pending gauge\n"
+        for group in groups {
+            out += "roost_events_group_pending{lane=\(quote(group.lane.rawValue)),group=\(quote(group.name))} \(group.pending)\n"
+        }
+        out += "# HELP roost_events_group_lag Events a gateway's ingester has not read yet.\n# TYPE roost_events_group_lag gauge\n"
+        for group in groups {
+            guard let lag = group.lag else { continue }
+            out += "roost_events_group_lag{lane=\(quote(group.lane.rawValue)),group=\(quote(group.name))} \(lag)\n"
+        }
+    }
 }

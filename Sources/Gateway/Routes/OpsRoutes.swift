@@ -20,11 +20,12 @@ struct OpsRoutes {
             text += "roost_http_long_polls \(polls.active)\n"
             text += "# HELP roost_http_long_polls_refused_total Long-polls answered at once because ROOST_MAX_LONG_POLLS were waiting.\n"
             text += "# TYPE roost_http_long_polls_refused_total counter\nroost_http_long_polls_refused_total \(polls.refused)\n"
-            let (lanes, workers) = try pool.with { queue in
+            let (lanes, workers, events) = try pool.with { queue in
                 let inspector = QueueInspector(queue: queue)
-                return (try inspector.lanes(), try inspector.workers())
+                return (try inspector.lanes(), try inspector.workers(), try queue.eventGroups())
             }
             Prometheus.renderQueues(lanes, liveWorkers: workers.count, into: &text)
+            Prometheus.renderEventGroups(events.groups, lengths: events.lengths, into: &text)
             text += "# HELP roost_store_jobs Jobs recorded in the gateway's SQLite store, by state.\n# TYPE roost_store_jobs gauge\n"
             for (state, count) in try store.counts().sorted(by: { $0.key < $1.key }) {
                 text += "roost_store_jobs{state=\(Prometheus.quote(state))} \(count)\n"

@@ -22,7 +22,8 @@ extension JobStore {
         }
     }
 
-    /// `applyUpdate` for a batch, in one transaction: all rows are recorded or (on an error) none.
+    /// The same rules as `applyUpdate` for a batch, in one transaction: all rows are recorded or
+    /// (on an error) none; a job this gateway holds no row for is left out (see `recordUpdates`).
     /// Returns, per row, whether it changed.
     func applyUpdates(_ rows: [JobRow]) throws -> [Bool] {
         try recordUpdates(rows).map { $0 != nil }
@@ -30,15 +31,28 @@ extension JobStore {
 
     /// `applyUpdates` returning, per row, the whole row as recorded when it changed (identity
     /// fields included, from `RETURNING`: no read after the write), nil when it did not.
+    ///
+    /// Only jobs this gateway holds a row for are recorded: every gateway on a Redis reads every
+    /// event, and a job another gateway accepted belongs in that gateway's store. A job's row is
+    /// always there before any event about it: `JobService.submit` commits it before the enqueue,
+    /// the janitor re-enqueues only rows it has; so no event of a job accepted here is dropped.
     func recordUpdates(_ rows: [JobRow]) throws -> [JobRow?] {
         guard !rows.isEmpty else { return [] }
         return try withConnection { db in
             try db.transaction {
-                try rows.map { try db.query(Self.applyUpdateReturningSQL, $0.values) { JobRow(statement: $0) }.first }
+                try rows.map { try db.query(Self.updateKnownReturningSQL, $0.values) { JobRow(statement: $0) }.first }
             }
         }
     }
 
-    /// `applyUpdateSQL` returning the row it wrote (none when the update's rules skip it).
-    static let applyUpdateReturningSQL = applyUpdateSQL + "\nRETURNING " + columns
+    /// `applyUpdateSQL` for a job already in the store only, returning the row it wrote (none when
+    /// the job is unknown here or the update's rules skip it). The insert selects its values only
+    /// when the id exists, so it always meets the conflict and the rules of `updateRulesSQL` decide.
+    static let updateKnownReturningSQL = """
+        INSERT INTO jobs (\(columns))
+        SELECT \((1...columnCount).map { "?\($0)" }.joined(separator: ", "))
+        WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?1)
+        \(updateRulesSQL)
+        RETURNING \(columns)
+        """
 }

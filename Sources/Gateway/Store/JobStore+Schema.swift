@@ -44,8 +44,11 @@ extension JobStore {
         started_at, finished_at, worker, result_json, error_code, error_message, updated_at
         """
 
+    /// How many columns `columns` lists.
+    static let columnCount = columns.split(separator: ",").count
+
     /// Inserts one row; values bound in `columns` order.
-    static let insertSQL = "INSERT INTO jobs (\(columns)) VALUES (\(Array(repeating: "?", count: columns.split(separator: ",").count).joined(separator: ", ")))"
+    static let insertSQL = "INSERT INTO jobs (\(columns)) VALUES (\(Array(repeating: "?", count: columnCount).joined(separator: ", ")))"
 
     /// Finds a job by (owner, idempotency key), with the same expression as the unique index so the lookup uses it.
     static let selectByIdempotencyKeySQL =

@@ -114,9 +114,11 @@ final class JobStore: @unchecked Sendable {
         }
     }
 
-    /// The upsert behind `applyUpdate` (and `applyUpdates`): see `applyUpdate` for its rules.
-    static let applyUpdateSQL = """
-                \(JobStore.insertSQL)
+    /// The upsert behind `applyUpdate`: see `applyUpdate` for its rules.
+    static let applyUpdateSQL = insertSQL + "\n" + updateRulesSQL
+
+    /// The `ON CONFLICT` clause of every state change: the rules of `applyUpdate`, written once.
+    static let updateRulesSQL = """
                 ON CONFLICT (id) DO UPDATE SET
                     state = excluded.state,
                     attempts = excluded.attempts,

@@ -57,12 +57,14 @@ public struct JobEvent: Sendable {
 }
 
 extension JobQueue {
-    /// Reads state changes for the gateway's ingester. With `pending`, re-reads the events this
-    /// consumer received but never acknowledged (after a crash); otherwise new ones, blocking up
-    /// to `blockMillis` when there are none. `count` bounds the entries read, each of which may
-    /// hold a batch of jobs.
-    public func readEvents(consumer: String, count: Int, blockMillis: Int?, pending: Bool = false) throws(RedisError) -> [JobEvent] {
-        let reply = try readGroup(QueueLayout.ingesterGroup, consumer: consumer, count: count,
+    /// Reads state changes for a gateway's ingester, as consumer `consumer` of `group` (the
+    /// gateway's own group: `QueueLayout.ingesterGroup(gatewayID:)`). With `pending`, re-reads the
+    /// events this consumer received but never acknowledged (after a crash); otherwise new ones,
+    /// blocking up to `blockMillis` when there are none. `count` bounds the entries read, each of
+    /// which may hold a batch of jobs.
+    public func readEvents(group: String = QueueLayout.ingesterGroup, consumer: String, count: Int, blockMillis: Int?,
+                           pending: Bool = false) throws(RedisError) -> [JobEvent] {
+        let reply = try readGroup(group, consumer: consumer, count: count,
                                   streams: Lane.allCases.sorted().map { layout.events($0) }, pending: pending,
                                   blockMillis: pending ? nil : blockMillis)
         var events: [JobEvent] = []
@@ -82,18 +84,20 @@ extension JobQueue {
         return events
     }
 
-    /// Acknowledges and deletes recorded events (one round trip; each entry once, however many
-    /// jobs it held).
-    public func acknowledgeEvents(_ events: [JobEvent]) throws(RedisError) {
-        var commands: [[RedisArgument]] = []
+    /// Acknowledges recorded events for `group` and trims each lane's event stream below the
+    /// oldest entry any gateway's group still needs (`EventTrim.acknowledge`): one script call per
+    /// lane, pipelined; each entry once, however many jobs it held. Entries are not deleted one by
+    /// one (`XDEL`): other gateways may not have read them yet.
+    public func acknowledgeEvents(_ events: [JobEvent], group: String = QueueLayout.ingesterGroup) throws(RedisError) {
+        var calls: [(RedisScript, [String], [RedisArgument])] = []
         for lane in Lane.allCases {
             var seen: Set<String> = []
             let ids = events.filter { $0.lane == lane && seen.insert($0.messageID).inserted }.map(\.messageID)
             guard !ids.isEmpty else { continue }
-            commands.append((["XACK", layout.events(lane), QueueLayout.ingesterGroup] + ids).map { RedisArgument.text($0) })
-            commands.append((["XDEL", layout.events(lane)] + ids).map { RedisArgument.text($0) })
+            calls.append((EventTrim.acknowledge, [layout.events(lane)], ([group] + ids).map { RedisArgument.text($0) }))
         }
-        for reply in try connection.pipeline(commands) {
+        guard !calls.isEmpty else { return }
+        for reply in try connection.evalPipeline(calls) {
             if case let .error(message) = reply { throw .reply("acknowledge events: \(message)") }
         }
     }

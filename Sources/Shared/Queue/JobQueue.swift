@@ -74,15 +74,23 @@ public final class JobQueue {
         self.init(connection: try openRedisClient(endpoint, ioTimeout: ioTimeout), settings: settings)
     }
 
-    /// Creates the consumer groups of every lane's kind streams and event stream, and each lane's
-    /// depth counter when it is missing (see `QueueScripts.initDepth`); idempotent, safe to call
-    /// from every process at start-up.
-    public func ensureGroups() throws(RedisError) {
+    /// Creates the consumer groups of every lane's kind streams and, given `ingesterGroup`, of its
+    /// event stream, and each lane's depth counter when it is missing (see `QueueScripts.initDepth`);
+    /// idempotent, safe to call from every process at start-up. Workers pass `ingesterGroup: nil`:
+    /// each gateway creates its own group, and a group nobody reads would hold back `EventTrim`.
+    /// - Parameters:
+    ///   - ingesterGroup: the gateway's consumer group on the event streams (default: the default gateway's).
+    ///   - ingesterStart: where a new ingester group starts reading: `0` (every entry the stream
+    ///     holds: after Redis lost its data, the events written since) or `$` (only entries added
+    ///     from now on: a gateway joining must not read the whole history of jobs it never saw).
+    public func ensureGroups(ingesterGroup: String? = QueueLayout.ingesterGroup, ingesterStart: String = "0") throws(RedisError) {
         var commands: [[RedisArgument]] = []
         for lane in Lane.allCases {
-            let pairs = layout.streams(lane).map { ($0, QueueLayout.workerGroup) } + [(layout.events(lane), QueueLayout.ingesterGroup)]
-            for (stream, group) in pairs {
-                commands.append(["XGROUP", "CREATE", .text(stream), .text(group), "0", "MKSTREAM"])
+            for stream in layout.streams(lane) {
+                commands.append(["XGROUP", "CREATE", .text(stream), .text(QueueLayout.workerGroup), "0", "MKSTREAM"])
+            }
+            if let ingesterGroup {
+                commands.append(["XGROUP", "CREATE", .text(layout.events(lane)), .text(ingesterGroup), .text(ingesterStart), "MKSTREAM"])
             }
         }
         for reply in try connection.pipeline(commands) {

@@ -15,7 +15,7 @@
 /// | `P:{P:lane}:idem:<owner>:<key>` | string | the job id an `Idempotency-Key` created; expires after `idempotencyTTL` |
 /// | `P:{P:lane}:delayed` | sorted set | job ids waiting for a retry, scored by due time |
 /// | `P:{P:lane}:dead` | stream | dead-lettered jobs (`id`, `kind`, `error_code`, `error_message`), capped |
-/// | `P:{P:lane}:events` | stream, group `gateway` | every state change, read by the gateway's result ingester; capped |
+/// | `P:{P:lane}:events` | stream, one group per gateway (its `ROOST_GATEWAY_ID`, default `gateway`) | every state change, read by every gateway's result ingester; trimmed below the oldest entry a group still needs (`EventTrim`), and capped |
 /// | `P:{P:lane}:stats` | hash | cluster-wide counters and the job duration histogram |
 /// | `P:worker:<worker id>` | string (JSON) | a worker's heartbeat, expiring |
 /// | `P:workers` | set | ids of workers that have sent a heartbeat (pruned when their key is gone) |
@@ -25,8 +25,22 @@ public struct QueueLayout: Sendable {
 
     /// Consumer group of the workers on each lane's job stream.
     public static let workerGroup = "workers"
-    /// Consumer group of the gateway's ingester on each lane's event stream.
+    /// Consumer group of the gateway's ingester on each lane's event stream, for a gateway with the
+    /// default id (`ROOST_GATEWAY_ID` unset): the one group of a single-gateway deployment.
     public static let ingesterGroup = "gateway"
+
+    /// The consumer group of the ingester of gateway `gatewayID` on each lane's event stream: the
+    /// id itself, so the default id keeps `ingesterGroup` and its pending events across upgrades.
+    /// Every gateway has its own group, so every gateway reads every event.
+    public static func ingesterGroup(gatewayID: String) -> String { gatewayID }
+
+    /// Whether `id` may name a gateway (`ROOST_GATEWAY_ID`): 1–64 characters of `A–Z a–z 0–9 _ -`,
+    /// so it is safe as a consumer group name, in a key and in a log line.
+    public static func isValidGatewayID(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F || byte == 0x2D
+        }
+    }
 
     /// Creates the layout for `prefix`.
     public init(prefix: String = "roost") { self.prefix = prefix }

@@ -70,10 +70,11 @@ struct BenchTarget: Sendable {
     /// The blob's SHA-256, hex (precomputed: `printf 'roost bench noop' | sha256sum`).
     static let blobSHA256 = "dca24e9e1c3d5df0e431120249b368576e003be287102dfc7db40bade628eb13"
 
-    /// Opens a queue connection and makes sure the consumer groups exist.
+    /// Opens a queue connection and makes sure the workers' consumer groups exist (no ingester
+    /// group: the bench follows the events with `XREAD`, and a group nobody reads holds back `EventTrim`).
     func openQueue() throws(RedisError) -> JobQueue {
         let queue = try JobQueue(endpoint: endpoint, settings: settings)
-        try queue.ensureGroups()
+        try queue.ensureGroups(ingesterGroup: nil)
         return queue
     }
 
