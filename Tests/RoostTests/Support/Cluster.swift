@@ -11,6 +11,8 @@ final class Cluster: @unchecked Sendable {
     private(set) var httpPort: Int
     var gateway: ChildProcess?
     var workers: [ChildProcess] = []
+    /// Gateways started by `startOtherGateway`.
+    private var others: [ChildProcess] = []
     private(set) var baseEnvironment: [String: String]
 
     /// The directory holding the binaries: beside the running test bundle.
@@ -43,6 +45,7 @@ final class Cluster: @unchecked Sendable {
     deinit {
         for w in workers { w.kill(signal: SIGKILL) }
         gateway?.kill(signal: SIGKILL)
+        for other in others { other.kill(signal: SIGKILL) }
         redis.stop()
         try? FileManager.default.removeItem(at: directory)
     }
@@ -60,26 +63,52 @@ final class Cluster: @unchecked Sendable {
     /// again on a new port. Readiness means *this* process holds the listening socket (from /proc),
     /// never just that something answers on the port.
     func startGateway(_ extra: [String: String] = [:]) throws {
+        var env = baseEnvironment
+        for (k, v) in extra { env[k] = v }
+        let (process, port) = try launchGateway(env, port: httpPort, logName: "gateway.log")
+        gateway = process
+        httpPort = port
+        baseEnvironment["ROOST_HTTP_PORT"] = String(port)
+    }
+
+    /// Starts one more gateway on the cluster's Redis, named `name` (its `ROOST_GATEWAY_ID`), with a
+    /// data directory of its own (the same one each time it is started under that name), on a port
+    /// of its own; waits until it answers. The caller stops it (the cluster kills it at the end).
+    func startOtherGateway(named name: String, _ extra: [String: String] = [:]) throws -> (process: ChildProcess, port: Int) {
+        var env = baseEnvironment
+        env["ROOST_GATEWAY_ID"] = name
+        env["ROOST_DATA_DIR"] = dataDirectory(ofGateway: name).path
+        for (k, v) in extra { env[k] = v }
+        let started = try launchGateway(env, port: try FreePort.find(), logName: "gateway-\(name).log")
+        others.append(started.process)
+        return started
+    }
+
+    /// The data directory of the gateway `startOtherGateway(named:)` starts as `name`.
+    func dataDirectory(ofGateway name: String) -> URL { directory.appendingPathComponent("data-\(name)") }
+
+    /// Starts a gateway with `env` on `port` (another free port when that one was taken meanwhile)
+    /// and waits until it answers; returns it and the port it listens on.
+    private func launchGateway(_ env: [String: String], port first: Int, logName: String) throws -> (process: ChildProcess, port: Int) {
+        var port = first
         for _ in 0..<5 {
-            var env = baseEnvironment
-            for (k, v) in extra { env[k] = v }
-            let logFile = directory.appendingPathComponent("gateway.log")
+            var env = env
+            env["ROOST_HTTP_PORT"] = String(port)
+            let logFile = directory.appendingPathComponent(logName)
             let logStart = (try? FileManager.default.attributesOfItem(atPath: logFile.path)[.size] as? Int) ?? 0
             let process = try ChildProcess(executable: try Cluster.binary("roost-gateway"), arguments: [], environment: env,
                                            logFile: logFile)
-            gateway = process
-            let newLog = { String(self.log("gateway.log").utf8.dropFirst(logStart)) ?? "" }
-            let port = httpPort
-            let up = waitUntil(timeout: 30) { process.hasExited || process.isListening(port: port) }
+            let newLog = { String(self.log(logName).utf8.dropFirst(logStart)) ?? "" }
+            let listening = port
+            let up = waitUntil(timeout: 30) { process.hasExited || process.isListening(port: listening) }
             if up, !process.hasExited,
-               waitUntil(timeout: 30, { (try? TestClient(port: port).get("/heartbeat").status) == 200 || process.hasExited }),
-               !process.hasExited { return }
+               waitUntil(timeout: 30, { (try? TestClient(port: listening).get("/heartbeat").status) == 200 || process.hasExited }),
+               !process.hasExited { return (process, port) }
             process.wait(timeout: 5)
             guard newLog().contains("in use") else { throw ChildProcess.SpawnError(description: "gateway did not start: \(newLog())") }
-            httpPort = try FreePort.find()
-            baseEnvironment["ROOST_HTTP_PORT"] = String(httpPort)
+            port = try FreePort.find()
         }
-        throw ChildProcess.SpawnError(description: "gateway found no free port: \(log("gateway.log"))")
+        throw ChildProcess.SpawnError(description: "gateway found no free port: \(log(logName))")
     }
 
     /// Starts one worker process and returns it.
