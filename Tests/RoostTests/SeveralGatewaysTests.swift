@@ -70,6 +70,11 @@ import Testing
         // A stopped B holds the trim back: its job ends while it is down, A reads the events, the stream keeps them.
         cluster.workers[0].kill(signal: SIGTERM)
         #expect(cluster.workers[0].wait(timeout: 30) != nil)
+        // B cancels A's job as A would; A's ingester records it.
+        let cancelled = try #require(try gatewayA.upload("/jobs/probe", file: photo, headers: Self.alice).jsonBody["id"]?.stringValue)
+        #expect(try gatewayB.request("DELETE", "/jobs/\(cancelled)", headers: [("X-Api-Key", "mallory-key")]).status == 404)
+        #expect(try gatewayB.request("DELETE", "/jobs/\(cancelled)", headers: Self.alice).jsonBody["state"]?.stringValue == "cancelled")
+        #expect(waitUntil(timeout: 30) { (try? storeA.job(id: cancelled))??.state == "cancelled" })
         let own = try #require(try gatewayB.upload("/jobs/probe", file: photo, headers: Self.alice).jsonBody["id"]?.stringValue)
         b.process.kill(signal: SIGTERM)
         #expect(b.process.wait(timeout: 30) != nil)
@@ -88,7 +93,7 @@ import Testing
         #expect(waitUntil(timeout: 30) { (try? storeB.job(id: own))??.state == "succeeded" }, "\(cluster.log("gateway-b.log").suffix(2000))")
         #expect(waitUntil(timeout: 30) { (try? events(queue).length) == 0 }, "\(String(describing: try? events(queue)))")
         #expect(try storeB.counts() == ["succeeded": 1])
-        #expect(try storeA.counts() == ["succeeded": ids.count])
+        #expect(try storeA.counts() == ["succeeded": ids.count, "cancelled": 1])
         storeA.close()
         storeB.close()
     }
