@@ -103,8 +103,8 @@ public enum QueueScripts {
     /// blob is already there, or the job is refused), so the blob appears with its job or not at all.
     ///
     /// The stream entry carries what a worker needs to start the job (`id`, `attempt` 1, `params`,
-    /// `blob`), so `start` reads one field of the record, not six. Entries let in from a fair
-    /// lane's held set carry the id only; `start` reads the rest from the record for those.
+    /// `blob`), so `start` reads nothing of the record. Entries let in from a fair lane's held set
+    /// carry the id only; `start` reads the rest from the record for those.
     ///
     /// The record gets its expiry here, `blobTTL + finishedTTL`, so that `complete` need not set one
     /// per job (a job that has not started within `blobTTL` has lost its upload anyway; `start`
@@ -116,7 +116,7 @@ public enum QueueScripts {
     /// KEYS: 1 the kind's stream, 2 job hash, 3 blob, 4 idempotency key (or the placeholder), 5 stats,
     /// 6 the kind's held set, 7 its fair clock, 8 the lane's depth counter, 9 the staging key
     /// holding the upload.
-    /// ARGV: 1 id, 2 kind, 3 lane, 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
+    /// ARGV: 1 id, 2 kind, 3 lane (not stored: the record's key names it), 4 created_at, 5 owner, 6 params JSON, 7 max_attempts,
     /// 8 blob sha256, 9 blob TTL s, 10 idempotency TTL s (0: no key),
     /// 11 max lane depth (0: unlimited), 12 fairness window (0: straight into the stream),
     /// 13 the record's TTL s, 14 the job key prefix.
@@ -134,20 +134,23 @@ public enum QueueScripts {
       local depth = tonumber(redis.call('GET', KEYS[8]) or '0')
       if depth >= maxDepth then redis.call('DEL', staging) return {'busy', tostring(depth)} end
     end
-    if redis.call('EXISTS', KEYS[3]) == 1 then
-      if redis.call('TTL', KEYS[3]) < tonumber(ARGV[9]) then redis.call('EXPIRE', KEYS[3], ARGV[9]) end
+    -- An existing blob (the same bytes: it is named by their SHA-256) gets a fresh expiry — `EXPIRE`
+    -- is also the test that it exists — and the staged copy goes. Renaming the staged copy over it
+    -- instead cost more: the allocator then hands every upload fresh pages to fault in.
+    if redis.call('EXPIRE', KEYS[3], ARGV[9]) == 1 then
       redis.call('DEL', staging)
-    elseif redis.call('EXISTS', staging) == 1 then
-      redis.call('RENAME', staging, KEYS[3])
-      redis.call('EXPIRE', KEYS[3], ARGV[9])
     else
-      return redis.error_reply('ERR enqueue: the upload is missing (its SET failed)')
+      local renamed = redis.pcall('RENAME', staging, KEYS[3])
+      if type(renamed) == 'table' and renamed.err then
+        return redis.error_reply('ERR enqueue: the upload is missing (its SET failed)')
+      end
+      redis.call('EXPIRE', KEYS[3], ARGV[9])
     end
     local window = tonumber(ARGV[12])
     -- The stream entry's id goes in the record (`msg`): readers find a running attempt by it in the pending list.
     local msg = false
     if window == 0 then msg = redis.call('XADD', KEYS[1], '*', 'id', ARGV[1], 'attempt', 1, 'params', ARGV[6], 'blob', ARGV[8]) end
-    redis.call('HSET', KEYS[2], 'id', ARGV[1], 'kind', ARGV[2], 'lane', ARGV[3], 'state', 'queued',
+    redis.call('HSET', KEYS[2], 'id', ARGV[1], 'kind', ARGV[2], 'state', 'queued',
       'attempts', 0, 'max_attempts', ARGV[7], 'created_at', ARGV[4], 'owner', ARGV[5],
       'params', ARGV[6], 'blob', ARGV[8], 'msg', msg or '')
     redis.call('EXPIRE', KEYS[2], ARGV[13])
