@@ -9,7 +9,7 @@ import Testing
     /// Polls a job until it is terminal, using the long-poll the API offers.
     @Test func probeJobRunsEndToEndAndStatusOutlivesTheRedisRecord() throws {
         // A record lives ROOST_BLOB_TTL + ROOST_JOB_TTL from enqueue (at least ROOST_JOB_TTL after it ended).
-        let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_BLOB_TTL": "3", "ROOST_WORKER_KINDS": "probe"])
+        let cluster = try Cluster(environment: ["ROOST_JOB_TTL": "1", "ROOST_BLOB_TTL": "10", "ROOST_WORKER_KINDS": "probe"])
         defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
         try cluster.startGateway()
         try cluster.startWorker()
@@ -29,7 +29,7 @@ import Testing
         #expect(done["worker"]?.stringValue == "test-worker-1")
         // The Redis record expires; the durable SQLite copy still answers.
         let queue = try cluster.queue()
-        #expect(waitUntil(timeout: 15) { (try? queue.record(lane: .interactive, id: id)) == nil })
+        #expect(waitUntil(timeout: 40) { (try? queue.record(lane: .interactive, id: id)) == nil })
         let later = try client.get("/jobs/\(id)").jsonBody
         #expect(later["state"]?.stringValue == "succeeded")
         #expect(later["result"]?["width"]?.intValue == 773)
