@@ -4,7 +4,8 @@ public struct QueueSettings: Sendable {
     public var layout = QueueLayout()
     /// Runs per job before it is dead-lettered (`ROOST_MAX_ATTEMPTS`, default 5).
     public var maxAttempts = 5
-    /// Seconds a finished job's Redis record is kept (`ROOST_JOB_TTL`, default 86400); SQLite keeps the durable copy.
+    /// Seconds a finished job's Redis record is kept at least (`ROOST_JOB_TTL`, default 86400; see
+    /// `recordTTL` for its whole life); SQLite keeps the durable copy.
     public var finishedTTL = 86_400
     /// Seconds uploaded bytes are kept in Redis (`ROOST_BLOB_TTL`, default 86400).
     public var blobTTL = 86_400
