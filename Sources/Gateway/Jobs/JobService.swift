@@ -245,19 +245,18 @@ final class JobService: Sendable {
             let key = queue.layout.job(record.lane, record.id)
             // `done` (a `JobEnd`); `result` in hashes written before it existed.
             let fields = try queue.connection.call(["HMGET", key, "done", "result"]).array ?? []
-            if let packed = fields.first?.text, var end = JobEnd(encoded: packed) {
-                guard end.state == .succeeded, !end.payload.isEmpty else { return nil }
-                let text = end.payload
-                if let stripped = FacesJob.resultWithoutEmbeddings(text) {
-                    end.payload = stripped
-                    // Only while the hash exists, so an expired job is not brought back without a TTL.
-                    _ = try queue.connection.eval(Self.replaceField, keys: [key], arguments: ["done", .text(end.encoded)])
-                }
-                return text
+            var field = "result", text = fields.count > 1 ? fields[1].text ?? "" : ""
+            var packed: JobEnd?
+            if let done = fields.first?.text, let end = JobEnd(encoded: done) {
+                guard end.state == .succeeded else { return nil }
+                field = "done"; text = end.payload; packed = end
             }
-            guard fields.count > 1, let text = fields[1].text, !text.isEmpty else { return nil }
+            guard !text.isEmpty else { return nil }
             if let stripped = FacesJob.resultWithoutEmbeddings(text) {
-                _ = try queue.connection.eval(Self.replaceField, keys: [key], arguments: ["result", .text(stripped)])
+                var value = stripped
+                if var end = packed { end.payload = stripped; value = end.encoded }
+                // Only while the hash exists, so an expired job is not brought back without a TTL.
+                _ = try queue.connection.eval(Self.replaceField, keys: [key], arguments: [.text(field), .text(value)])
             }
             return text
         }

@@ -39,7 +39,7 @@ extension QueueScripts {
     /// the others: its position (1-based), the attempt started (0: skipped — cancelled, ended or
     /// expired; -1: dead-lettered; both acknowledged), then the params and blob SHA-256 read from
     /// the record (empty when not read).
-    public static let start = RedisScript(name: "start", source: settle + "\n" + """
+    public static let start = RedisScript(name: "start", source: settle + "\n" + packEnd + "\n" + """
     local worker, now, cap, ttl, prefix, life = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
     local cancelling = redis.call('EXISTS', KEYS[6]) == 1
     if ARGV[11] == '0' and not cancelling then
@@ -80,7 +80,7 @@ extension QueueScripts {
           local started = (tonumber(job[2]) or 0) + (entry and tonumber(entry[4]) or 1) - 1
           if started >= tonumber(job[3]) then
             local message = 'the job was started ' .. started .. ' times and its worker stopped each time'
-            local done = 'dead ' .. started .. ' ' .. now .. ' - -\\nstalled\\n' .. message
+            local done = packEnd('dead', started, now, '-', '-', 'stalled', message)
             redis.call('HSET', key, 'done', done)
             redis.call('EXPIRE', key, ttl)
             redis.call('XADD', KEYS[4], 'MAXLEN', '~', 10000, '*', 'id', id, 'kind', job[4], 'error_code', 'stalled', 'error_message', message)
@@ -177,7 +177,7 @@ extension QueueScripts {
     /// 7 finished TTL s, 8 events cap, 9 attempt, 10 when the attempt started, 11 job id.
     /// Returns `{"retry", due}`, `{"dead"}` or `{"ignored", state}` (the lease is not this attempt's;
     /// the message is acknowledged if the job ended or its record is gone).
-    public static let retry = RedisScript(name: "retry", source: settle + "\n" + """
+    public static let retry = RedisScript(name: "retry", source: settle + "\n" + packEnd + "\n" + """
     local id, attempt = ARGV[11], ARGV[9]
     local cur = redis.call('HMGET', KEYS[1], 'kind', 'max_attempts', 'done', 'attempts')
     local entry = redis.call('XPENDING', KEYS[2], '\(QueueLayout.workerGroup)', ARGV[1], ARGV[1], 1)[1]
@@ -191,7 +191,7 @@ extension QueueScripts {
     if tonumber(attempt) >= tonumber(cur[2]) then
       local message = ARGV[6] .. ' (gave up after ' .. attempt .. ' attempts)'
       local ran = string.format('%.3f', math.max(0, tonumber(ARGV[3]) - tonumber(ARGV[10])))
-      local done = 'dead ' .. attempt .. ' ' .. ARGV[3] .. ' ' .. ran .. ' ' .. ARGV[2] .. '\\n' .. ARGV[5] .. '\\n' .. message
+      local done = packEnd('dead', attempt, ARGV[3], ran, ARGV[2], ARGV[5], message)
       redis.call('HSET', KEYS[1], 'done', done)
       redis.call('HDEL', KEYS[1], 'retry_at')
       redis.call('EXPIRE', KEYS[1], ARGV[7])

@@ -58,30 +58,42 @@ public enum QueueScripts {
     end
     """
 
-    /// Lua: `settle(stream, depth, ids)` acknowledges the messages `ids` of a job stream, lowers the
-    /// lane's depth counter by how many were pending (never below 0), and trims the stream.
-    ///
-    /// `trim(stream)` removes the entries before the oldest one still pending (`XTRIM MINID`, exact):
-    /// a delivered entry is either pending or acknowledged, and undelivered entries all come after
-    /// the group's last delivered one, so every entry removed was acknowledged and no pending or
-    /// undelivered entry is ever dropped. With nothing pending, it trims up to the last delivered entry.
-    static let settle = """
-    local function trim(stream)
-      local pending = redis.call('XPENDING', stream, '\(QueueLayout.workerGroup)')
-      local below = pending[2]
-      if not below then
-        for _, group in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
-          local f = {}
-          for i = 1, #group, 2 do f[group[i]] = group[i + 1] end
-          if f['name'] == '\(QueueLayout.workerGroup)' then
-            local ms, seq = string.match(f['last-delivered-id'], '^(%d+)-(%d+)$')
-            if ms then below = ms .. '-' .. string.format('%d', tonumber(seq) + 1) end
-          end
+    /// Lua: `trimBelowGroups(stream)` removes the entries of `stream` before the oldest one any of
+    /// its consumer groups still needs (`XTRIM MINID`, exact): per group its oldest pending entry,
+    /// or, with nothing pending, the entry after its last delivered one. A delivered entry is either
+    /// pending or acknowledged, and a group's undelivered entries all come after its last delivered
+    /// one, so every entry removed was delivered to and acknowledged by every group. A job stream has
+    /// one group (the workers'); an event stream one per gateway (`EventTrim`). A stream without
+    /// groups is left to its cap. Returns how many entries went.
+    static let trimBelowGroups = """
+    local function trimBelowGroups(stream)
+      local floor, floorMs, floorSeq
+      local function consider(ms, seq)
+        ms, seq = tonumber(ms), tonumber(seq)
+        if not floor or ms < floorMs or (ms == floorMs and seq < floorSeq) then
+          floor, floorMs, floorSeq = string.format('%d-%d', ms, seq), ms, seq
         end
-        if not below then return 0 end
       end
-      return redis.call('XTRIM', stream, 'MINID', below)
+      for _, group in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+        local f = {}
+        for i = 1, #group, 2 do f[group[i]] = group[i + 1] end
+        local oldest = tonumber(f['pending']) > 0 and redis.call('XPENDING', stream, f['name'])[2]
+        if oldest then
+          consider(string.match(oldest, '^(%d+)-(%d+)$'))
+        else
+          local ms, seq = string.match(f['last-delivered-id'], '^(%d+)-(%d+)$')
+          consider(ms, tonumber(seq) + 1)
+        end
+      end
+      if not floor then return 0 end
+      return redis.call('XTRIM', stream, 'MINID', floor)
     end
+    """
+
+    /// Lua: `settle(stream, depth, ids)` acknowledges the messages `ids` of a job stream, lowers the
+    /// lane's depth counter by how many were pending (never below 0), and trims the stream below
+    /// what the workers' group still needs (`trimBelowGroups`).
+    static let settle = trimBelowGroups + "\n" + """
     local function settle(stream, depth, ids)
       local acked = 0
       -- In slices: unpack is bounded by Lua's C stack.
@@ -89,7 +101,7 @@ public enum QueueScripts {
         acked = acked + redis.call('XACK', stream, '\(QueueLayout.workerGroup)', unpack(ids, first, math.min(first + 999, #ids)))
       end
       if acked > 0 and redis.call('DECRBY', depth, acked) < 0 then redis.call('SET', depth, 0) end
-      trim(stream)
+      trimBelowGroups(stream)
       return acked
     end
     """
@@ -207,7 +219,7 @@ public enum QueueScripts {
     /// cancellation: every member is met by `start` or `complete` well within it, unless Redis
     /// lost its stream entry).
     /// Returns `{"cancelled", previous state}`, `{"final", state}` or `{"missing"}`.
-    public static let cancel = RedisScript(name: "cancel", source: pendingAttempt + "\n" + """
+    public static let cancel = RedisScript(name: "cancel", source: pendingAttempt + "\n" + packEnd + "\n" + """
     local id, now = ARGV[1], ARGV[2]
     local cur = redis.call('HMGET', KEYS[1], 'kind', 'done', 'attempts', 'owner', 'state', 'msg')
     if not cur[1] then return {'missing'} end
@@ -229,13 +241,22 @@ public enum QueueScripts {
       redis.call('SADD', KEYS[6], id)
       redis.call('EXPIRE', KEYS[6], ARGV[7])
     end
-    local done = 'cancelled ' .. attempts .. ' ' .. now .. ' - ' .. worker .. '\\ncancelled\\ncancelled by the client'
+    local done = packEnd('cancelled', attempts, now, '-', worker, 'cancelled', 'cancelled by the client')
     redis.call('HSET', KEYS[1], 'done', done)
     redis.call('EXPIRE', KEYS[1], ARGV[3])
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 'id', id, 'done', done)
     redis.call('HINCRBY', KEYS[4], 'cancelled:' .. cur[1], 1)
     return {'cancelled', deliveries > 0 and 'running' or 'queued'}
     """)
+
+    /// Lua: `packEnd(state, attempts, finished, ran, worker, code, message)`, a job's end as its
+    /// `done` field holds it, for the scripts that end jobs in Lua (`cancel`, dead-lettering); the
+    /// format is `JobEnd`'s (`ran` and `worker` may be `-`).
+    static let packEnd = """
+    local function packEnd(state, attempts, finished, ran, worker, code, message)
+      return state .. ' ' .. attempts .. ' ' .. finished .. ' ' .. ran .. ' ' .. worker .. '\\n' .. code .. '\\n' .. message
+    end
+    """
 
     /// Lua: `pendingAttempt(stream, msg)`: how many times the entry `msg` of `stream` was delivered
     /// and to which worker, while it is pending (delivered, not acknowledged); `0, false` otherwise
