@@ -23,7 +23,7 @@ final class Recoverer: PeriodicTask, @unchecked Sendable {
         self.configuration = configuration
         self.state = state
         self.log = log
-        self.streams = QueueStream.all(kinds: kinds)
+        self.streams = configuration.queue.layout.queueStreams(kinds: kinds)
     }
 
     func tick(_ queue: JobQueue) throws(RedisError) {

@@ -47,10 +47,10 @@ extension QueueTests {
         #expect(states == [.succeeded, .cancelled, .failed, .queued, .succeeded])
         #expect(try q.record(lane: .interactive, id: jobs[0].delivery.jobID)?.statusJSON["result"]?["n"]?.intValue == 0)
         for lane in Lane.allCases {
-            #expect(try q.connection.call(["XLEN", settings.layout.stream(lane, .probe)]).int == 0)
+            #expect(try q.connection.call(["XLEN", settings.layout.stream(QueuePartition(lane), .probe)]).int == 0)
         }
         func stat(_ lane: Lane, _ field: String) throws -> Int {
-            try q.connection.call(["HGET", settings.layout.stats(lane), field]).text.flatMap { Int($0) } ?? 0
+            try q.connection.call(["HGET", settings.layout.stats(QueuePartition(lane)), field]).text.flatMap { Int($0) } ?? 0
         }
         #expect(try stat(.interactive, "succeeded:probe") == 1)
         #expect(try stat(.interactive, "failed:probe") == 1)

@@ -86,21 +86,50 @@ import Testing
 
 /// Key layout, ids and histogram buckets.
 @Suite struct QueueLayoutTests {
-    @Test func everyKeyOfALaneSharesOneHashTag() {
-        let layout = QueueLayout(prefix: "roost")
-        for lane in Lane.allCases {
-            let keys = layout.streams(lane) + [layout.job(lane, "J"), layout.blob(lane, sha256: "ab"), layout.delayed(lane),
-                        layout.dead(lane), layout.events(lane), layout.stats(lane), layout.idempotency(lane, owner: "o", key: "k"),
-                        layout.noIdempotency(lane)]
-            let tags = Set(keys.map { key -> String in
+    @Test func everyKeyOfAPartitionSharesOneHashTagAndShardZeroKeepsTheOneShardKeys() {
+        let layout = QueueLayout(prefix: "roost", shards: 3)
+        var tags: [QueuePartition: String] = [:]
+        for p in layout.partitions {
+            // An id of this partition's shard (ids spread over shards by their last character).
+            var id = JobID.make()
+            while layout.partition(p.lane, id: id) != p { id = JobID.make() }
+            let keys = layout.streams(p) + [layout.job(p.lane, id), layout.staging(p.lane, id: id), layout.blob(p, sha256: "ab"),
+                                            layout.delayed(p), layout.dead(p), layout.events(p), layout.stats(p), layout.depth(p),
+                                            layout.cancelled(p), layout.idempotency(p, owner: "o", key: "k"), layout.noIdempotency(p)]
+            let found = Set(keys.map { key -> String in
                 let open = key.firstIndex(of: "{")!, close = key.firstIndex(of: "}")!
                 return String(key[open...close])
             })
-            #expect(tags == ["{roost:\(lane.rawValue)}"])
+            #expect(found.count == 1)
+            tags[p] = found.first
         }
+        #expect(Set(tags.values).count == 6, "two lanes × three shards, each its own tag")
+        #expect(tags[.interactive] == "{roost:interactive}" && tags[QueuePartition(.batch, shard: 2)] == "{roost:batch:2}")
+        let one = QueueLayout(prefix: "roost")
+        #expect(one.partitions == [.interactive, .batch])
+        #expect(one.stream(.interactive, .probe) == "roost:{roost:interactive}:jobs:probe", "one shard: the keys of before sharding")
+        #expect(one.job(.batch, JobID.make()).hasPrefix("roost:{roost:batch}:job:"))
         #expect(layout.stream(.interactive, .probe) != layout.stream(.batch, .probe))
         #expect(layout.stream(.interactive, .probe) != layout.stream(.interactive, .classify))
         #expect(QueueLayout(prefix: "other").stream(.batch, .noop).hasPrefix("other:"))
+    }
+
+    @Test func idsSpreadOverShardsAndAnIdempotentRequestsIdsShareOne() {
+        var counts = [Int](repeating: 0, count: 4)
+        for _ in 0..<4_000 { counts[JobID.shard(of: JobID.make(), shards: 4)] += 1 }
+        #expect(counts.allSatisfy { (800...1_200).contains($0) }, "\(counts)")
+        let first = EnqueueRequest(kind: "probe", lane: .batch, blob: [], blobSHA256: "", owner: "alice", idempotencyKey: "k-1")
+        let again = EnqueueRequest(kind: "probe", lane: .batch, blob: [], blobSHA256: "", owner: "alice", idempotencyKey: "k-1")
+        #expect(first.id != again.id && JobID.isValid(first.id) && JobID.isValid(again.id))
+        for shards in 1...JobID.maxShards {
+            #expect(JobID.shard(of: first.id, shards: shards) == JobID.shard(of: again.id, shards: shards))
+        }
+        // Other keys land elsewhere.
+        let shards = Set((0..<64).map { key in
+            JobID.shard(of: EnqueueRequest(kind: "probe", lane: .batch, blob: [], blobSHA256: "", owner: "alice", idempotencyKey: "k\(key)").id,
+                        shards: 8)
+        })
+        #expect(shards.count > 4)
     }
 
     @Test func jobIDsAreValidUniqueAndTimeOrdered() {

@@ -40,10 +40,10 @@ import Testing
             let bytes = (0..<Int.random(in: 1..<16, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             #expect(try connection.call(["CLUSTER", "KEYSLOT", .bytes(bytes)]).int == RedisKeySlot.of(bytes), "\(bytes)")
         }
-        // Every key of a lane shares its slot.
-        for lane in Lane.allCases {
-            let slots = Set([layout.stream(lane, .probe), layout.job(lane, "x"), layout.events(lane), layout.blob(lane, sha256: "00"),
-                             layout.held(lane, .noop), layout.stats(lane)].map { RedisKeySlot.of($0) })
+        // Every key of a partition shares its slot.
+        for p in layout.partitions {
+            let slots = Set([layout.stream(p, .probe), layout.job(p.lane, "x"), layout.events(p), layout.blob(p, sha256: "00"),
+                             layout.held(p, .noop), layout.stats(p)].map { RedisKeySlot.of($0) })
             #expect(slots.count == 1)
         }
     }
@@ -160,6 +160,46 @@ import Testing
         #expect(waitUntil(timeout: 10) { ((try? client.get("/ops/workers").jsonBody["workers"]?.arrayValue?.count) ?? 0) == 1 })
         let queues = try client.get("/ops/queues")
         #expect(queues.status == 200, "\(queues.jsonBody)")
+    }
+
+    /// `ROOST_QUEUE_SHARDS=4`: each lane's four shards sit on all three masters. The real gateway and
+    /// worker run jobs from every shard, keyed repeats find their jobs, and `/ops/queues` sums the
+    /// shards' counters.
+    @Test func shardedLanesSpreadOverEveryMasterEndToEnd() throws {
+        let redis = try RedisTestCluster()
+        let map = try RedisClusterClient(endpoint: try redis.endpoint)
+        let layout = QueueLayout(prefix: "roost", shards: 4)
+        for lane in Lane.allCases {
+            let masters = Set(layout.partitions(lane).compactMap { map.master(of: layout.stream($0, .probe)) })
+            #expect(masters.count == 3, "the \(lane) lane's shards should use every master")
+        }
+        let cluster = try Cluster(environment: ["ROOST_REDIS_URL": redis.url, "ROOST_QUEUE_SHARDS": "4", "ROOST_WORKER_KINDS": "probe"])
+        defer { withExtendedLifetime((cluster, redis)) {} }  // optimised builds may end lifetimes early
+        try cluster.startGateway()
+        try cluster.startWorker()
+        let client = try TestClient(port: cluster.httpPort)
+        let photo = try Fixtures.bytes("eagle")
+        var ids: [(id: String, lane: Lane)] = []
+        for i in 0..<16 {
+            let lane: Lane = i % 2 == 0 ? .interactive : .batch
+            let headers = [("X-Roost-Lane", lane.rawValue), ("X-Api-Key", "alice"), ("Idempotency-Key", "import-\(i)")]
+            let accepted = try client.upload("/jobs/probe", file: photo, headers: headers)
+            #expect(accepted.status == 202, "\(accepted.jsonBody) \(cluster.log("gateway.log").suffix(2000))")
+            let id = try #require(accepted.jsonBody["id"]?.stringValue)
+            let again = try client.upload("/jobs/probe", file: photo, headers: headers)
+            #expect(again.jsonBody["id"]?.stringValue == id, "a keyed repeat finds its job on its shard")
+            ids.append((id, lane))
+        }
+        let masters = Set(ids.compactMap { job in map.master(of: layout.job(job.lane, job.id)) })
+        #expect(masters.count >= 2, "16 jobs over 8 partitions on 3 masters")
+        for job in ids {
+            let done = try client.terminalStatus(of: job.id, headers: [("X-Api-Key", "alice")])
+            #expect(done["state"]?.stringValue == "succeeded", "\(done) \(cluster.log("test-worker-1.log").suffix(2000))")
+            #expect(done["result"]?["width"]?.intValue == 773)
+        }
+        let lanes = try client.get("/ops/queues").jsonBody["lanes"]?.arrayValue ?? []
+        let succeeded = lanes.map { $0["counters"]?["succeeded:probe"]?.intValue ?? 0 }
+        #expect(succeeded == [8, 8], "\(lanes)")
     }
 
     /// A master is killed with SIGKILL while uploads run; its replica takes over. Every accepted

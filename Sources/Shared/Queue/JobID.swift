@@ -21,6 +21,12 @@ public enum JobID {
         return String(decoding: chars, as: UTF8.self)
     }
 
+    /// The value (0–31) of an id character, nil for a byte outside the alphabet.
+    static func value(of byte: UInt8) -> Int? { alphabet.firstIndex(of: byte) }
+
+    /// The id character of `value` (0–31).
+    static func character(_ value: Int) -> UInt8 { alphabet[value & 31] }
+
     /// True when `text` has the shape of a job id (so a status lookup with junk never reaches Redis).
     public static func isValid(_ text: String) -> Bool {
         let bytes = Array(text.utf8)

@@ -1,16 +1,21 @@
-/// One state change read from a lane's event stream.
+/// One state change read from a partition's event stream.
 public struct JobEvent: Sendable {
     /// The lane whose stream it came from.
     public let lane: Lane
+    /// The shard whose stream it came from.
+    public let shard: Int
     /// The event's stream entry id (acknowledged once recorded; a batch entry yields several
     /// events with the same id).
     public let messageID: String
     /// The job's state after the change, with the fields that changed.
     public let record: JobRecord
 
+    /// The partition whose stream it came from.
+    public var partition: QueuePartition { QueuePartition(lane, shard: shard) }
+
     /// Creates an event.
-    public init(lane: Lane, messageID: String, record: JobRecord) {
-        self.lane = lane; self.messageID = messageID; self.record = record
+    public init(lane: Lane, shard: Int = 0, messageID: String, record: JobRecord) {
+        self.lane = lane; self.shard = shard; self.messageID = messageID; self.record = record
     }
 
     /// The records one event-stream entry holds, in order. Three shapes:
@@ -64,37 +69,38 @@ extension JobQueue {
     /// which may hold a batch of jobs.
     public func readEvents(group: String = QueueLayout.ingesterGroup, consumer: String, count: Int, blockMillis: Int?,
                            pending: Bool = false) throws(RedisError) -> [JobEvent] {
-        let reply = try readGroup(group, consumer: consumer, count: count,
-                                  streams: Lane.allCases.sorted().map { layout.events($0) }, pending: pending,
-                                  blockMillis: pending ? nil : blockMillis)
+        let partitions = layout.partitions
+        let reply = try readGroup(group, consumer: consumer, count: count, streams: partitions.map { layout.events($0) }, pending: pending,
+                                  blockMillis: pending ? nil : blockMillis, blockingSlots: layout.shards)
         var events: [JobEvent] = []
         for stream in reply {
             guard let parts = stream.array, parts.count == 2, let name = parts[0].text,
-                  let lane = Lane.allCases.first(where: { layout.events($0) == name }) else { continue }
+                  let p = partitions.first(where: { layout.events($0) == name }) else { continue }
             for entry in parts[1].array ?? [] {
                 guard let pair = entry.array, pair.count == 2, let messageID = pair[0].text else { continue }
-                let records = JobEvent.records(entryFields: pair[1].array ?? [], lane: lane)
+                let records = JobEvent.records(entryFields: pair[1].array ?? [], lane: p.lane)
                 if records.isEmpty {
                     // A malformed or trimmed entry: acknowledge it with the rest so it is not re-read forever.
-                    events.append(JobEvent(lane: lane, messageID: messageID, record: JobRecord(id: "", kind: "", lane: lane, state: .queued)))
+                    events.append(JobEvent(lane: p.lane, shard: p.shard, messageID: messageID,
+                                           record: JobRecord(id: "", kind: "", lane: p.lane, state: .queued)))
                 }
-                for record in records { events.append(JobEvent(lane: lane, messageID: messageID, record: record)) }
+                for record in records { events.append(JobEvent(lane: p.lane, shard: p.shard, messageID: messageID, record: record)) }
             }
         }
         return events
     }
 
-    /// Acknowledges recorded events for `group` and trims each lane's event stream below the
+    /// Acknowledges recorded events for `group` and trims each partition's event stream below the
     /// oldest entry any gateway's group still needs (`EventTrim.acknowledge`): one script call per
-    /// lane, pipelined; each entry once, however many jobs it held. Entries are not deleted one by
+    /// partition, pipelined; each entry once, however many jobs it held. Entries are not deleted one by
     /// one (`XDEL`): other gateways may not have read them yet.
     public func acknowledgeEvents(_ events: [JobEvent], group: String = QueueLayout.ingesterGroup) throws(RedisError) {
         var calls: [(RedisScript, [String], [RedisArgument])] = []
-        for lane in Lane.allCases {
+        for partition in layout.partitions {
             var seen: Set<String> = []
-            let ids = events.filter { $0.lane == lane && seen.insert($0.messageID).inserted }.map(\.messageID)
+            let ids = events.filter { $0.partition == partition && seen.insert($0.messageID).inserted }.map(\.messageID)
             guard !ids.isEmpty else { continue }
-            calls.append((EventTrim.acknowledge, [layout.events(lane)], ([group] + ids).map { RedisArgument.text($0) }))
+            calls.append((EventTrim.acknowledge, [layout.events(partition)], ([group] + ids).map { RedisArgument.text($0) }))
         }
         guard !calls.isEmpty else { return }
         for reply in try connection.evalPipeline(calls) {

@@ -9,16 +9,17 @@ extension JobQueue {
         return try enqueue(request)
     }
 
-    /// Removes job `id`'s entries from the lane's dead-letter stream; returns how many. The stream
+    /// Removes job `id`'s entries from its partition's dead-letter stream; returns how many. The stream
     /// is capped, so reading it whole is bounded.
     public func removeDeadLetters(lane: Lane, id: String) throws(RedisError) -> Int {
-        let entries = try connection.call(["XRANGE", .text(layout.dead(lane)), "-", "+"]).array ?? []
+        let dead = layout.dead(layout.partition(lane, id: id))
+        let entries = try connection.call(["XRANGE", .text(dead), "-", "+"]).array ?? []
         var matching: [RedisArgument] = []
         for entry in entries {
             guard let parts = entry.array, parts.count == 2, let entryID = parts[0].text else { continue }
             if parts[1].fieldMap["id"]?.text == id { matching.append(.text(entryID)) }
         }
         guard !matching.isEmpty else { return 0 }
-        return try connection.call(["XDEL", .text(layout.dead(lane))] + matching).int ?? 0
+        return try connection.call(["XDEL", .text(dead)] + matching).int ?? 0
     }
 }

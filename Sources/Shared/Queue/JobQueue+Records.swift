@@ -5,7 +5,7 @@ extension JobQueue {
     /// 500 jobs costs one round trip instead of 500.
     public func records(_ jobs: [(lane: Lane, id: String)]) throws(RedisError) -> [JobRecord?] {
         let replies = try connection.evalPipeline(jobs.map { job in
-            (QueueScripts.peek, [layout.job(job.lane, job.id)], [RedisArgument.text(layout.streamPrefix(job.lane))])
+            (QueueScripts.peek, [layout.job(job.lane, job.id)], [RedisArgument.text(layout.streamPrefix(layout.partition(job.lane, id: job.id)))])
         })
         var records: [JobRecord?] = []
         records.reserveCapacity(jobs.count)

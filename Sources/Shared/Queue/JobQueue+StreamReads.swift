@@ -1,18 +1,20 @@
 /// `XREADGROUP` over several streams, on one Redis or split by slot on Redis Cluster.
 extension JobQueue {
-    /// On Redis Cluster, the longest a read blocks on the first slot's streams before the other
-    /// slots are checked again. A cluster refuses one `XREADGROUP` over streams of two slots (the two
-    /// lanes), so an idle reader blocks on the first (interactive) lane only: an interactive job
-    /// starts as soon as it arrives, a batch job on an idle cluster within this time.
+    /// On Redis Cluster, the longest a read blocks on one slot's streams before the other slots are
+    /// checked again. A cluster refuses one `XREADGROUP` over streams of two slots (two lanes, or two
+    /// shards), so an idle reader blocks on one of the first lane's (interactive) slots at a time,
+    /// taking them in turn: a job in that slot starts as soon as it arrives, any other within this
+    /// time (and at once when another idle reader blocks on its slot).
     public static let clusterBlockMillis = 250
 
     /// Reads new (`>`) or pending (`0`) entries of `streams` for `consumer` of `group`: one command
     /// on one Redis. On Redis Cluster, one command per slot (pipelined, so one round trip per
-    /// master), and when `blockMillis` is given and nothing was found, a blocking read on the first
-    /// slot's streams (up to `clusterBlockMillis`). Returns `XREADGROUP`'s reply shape: an array of
+    /// master), and when `blockMillis` is given and nothing was found, a blocking read (up to
+    /// `clusterBlockMillis`) on one of the first `blockingSlots` slots (at least the first), in
+    /// turn from call to call. Returns `XREADGROUP`'s reply shape: an array of
     /// `[stream name, entries]`, streams in the order given.
     func readGroup(_ group: String, consumer: String, count: Int, streams: [String], pending: Bool = false,
-                   blockMillis: Int?) throws(RedisError) -> [RedisReply] {
+                   blockMillis: Int?, blockingSlots: Int = 1) throws(RedisError) -> [RedisReply] {
         // One command when every stream is in one slot (always, on one Redis).
         var bySlot: [(slot: Int, streams: [String])] = []
         if connection.isCluster {
@@ -33,8 +35,10 @@ extension JobQueue {
             if case let .error(message) = reply { throw .reply(message) }
             found += reply.array ?? []
         }
-        guard found.isEmpty, let blockMillis, !pending, let first = bySlot.first else { return found }
-        return try connection.call(readCommand(group, consumer: consumer, count: count, streams: first.streams[...], pending: false,
+        guard found.isEmpty, let blockMillis, !pending else { return found }
+        blockingTurn &+= 1
+        let blocked = bySlot[Int(blockingTurn % UInt(min(max(blockingSlots, 1), bySlot.count)))]
+        return try connection.call(readCommand(group, consumer: consumer, count: count, streams: blocked.streams[...], pending: false,
                                                blockMillis: min(blockMillis, Self.clusterBlockMillis))).array ?? []
     }
 

@@ -4,6 +4,8 @@ public struct Delivery: Sendable, Equatable {
     public let lane: Lane
     /// The kind of its stream.
     public let kind: JobKind
+    /// The shard of its stream (its job's, see `JobID.shard`).
+    public let shard: Int
     /// The stream entry id (acknowledged when the job ends).
     public let messageID: String
     /// The job id.
@@ -17,12 +19,14 @@ public struct Delivery: Sendable, Equatable {
     /// The SHA-256 of the upload the entry carries, if it carries its attempt.
     public let blobSHA256: String?
     /// The stream it came from.
-    public var stream: QueueStream { QueueStream(lane, kind) }
+    public var stream: QueueStream { QueueStream(lane, kind, shard: shard) }
+    /// The partition it came from.
+    public var partition: QueuePartition { QueuePartition(lane, shard: shard) }
 
     /// Describes a delivered message.
-    public init(lane: Lane, kind: JobKind, messageID: String, jobID: String, attempt: Int? = nil, params: String? = nil,
+    public init(lane: Lane, kind: JobKind, shard: Int = 0, messageID: String, jobID: String, attempt: Int? = nil, params: String? = nil,
                 blobSHA256: String? = nil) {
-        self.lane = lane; self.kind = kind; self.messageID = messageID; self.jobID = jobID
+        self.lane = lane; self.kind = kind; self.shard = shard; self.messageID = messageID; self.jobID = jobID
         self.attempt = attempt; self.params = params; self.blobSHA256 = blobSHA256
     }
 
@@ -35,7 +39,7 @@ public struct Delivery: Sendable, Equatable {
 
     /// The same message without what its entry carried, so `start` reads all from the record
     /// (a recovered message: its attempt is the record's, not the entry's).
-    var recovered: Delivery { Delivery(lane: lane, kind: kind, messageID: messageID, jobID: jobID) }
+    var recovered: Delivery { Delivery(lane: lane, kind: kind, shard: shard, messageID: messageID, jobID: jobID) }
 }
 
 /// Where a stalled-job scan of one stream stands: `XAUTOCLAIM` continues from `next` on the
@@ -77,34 +81,47 @@ public enum JobOutcome: Sendable {
 }
 
 extension JobQueue {
-    /// Reads up to `count` new messages per stream of the given kinds, lanes in priority order,
-    /// without blocking; when all are empty and `blockMillis` is given, blocks on all of them until
-    /// one has work. A worker passes only the kinds it runs, so it never receives another kind.
+    /// Reads up to `count` new messages per stream of the given kinds (`count` shared between a
+    /// lane's shards, at least 1 each), lanes in priority order, without blocking; when all are
+    /// empty and `blockMillis` is given, blocks on all of them until one has work (on Redis Cluster,
+    /// on one slot of the first lane at a time: see `readGroup`). A worker passes only the kinds it
+    /// runs, so it never receives another kind.
     public func fetch(consumer: String, kinds: [JobKind], lanes: [Lane] = Lane.allCases, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
+        let perStream = max(1, count / layout.shards)
         for lane in lanes.sorted() {
             if settings.window(lane) > 0 { try releaseHeld(lane: lane, kinds: kinds) }
-            let found = try read(QueueStream.all(kinds: kinds, lanes: [lane]), consumer: consumer, count: count, blockMillis: nil)
+            let found = try read(layout.queueStreams(kinds: kinds, lanes: [lane]), consumer: consumer, count: perStream, blockMillis: nil)
             if !found.isEmpty { return found }
         }
         guard let blockMillis else { return [] }
-        let found = try read(QueueStream.all(kinds: kinds, lanes: lanes), consumer: consumer, count: count, blockMillis: blockMillis)
+        let found = try read(layout.queueStreams(kinds: kinds, lanes: lanes), consumer: consumer, count: perStream, blockMillis: blockMillis,
+                             blockingSlots: lanes.isEmpty ? 0 : layout.shards)
         // Several lanes may answer at once: interactive first.
         return found.sorted { $0.lane < $1.lane }
     }
 
-    /// Lets held jobs of a fair lane into the streams of `kinds`, up to the window (see `QueueScripts.release`).
+    /// Lets held jobs of a fair lane into the streams of `kinds`, up to the window (see
+    /// `QueueScripts.release`): one call per shard, pipelined.
     @discardableResult
     public func releaseHeld(lane: Lane, kinds: [JobKind]) throws(RedisError) -> Int {
         guard !kinds.isEmpty else { return 0 }
-        let keys = kinds.flatMap { [layout.held(lane, $0), layout.stream(lane, $0), layout.fairClock(lane, $0)] }
-        return try connection.eval(QueueScripts.release, keys: keys,
-                                   arguments: [.text(String(settings.window(lane))), .text(layout.jobPrefix(lane))]).int ?? 0
+        let calls = layout.partitions(lane).map { p -> (RedisScript, [String], [RedisArgument]) in
+            (QueueScripts.release, kinds.flatMap { [layout.held(p, $0), layout.stream(p, $0), layout.fairClock(p, $0)] },
+             [.text(String(settings.window(lane))), .text(layout.jobPrefix(p))])
+        }
+        var released = 0
+        for reply in try connection.evalPipeline(calls) {
+            if case let .error(message) = reply { throw .reply("release: \(message)") }
+            released += reply.int ?? 0
+        }
+        return released
     }
 
-    private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
+    private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?,
+                      blockingSlots: Int = 0) throws(RedisError) -> [Delivery] {
         guard !streams.isEmpty else { return [] }
         let reply = try readGroup(QueueLayout.workerGroup, consumer: consumer, count: count, streams: streams.map { layout.stream($0) },
-                                  blockMillis: blockMillis)
+                                  blockMillis: blockMillis, blockingSlots: blockingSlots)
         var byName: [String: QueueStream] = [:]
         for stream in streams { byName[layout.stream(stream)] = stream }
         var deliveries: [Delivery] = []
@@ -122,7 +139,8 @@ extension JobQueue {
             let fields = pair[1].fieldMap
             guard let jobID = fields["id"]?.text else { continue }
             let attempt = fields["attempt"]?.text.flatMap { Int($0) }
-            deliveries.append(Delivery(lane: stream.lane, kind: stream.kind, messageID: messageID, jobID: jobID, attempt: attempt,
+            deliveries.append(Delivery(lane: stream.lane, kind: stream.kind, shard: stream.shard, messageID: messageID, jobID: jobID,
+                                       attempt: attempt,
                                        params: attempt == nil ? nil : fields["params"]?.text,
                                        blobSHA256: attempt == nil ? nil : fields["blob"]?.text))
         }
@@ -140,12 +158,11 @@ extension JobQueue {
         for d in deliveries where !streams.contains(d.stream) { streams.append(d.stream) }
         let batches = streams.map { stream in deliveries.filter { $0.stream == stream } }
         let calls = zip(streams, batches).map { stream, batch -> (RedisScript, [String], [RedisArgument]) in
-            let lane = stream.lane
+            let p = stream.partition
             return (QueueScripts.start,
-                    [layout.stream(stream), layout.events(lane), layout.stats(lane), layout.dead(lane), layout.depth(lane),
-                     layout.cancelled(lane)],
+                    [layout.stream(stream), layout.events(p), layout.stats(p), layout.dead(p), layout.depth(p), layout.cancelled(p)],
                     [.text(worker), .text(Clock.text(now)), .text(String(settings.eventsCap)), .text(String(settings.finishedTTL)),
-                     .text(layout.jobPrefix(lane)), .text(String(settings.recordTTL)),
+                     .text(layout.jobPrefix(p)), .text(String(settings.recordTTL)),
                      .text(batch.map(\.messageID).joined(separator: " ")), .text(batch.map(\.jobID).joined(separator: " ")),
                      .text(batch.map { String($0.attempt ?? 0) }.joined(separator: " ")),
                      .text(batch.compactMap { d in d.attempt.map { d.jobID + ":" + String($0) } }.joined(separator: " ")),
@@ -154,7 +171,7 @@ extension JobQueue {
         var blobKeys: [String] = []
         for d in deliveries {
             guard let sha = d.blobSHA256, !sha.isEmpty else { continue }
-            let key = layout.blob(d.lane, sha256: sha)
+            let key = layout.blob(d.partition, sha256: sha)
             if !blobKeys.contains(key) { blobKeys.append(key) }
         }
         let replies = try connection.evalPipeline(calls, then: blobKeys.map { ["GET", .text($0)] })
@@ -183,7 +200,7 @@ extension JobQueue {
                     renewedAt = now
                 }
                 guard attempt > 0 else { continue }
-                started.append((delivery, attempt, params, layout.blob(delivery.lane, sha256: sha), renewedAt))
+                started.append((delivery, attempt, params, layout.blob(delivery.partition, sha256: sha), renewedAt))
             }
         }
         // Blobs only the record named (recovered messages): a second round trip, rarely taken.
@@ -220,8 +237,8 @@ extension JobQueue {
                 let due = now + settings.retryDelay(afterAttempt: job.attempt)
                 answers[index] = (calls.count, nil)
                 calls.append((QueueScripts.retry,
-                              [layout.job(d.lane, d.jobID), layout.stream(d.stream), layout.delayed(d.lane), layout.events(d.lane),
-                               layout.stats(d.lane), layout.dead(d.lane), layout.depth(d.lane)],
+                              [layout.job(d.lane, d.jobID), layout.stream(d.stream), layout.delayed(d.partition), layout.events(d.partition),
+                               layout.stats(d.partition), layout.dead(d.partition), layout.depth(d.partition)],
                               [.text(d.messageID), .text(worker), .text(nowText), .text(Clock.text(due)), .text(code),
                                .text(message), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
                                .text(String(job.attempt)), .text(Clock.text(job.startedAt)), .text(d.jobID)]))
@@ -243,9 +260,9 @@ extension JobQueue {
                     completeCall[group] = call
                     let duration = max(0, now - job.startedAt)
                     calls.append((QueueScripts.complete,
-                                  [layout.stream(d.stream), layout.events(d.lane), layout.stats(d.lane), layout.depth(d.lane),
-                                   layout.cancelled(d.lane)],
-                                  [.text(d.kind.rawValue), .text(layout.jobPrefix(d.lane)), .text(DurationBuckets.label(for: duration)),
+                                  [layout.stream(d.stream), layout.events(d.partition), layout.stats(d.partition), layout.depth(d.partition),
+                                   layout.cancelled(d.partition)],
+                                  [.text(d.kind.rawValue), .text(layout.jobPrefix(d.partition)), .text(DurationBuckets.label(for: duration)),
                                    .text(String(format: "%.6f", duration)), .text(String(settings.finishedTTL)),
                                    .text(String(settings.eventsCap)), .text("")]))
                 }
@@ -272,15 +289,18 @@ extension JobQueue {
         }
     }
 
-    /// Moves due retries of every lane back onto their kinds' streams; returns how many moved.
+    /// Moves due retries of every partition back onto their kinds' streams (one call per
+    /// partition, pipelined); returns how many moved.
     @discardableResult
     public func promoteDueRetries(limit: Int = 1000) throws(RedisError) -> Int {
         let now = Clock.text(Clock.now())
         var moved = 0
-        for lane in Lane.allCases {
-            moved += try connection.eval(QueueScripts.promote, keys: [layout.delayed(lane), layout.depth(lane)],
-                                         arguments: [.text(now), .text(String(limit)), .text(layout.jobPrefix(lane)),
-                                                     .text(layout.streamPrefix(lane)), .text(String(settings.recordTTL))]).int ?? 0
+        for reply in try connection.evalPipeline(layout.partitions.map { p in
+            (QueueScripts.promote, [layout.delayed(p), layout.depth(p)],
+             [.text(now), .text(String(limit)), .text(layout.jobPrefix(p)), .text(layout.streamPrefix(p)), .text(String(settings.recordTTL))])
+        }) {
+            if case let .error(message) = reply { throw .reply("promote: \(message)") }
+            moved += reply.int ?? 0
         }
         return moved
     }

@@ -19,11 +19,14 @@ public struct EnqueueRequest: Sendable {
     /// When it was accepted.
     public var createdAt: Double
 
-    /// Creates a request; `id` and `createdAt` default to new values.
+    /// Creates a request; `id` and `createdAt` default to new values. A new id for a request with an
+    /// idempotency key is placed by its owner and key (`JobID.make(placement:)`), so a repeat of
+    /// the request reaches the same shard and finds the first one's job.
     public init(kind: String, lane: Lane, blob: [UInt8], blobSHA256: String, params: JSON = .object([]), owner: String,
-                idempotencyKey: String? = nil, id: String = JobID.make(), createdAt: Double = Clock.now()) {
+                idempotencyKey: String? = nil, id: String? = nil, createdAt: Double = Clock.now()) {
         self.kind = kind; self.lane = lane; self.blob = blob; self.blobSHA256 = blobSHA256; self.params = params
-        self.owner = owner; self.idempotencyKey = idempotencyKey; self.id = id; self.createdAt = createdAt
+        self.owner = owner; self.idempotencyKey = idempotencyKey; self.createdAt = createdAt
+        self.id = id ?? idempotencyKey.map { JobID.make(now: createdAt, placement: owner + "\n" + $0) } ?? JobID.make(now: createdAt)
     }
 }
 
@@ -33,7 +36,7 @@ public enum EnqueueOutcome: Sendable, Equatable {
     case created(id: String)
     /// The idempotency key was seen before: this is the job it created.
     case existing(id: String)
-    /// The lane is over its depth limit; nothing was queued.
+    /// The job's partition of the lane is over its depth limit (`QueueSettings.maxPartitionDepth`); nothing was queued.
     case busy(depth: Int)
 }
 
@@ -58,6 +61,10 @@ public final class JobQueue {
     public let settings: QueueSettings
     /// Key layout shortcut.
     public var layout: QueueLayout { settings.layout }
+
+    /// Which of its slots a blocking read on Redis Cluster waits on next (see `readGroup`); starts
+    /// at random so the threads of a fleet wait on different slots.
+    var blockingTurn = UInt.random(in: 0..<UInt(JobID.maxShards))
 
     /// Seconds an upload may wait under its staging key for the `enqueue` script (normally none:
     /// both go in one pipeline).
@@ -85,20 +92,20 @@ public final class JobQueue {
     ///     from now on: a gateway joining must not read the whole history of jobs it never saw).
     public func ensureGroups(ingesterGroup: String? = QueueLayout.ingesterGroup, ingesterStart: String = "0") throws(RedisError) {
         var commands: [[RedisArgument]] = []
-        for lane in Lane.allCases {
-            for stream in layout.streams(lane) {
+        for partition in layout.partitions {
+            for stream in layout.streams(partition) {
                 commands.append(["XGROUP", "CREATE", .text(stream), .text(QueueLayout.workerGroup), "0", "MKSTREAM"])
             }
             if let ingesterGroup {
-                commands.append(["XGROUP", "CREATE", .text(layout.events(lane)), .text(ingesterGroup), .text(ingesterStart), "MKSTREAM"])
+                commands.append(["XGROUP", "CREATE", .text(layout.events(partition)), .text(ingesterGroup), .text(ingesterStart), "MKSTREAM"])
             }
         }
         for reply in try connection.pipeline(commands) {
             if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
         }
-        // One call per lane: each lane's keys share a slot, the two lanes need not.
-        for reply in try connection.evalPipeline(Lane.allCases.map { lane in
-            (QueueScripts.initDepth, [layout.depth(lane)] + layout.streams(lane) + layout.helds(lane), [])
+        // One call per partition: each partition's keys share a slot, two partitions need not.
+        for reply in try connection.evalPipeline(layout.partitions.map { partition in
+            (QueueScripts.initDepth, [layout.depth(partition)] + layout.streams(partition) + layout.helds(partition), [])
         }) {
             if case let .error(message) = reply { throw .reply("init depth: \(message)") }
         }
@@ -109,18 +116,19 @@ public final class JobQueue {
     /// (see `QueueScripts.enqueue`: the bytes stay out of Lua).
     public func enqueue(_ request: EnqueueRequest) throws(RedisError) -> EnqueueOutcome {
         let lane = request.lane
-        let idemKey = request.idempotencyKey.map { layout.idempotency(lane, owner: request.owner, key: $0) } ?? layout.noIdempotency(lane)
+        let partition = layout.partition(lane, id: request.id)
+        let idemKey = request.idempotencyKey.map { layout.idempotency(partition, owner: request.owner, key: $0) } ?? layout.noIdempotency(partition)
         let kind = JobKind(rawValue: request.kind)
         let staging = layout.staging(lane, id: request.id)
-        let keys = [layout.stream(lane, kind), layout.job(lane, request.id), layout.blob(lane, sha256: request.blobSHA256), idemKey,
-                    layout.stats(lane), layout.held(lane, kind), layout.fairClock(lane, kind), layout.depth(lane), staging]
+        let keys = [layout.stream(partition, kind), layout.job(lane, request.id), layout.blob(partition, sha256: request.blobSHA256), idemKey,
+                    layout.stats(partition), layout.held(partition, kind), layout.fairClock(partition, kind), layout.depth(partition), staging]
         let arguments: [RedisArgument] = [
             .text(request.id), .text(request.kind), .text(lane.rawValue), .text(Clock.text(request.createdAt)),
             .text(request.owner), .text(request.params.serialized()), .text(String(settings.maxAttempts)),
             .text(request.blobSHA256), .text(String(settings.blobTTL)),
             .text(request.idempotencyKey == nil ? "0" : String(settings.idempotencyTTL)),
-            .text(String(settings.maxDepth(lane))), .text(String(settings.window(lane))), .text(String(settings.recordTTL)),
-            .text(layout.jobPrefix(lane))]
+            .text(String(settings.maxPartitionDepth(lane))), .text(String(settings.window(lane))), .text(String(settings.recordTTL)),
+            .text(layout.jobPrefix(partition))]
         let replies = try connection.pipeline([
             ["SET", .text(staging), .bytes(request.blob), "EX", .text(String(Self.stagingTTL))],
             try connection.evalCommand(QueueScripts.enqueue, keys: keys, arguments: arguments),
@@ -151,11 +159,11 @@ public final class JobQueue {
 
     /// Cancels a queued or running job.
     public func cancel(lane: Lane, id: String) throws(RedisError) -> CancelOutcome {
+        let p = layout.partition(lane, id: id)
         let reply = try connection.eval(QueueScripts.cancel,
-            keys: [layout.job(lane, id), layout.delayed(lane), layout.events(lane), layout.stats(lane), layout.depth(lane),
-                   layout.cancelled(lane)],
+            keys: [layout.job(lane, id), layout.delayed(p), layout.events(p), layout.stats(p), layout.depth(p), layout.cancelled(p)],
             arguments: [.text(id), .text(Clock.text(Clock.now())), .text(String(settings.finishedTTL)), .text(String(settings.eventsCap)),
-                        .text(layout.heldPrefix(lane)), .text(layout.streamPrefix(lane)), .text(String(settings.recordTTL))])
+                        .text(layout.heldPrefix(p)), .text(layout.streamPrefix(p)), .text(String(settings.recordTTL))])
         let items = reply.array ?? []
         switch items.first?.text {
         case "cancelled": return .cancelled(previous: items.count > 1 ? JobState(rawValue: items[1].text ?? "") ?? .queued : .queued)

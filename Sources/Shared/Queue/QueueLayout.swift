@@ -1,12 +1,15 @@
 /// Every Redis key Roost uses, built in one place.
 ///
-/// All keys of a lane share the hash tag `{<prefix>:<lane>}`, so each lane's scripts touch one
-/// slot and the layout works on Redis Cluster (lanes can live on different shards).
+/// A lane's keys are split into `shards` partitions (`QueuePartition`), each with its own hash tag:
+/// `{<prefix>:<lane>}` for shard 0, `{<prefix>:<lane>:<shard>}` for the others. A job's keys are all
+/// in the partition its id names, so each script touches one slot and the layout works on Redis
+/// Cluster, with a lane's load spread over its shards' slots. `P:{P:lane}` below stands for a
+/// partition's tag.
 ///
 /// | key | type | holds |
 /// |---|---|---|
 /// | `P:{P:lane}:jobs:<kind>` | stream, group `workers` | one entry per run request of that kind: `id`, and (from `enqueue` and `promote`) `attempt`, `params`, `blob`; acknowledged entries are trimmed once per batch below the oldest pending one. A stream per kind means a worker reads only the kinds it runs (a mixed fleet never hands a `classify` job to a probe-only worker) |
-/// | `P:{P:lane}:depth` | integer | the lane's depth: jobs queued (in a stream or a held set) or running, not yet acknowledged; `enqueue` and `promote` add, acknowledgements and held-set cancellations subtract |
+/// | `P:{P:lane}:depth` | integer | the partition's depth: jobs queued (in a stream or a held set) or running, not yet acknowledged; `enqueue` and `promote` add, acknowledgements and held-set cancellations subtract |
 /// | `P:{P:batch}:held:<kind>` | sorted set | batch jobs not yet let into their stream (fair lane): members `<id> <owner>`, scored by the owner's virtual time; let in round-robin, at most `batchWindow` in the stream at once |
 /// | `P:{P:batch}:fair:<kind>` | hash | the fair clock: each waiting owner's last virtual time and `~released` |
 /// | `P:{P:lane}:job:<id>` | hash | the job record (see `JobRecord`): written at enqueue, expiring `blobTTL + finishedTTL` later; `msg`, its stream entry's id (a running attempt is that entry's pending-list entry); `done` (a `JobEnd`) once it ended; a retry writes `attempts`, `retry_at` and the error |
@@ -42,74 +45,99 @@ public struct QueueLayout: Sendable {
         }
     }
 
-    /// Creates the layout for `prefix`.
-    public init(prefix: String = "roost") { self.prefix = prefix }
+    /// Shards per lane (`ROOST_QUEUE_SHARDS`, default 1, at most `JobID.maxShards`): each its own
+    /// hash tag, so on Redis Cluster a lane's load spreads over that many slots (see `QueuePartition`).
+    /// Every gateway and worker must agree, and it changes only on an empty queue (docs/SCALING.md).
+    public let shards: Int
 
-    /// The hash-tagged base of a lane's keys.
-    public func base(_ lane: Lane) -> String { "\(prefix):{\(prefix):\(lane.rawValue)}" }
-    /// The stream of `kind` jobs in `lane`.
-    public func stream(_ lane: Lane, _ kind: JobKind) -> String { streamPrefix(lane) + kind.rawValue }
-    /// The stream of `stream`'s lane and kind.
-    public func stream(_ stream: QueueStream) -> String { self.stream(stream.lane, stream.kind) }
-    /// Prefix of the lane's job streams (scripts append the kind).
-    public func streamPrefix(_ lane: Lane) -> String { base(lane) + ":jobs:" }
-    /// Every job stream of `lane`, one per known kind.
-    public func streams(_ lane: Lane) -> [String] { JobKind.all.map { stream(lane, $0) } }
-    /// Prefix of the lane's job records (scripts append the id).
-    public func jobPrefix(_ lane: Lane) -> String { base(lane) + ":job:" }
-    /// A job's record.
-    public func job(_ lane: Lane, _ id: String) -> String { jobPrefix(lane) + id }
-    /// Prefix of the lane's blob keys (scripts append the SHA-256).
-    public func blobPrefix(_ lane: Lane) -> String { base(lane) + ":blob:" }
+    /// Creates the layout for `prefix` with `shards` shards per lane.
+    public init(prefix: String = "roost", shards: Int = 1) {
+        self.prefix = prefix
+        self.shards = min(max(shards, 1), JobID.maxShards)
+    }
+
+    /// Every partition of `lane`, by shard.
+    public func partitions(_ lane: Lane) -> [QueuePartition] { (0..<shards).map { QueuePartition(lane, shard: $0) } }
+    /// Every partition, interactive lane first.
+    public var partitions: [QueuePartition] { Lane.allCases.sorted().flatMap(partitions) }
+    /// The partition job `id` of `lane` lives in.
+    public func partition(_ lane: Lane, id: String) -> QueuePartition { QueuePartition(lane, shard: JobID.shard(of: id, shards: shards)) }
+
+    /// The hash-tagged base of a partition's keys: `P:{P:lane}` for shard 0 (the keys of a
+    /// one-shard layout), `P:{P:lane:s}` for shard s.
+    public func base(_ p: QueuePartition) -> String {
+        p.shard == 0 ? "\(prefix):{\(prefix):\(p.lane.rawValue)}" : "\(prefix):{\(prefix):\(p.lane.rawValue):\(p.shard)}"
+    }
+    /// The stream of `kind` jobs in partition `p`.
+    public func stream(_ p: QueuePartition, _ kind: JobKind) -> String { streamPrefix(p) + kind.rawValue }
+    /// The stream of `stream`'s partition and kind.
+    public func stream(_ stream: QueueStream) -> String { self.stream(stream.partition, stream.kind) }
+    /// Prefix of the partition's job streams (scripts append the kind).
+    public func streamPrefix(_ p: QueuePartition) -> String { base(p) + ":jobs:" }
+    /// Every job stream of partition `p`, one per known kind.
+    public func streams(_ p: QueuePartition) -> [String] { JobKind.all.map { stream(p, $0) } }
+    /// The streams a worker running `kinds` reads in `lanes`: interactive lane first, then by shard,
+    /// kinds in `JobKind.all` order.
+    public func queueStreams(kinds: [JobKind], lanes: [Lane] = Lane.allCases) -> [QueueStream] {
+        lanes.sorted().flatMap(partitions).flatMap { p in
+            JobKind.all.filter(kinds.contains).map { QueueStream(p.lane, $0, shard: p.shard) }
+        }
+    }
+    /// Prefix of the partition's job records (scripts append the id).
+    public func jobPrefix(_ p: QueuePartition) -> String { base(p) + ":job:" }
+    /// Job `id`'s record (in the partition its id names).
+    public func job(_ lane: Lane, _ id: String) -> String { jobPrefix(partition(lane, id: id)) + id }
+    /// Prefix of the partition's blob keys (scripts append the SHA-256).
+    public func blobPrefix(_ p: QueuePartition) -> String { base(p) + ":blob:" }
     /// The sorted set of a kind's jobs held back for fairness (batch lane): members `<id> <owner>`,
     /// scored by the owner's virtual time (see `QueueScripts.fairRelease`).
-    public func held(_ lane: Lane, _ kind: JobKind) -> String { heldPrefix(lane) + kind.rawValue }
+    public func held(_ p: QueuePartition, _ kind: JobKind) -> String { heldPrefix(p) + kind.rawValue }
     /// Prefix of the held sets (scripts append the kind).
-    public func heldPrefix(_ lane: Lane) -> String { base(lane) + ":held:" }
-    /// Every kind's held set of a lane, in `JobKind.all` order.
-    public func helds(_ lane: Lane) -> [String] { JobKind.all.map { held(lane, $0) } }
+    public func heldPrefix(_ p: QueuePartition) -> String { base(p) + ":held:" }
+    /// Every kind's held set of a partition, in `JobKind.all` order.
+    public func helds(_ p: QueuePartition) -> [String] { JobKind.all.map { held(p, $0) } }
     /// A kind's fair clock (hash): each owner's last virtual time, and `~released`, the virtual
-    /// time of the last job let into the stream.
-    public func fairClock(_ lane: Lane, _ kind: JobKind) -> String { base(lane) + ":fair:" + kind.rawValue }
-    /// The blob holding bytes with this SHA-256 (hex).
-    public func blob(_ lane: Lane, sha256: String) -> String { blobPrefix(lane) + sha256 }
+    /// time of the last job let into the stream. Fairness holds within each shard.
+    public func fairClock(_ p: QueuePartition, _ kind: JobKind) -> String { base(p) + ":fair:" + kind.rawValue }
+    /// The blob holding bytes with this SHA-256 (hex), in partition `p`.
+    public func blob(_ p: QueuePartition, sha256: String) -> String { blobPrefix(p) + sha256 }
     /// Where job `id`'s upload waits for the `enqueue` script, which renames it to its blob (or
     /// drops it); expires by itself if the script never ran.
-    public func staging(_ lane: Lane, id: String) -> String { base(lane) + ":upload:" + id }
-    /// The idempotency record of `key` sent by `owner`.
-    public func idempotency(_ lane: Lane, owner: String, key: String) -> String { base(lane) + ":idem:" + owner + ":" + key }
+    public func staging(_ lane: Lane, id: String) -> String { base(partition(lane, id: id)) + ":upload:" + id }
+    /// The idempotency record of `key` sent by `owner` (in the partition of the ids made for it,
+    /// see `JobID.make(placement:)`).
+    public func idempotency(_ p: QueuePartition, owner: String, key: String) -> String { base(p) + ":idem:" + owner + ":" + key }
     /// A same-slot placeholder passed when a request has no idempotency key (scripts never touch it).
-    public func noIdempotency(_ lane: Lane) -> String { base(lane) + ":idem:-" }
-    /// The lane's retry schedule.
-    public func delayed(_ lane: Lane) -> String { base(lane) + ":delayed" }
-    /// The lane's dead-letter stream.
-    public func dead(_ lane: Lane) -> String { base(lane) + ":dead" }
-    /// The lane's state-change stream.
-    public func events(_ lane: Lane) -> String { base(lane) + ":events" }
-    /// The lane's depth counter (jobs queued or running; see `QueueScripts.settle`).
-    public func depth(_ lane: Lane) -> String { base(lane) + ":depth" }
-    /// The ids of the lane's jobs cancelled while in a stream or running (see `QueueScripts.cancel`).
-    public func cancelled(_ lane: Lane) -> String { base(lane) + ":cancelled" }
-    /// The lane's counters.
-    public func stats(_ lane: Lane) -> String { base(lane) + ":stats" }
+    public func noIdempotency(_ p: QueuePartition) -> String { base(p) + ":idem:-" }
+    /// The partition's retry schedule.
+    public func delayed(_ p: QueuePartition) -> String { base(p) + ":delayed" }
+    /// The partition's dead-letter stream.
+    public func dead(_ p: QueuePartition) -> String { base(p) + ":dead" }
+    /// The partition's state-change stream.
+    public func events(_ p: QueuePartition) -> String { base(p) + ":events" }
+    /// The partition's depth counter (jobs queued or running; see `QueueScripts.settle`).
+    public func depth(_ p: QueuePartition) -> String { base(p) + ":depth" }
+    /// The ids of the partition's jobs cancelled while in a stream or running (see `QueueScripts.cancel`).
+    public func cancelled(_ p: QueuePartition) -> String { base(p) + ":cancelled" }
+    /// The partition's counters.
+    public func stats(_ p: QueuePartition) -> String { base(p) + ":stats" }
     /// A worker's heartbeat key.
     public func worker(_ id: String) -> String { "\(prefix):worker:\(id)" }
     /// The set of worker ids.
     public var workers: String { "\(prefix):workers" }
 }
 
-/// One job stream: the jobs of one kind in one lane.
+/// One job stream: the jobs of one kind in one partition (lane and shard).
 public struct QueueStream: Hashable, Sendable {
     /// The lane.
     public let lane: Lane
     /// The kind.
     public let kind: JobKind
+    /// The shard.
+    public let shard: Int
+    /// Its partition.
+    public var partition: QueuePartition { QueuePartition(lane, shard: shard) }
 
     /// Names a stream.
-    public init(_ lane: Lane, _ kind: JobKind) { self.lane = lane; self.kind = kind }
-
-    /// The streams a worker running `kinds` reads, interactive lane first, kinds in `JobKind.all` order.
-    public static func all(kinds: [JobKind], lanes: [Lane] = Lane.allCases) -> [QueueStream] {
-        lanes.sorted().flatMap { lane in JobKind.all.filter(kinds.contains).map { QueueStream(lane, $0) } }
-    }
+    public init(_ lane: Lane, _ kind: JobKind, shard: Int = 0) { self.lane = lane; self.kind = kind; self.shard = shard }
 }

@@ -42,7 +42,8 @@ public struct QueueSettings: Sendable {
 
     /// Reads every `ROOST_*` queue setting.
     public init(environment env: Environment) {
-        layout = QueueLayout(prefix: env.string("ROOST_REDIS_PREFIX", default: "roost"))
+        layout = QueueLayout(prefix: env.string("ROOST_REDIS_PREFIX", default: "roost"),
+                             shards: env.int("ROOST_QUEUE_SHARDS", default: 1, range: 1...JobID.maxShards))
         maxAttempts = env.int("ROOST_MAX_ATTEMPTS", default: maxAttempts, range: 1...100)
         finishedTTL = env.int("ROOST_JOB_TTL", default: finishedTTL, range: 1...31_536_000)
         blobTTL = env.int("ROOST_BLOB_TTL", default: blobTTL, range: 1...31_536_000)
@@ -58,6 +59,13 @@ public struct QueueSettings: Sendable {
 
     /// The configured depth limit of `lane` (0: unlimited).
     public func maxDepth(_ lane: Lane) -> Int { lane == .interactive ? maxInteractiveDepth : maxBatchDepth }
+
+    /// The depth limit of each of `lane`'s partitions: the lane's limit shared evenly between its
+    /// shards (rounded up; 0: unlimited). Jobs spread evenly, so a lane refuses work near its limit.
+    public func maxPartitionDepth(_ lane: Lane) -> Int {
+        let shards = layout.shards
+        return (maxDepth(lane) + shards - 1) / shards
+    }
 
     /// Delay before retry number `attempt` (1-based): exponential, capped, with ±50% jitter so
     /// a burst of failures does not come back as a burst.

@@ -20,6 +20,8 @@ public enum ConfigurationVariables {
                  meaning: "Redis (`redis://[:password@]host[:port][/db]`), or a Redis Cluster by seed nodes (`redis+cluster://[:password@]host1:port,host2:port`); `make up` starts a private one when unset"),
         Variable(name: "ROOST_REDIS_PREFIX", defaultValue: "`roost`", usedBy: "all",
                  meaning: "key prefix, so several clusters can share a Redis"),
+        Variable(name: "ROOST_QUEUE_SHARDS", defaultValue: "`1`", usedBy: "all",
+                 meaning: "shards per lane (1–32), each its own hash tag, so a lane spreads over as many Redis Cluster slots; every process must agree, and it changes only on an empty queue; each shard gets `ROOST_MAX_DEPTH_*` ÷ shards"),
         Variable(name: "ROOST_GATEWAY_ID", defaultValue: "`gateway`", usedBy: "gateway",
                  meaning: "this gateway's name (1–64 characters of `A-Z a-z 0-9 _ -`) among gateways sharing one Redis, each with its own `ROOST_DATA_DIR`: its consumer group on the event streams, so every gateway reads every event (docs/SCALING.md, *Several gateways*); unique per gateway, kept across restarts; the default keeps a single gateway's group"),
         Variable(name: "ROOST_LOG_LEVEL", defaultValue: "`info`", usedBy: "all",

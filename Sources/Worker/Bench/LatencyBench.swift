@@ -21,7 +21,10 @@ struct LatencyBench {
     func run() throws -> JSON {
         let producer = try target.openQueue()
         _ = try producer.connection.evalCommand(QueueScripts.enqueue, keys: [], arguments: [])  // loads the script now
-        let events = target.settings.layout.events(target.lane)
+        // Every id is placed in one shard, so one event stream carries every job's end.
+        let placement = "latency-bench"
+        let layout = target.settings.layout
+        let events = layout.events(layout.partition(target.lane, id: JobID.make(placement: placement)))
         let reader = try openRedisClient(target.endpoint)
         // Start after the newest event: older ones belong to earlier runs.
         let newest = try reader.call(["XREVRANGE", events, "+", "-", "COUNT", "1"]).array?.first?.array?.first?.text ?? "0-0"
@@ -46,7 +49,7 @@ struct LatencyBench {
             let due = started + Double(index) / rate
             let wait = due - benchSeconds()
             if wait > 0 { usleep(UInt32(wait * 1e6)) }
-            let id = JobID.make()
+            let id = JobID.make(placement: placement)
             ledger.sent(id, at: benchSeconds())  // before the call: the event may arrive before the reply
             try target.enqueueNoop(producer, id: id)
         }
