@@ -10,7 +10,9 @@
 # 900 s), BENCH_SKIP_SIDEKIQ=1 (Roost and Redis only), BENCH_CLUSTER=1 (Roost on a private Redis
 # Cluster of 3 masters + 3 replicas instead of one Redis: enqueue, processing and latency only — no
 # raw XADD, no Sidekiq, which does not run on a cluster — with Redis CPU per job for all six nodes
-# and for the master of the lane's slot, and a check that every job succeeded exactly once).
+# and for the master of the lane's slot, and a check that every job succeeded exactly once),
+# BENCH_SHARDS (ROOST_QUEUE_SHARDS for every process, default 1: with BENCH_CLUSTER=1 the lane's
+# shards spread over the masters, and the table adds the busiest master's CPU per job).
 #
 # Per round, each on a FLUSHALLed redis-server started here on a free loopback port without persistence:
 #   1. redis-benchmark XADD, 50 clients, unpipelined and -P 16;
@@ -93,7 +95,13 @@ fi
 export REDIS_URL="redis://127.0.0.1:$port"
 # 20,000 queued jobs exceed the interactive lane's default depth limit (10,000): lift it here.
 export ROOST_MAX_DEPTH_INTERACTIVE=0 ROOST_LOG_LEVEL=warning ROOST_DRAIN_TIMEOUT=10
-lane_stream='roost:{roost:interactive}:jobs:noop'   # the noop kind's stream of the interactive lane
+shards="${BENCH_SHARDS:-1}"
+export ROOST_QUEUE_SHARDS="$shards"
+# The interactive lane's partitions' hash-tagged bases (shard 0 keeps the one-shard keys).
+lane_bases=('roost:{roost:interactive}')
+for s in $(seq 1 $((shards - 1))); do lane_bases+=("roost:{roost:interactive:$s}"); done
+# The noop kind's streams of the interactive lane, comma-separated.
+lane_stream=$(printf '%s:jobs:noop,' "${lane_bases[@]}" | sed 's/,$//')
 results="$work/results.tsv"
 
 record() { printf '%s\t%s\n' "$1" "$2" >> "$results"; }
@@ -135,21 +143,28 @@ group_cpu() {
 # the drain, a figure that other load on the machine disturbs far less than the rate.
 drain_run() {  # $1: label, $2: key, $3: xlen|llen, $4: registry set, rest: worker command
     local label=$1 key=$2 type=$3 registry=$4; shift 4
-    rcli rename "$key" "$key:parked" >/dev/null
+    local one parked=""
+    for one in ${key//,/ }; do rcli rename "$one" "$one:parked" >/dev/null; parked+="$one:parked,"; done
+    parked=${parked%,}
     start_group 2 drain "$@"
     for _ in $(seq 300); do [ "$(rcli scard "$registry")" -ge 2 ] && break; sleep 0.05; done
     [ "$(rcli scard "$registry")" -ge 2 ] || { stop_group; log "workers did not register in $registry"; return 1; }
     sleep 0.5  # let every fetcher reach its blocking read
-    local workers_before redis_before lane_before=0
+    local workers_before redis_before lane_before=0 masters_before=""
     workers_before=$(group_cpu); redis_before=$(redis_cpu)
-    [ -z "$cluster" ] || lane_before=$(lane_master_cpu)
-    if ! "$worker" bench-queue drain --total "$jobs" --key "$key" --parked "$key:parked" --type "$type" \
+    [ -z "$cluster" ] || { lane_before=$(lane_master_cpu); masters_before=$(masters_cpu); }
+    if ! "$worker" bench-queue drain --total "$jobs" --key "$key" --parked "$parked" --type "$type" \
             --timeout 120 > "$work/drain.json"; then
         stop_group; log "drain of $key failed"; return 1
     fi
     local workers_after redis_after
     workers_after=$(group_cpu); redis_after=$(redis_cpu)
-    [ -z "$cluster" ] || record "${label}_lane_master_cpu_us" "$(python3 -c "print(($(lane_master_cpu) - $lane_before) * 1e6 / $jobs)")"
+    if [ -n "$cluster" ]; then
+        record "${label}_lane_master_cpu_us" "$(python3 -c "print(($(lane_master_cpu) - $lane_before) * 1e6 / $jobs)")"
+        record "${label}_busiest_master_cpu_us" "$(python3 -c "
+a, b = '$masters_before'.split(), '$(masters_cpu)'.split()
+print(max(float(y) - float(x) for x, y in zip(a, b)) * 1e6 / $jobs)")"
+    fi
     stop_group
     record "$label" "$(json_field jobs_per_s < "$work/drain.json")"
     record "${label}_cpu_us" "$(python3 -c "print(($workers_after - $workers_before + $redis_after - $redis_before) * 1e6 / $jobs)")"
@@ -177,8 +192,11 @@ for round in $(seq "$rounds"); do
         "$worker" bench-queue enqueue --jobs "$jobs" --clients 4 > /dev/null
         drain_run "roost_process_t$threads" "$lane_stream" xlen roost:workers roost_worker || true
         # Correctness: every job succeeded once (the lane's counters), none retried or dead.
-        succeeded=$(rcli hget 'roost:{roost:interactive}:stats' succeeded:noop)
-        others=$(rcli hgetall 'roost:{roost:interactive}:stats' | grep -cE '^(retried|dead|failed):' || true)
+        succeeded=0 others=0
+        for base in "${lane_bases[@]}"; do
+            succeeded=$((succeeded + $(rcli hget "$base:stats" succeeded:noop | grep -E '^[0-9]+$' || echo 0)))
+            others=$((others + $(rcli hgetall "$base:stats" | grep -cE '^(retried|dead|failed):' || true)))
+        done
         record "roost_process_t${threads}_correct" "$([ "${succeeded:-0}" = "$jobs" ] && [ "$others" = 0 ] && echo 1 || echo 0)"
     done
 
@@ -205,5 +223,5 @@ done
 
 echo "bench/queue.sh: $(date -u +%FT%TZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')," \
      "redis $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-), sidekiq $( [ -z "$skip_sidekiq" ] && ruby -e 'require "sidekiq"; print Sidekiq::VERSION' || echo skipped)," \
-     "$jobs jobs, 2 worker processes, prefetch $prefetch, medians of $rounds rounds"
+     "$jobs jobs, 2 worker processes, prefetch $prefetch, $shards shard(s) per lane, medians of $rounds rounds"
 python3 bench/queue.d/table.py "$results"

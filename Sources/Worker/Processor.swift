@@ -18,14 +18,18 @@ final class Processor {
     /// While working through batch jobs, look for interactive work at least this often.
     private let interactiveCheckInterval = 0.005
 
-    /// Creates a processor; `run()` does the work.
-    init(configuration: WorkerConfiguration, handlers: [String: any JobHandler], kinds: [JobKind], state: WorkerState, stop: StopFlag, log: Log) {
+    /// Creates analysis thread number `index`; `run()` does the work.
+    init(configuration: WorkerConfiguration, index: Int, handlers: [String: any JobHandler], kinds: [JobKind], state: WorkerState,
+         stop: StopFlag, log: Log) {
         self.configuration = configuration
         self.handlers = handlers
         self.state = state
         self.stop = stop
         self.log = log
-        self.session = RedisSession(configuration: configuration, log: log, stop: stop)
+        // On Redis Cluster, the threads' blocking reads start at consecutive slots (from one drawn
+        // from the worker id), so idle threads wait on different slots.
+        let first = UInt(RedisKeySlot.of(configuration.workerID))
+        self.session = RedisSession(configuration: configuration, log: log, stop: stop, blockingTurn: first &+ UInt(index))
         self.kinds = kinds
     }
 

@@ -9,9 +9,13 @@ final class RedisSession {
     private let stop: StopFlag
     private var queue: JobQueue?
     private var backoff = ReconnectBackoff()
+    /// The queue's first `blockingTurn` (which Redis Cluster slot its blocking reads wait on first).
+    private let blockingTurn: UInt?
 
-    /// Creates a session; it connects on first use.
-    init(configuration: WorkerConfiguration, log: Log, stop: StopFlag) {
+    /// Creates a session; it connects on first use. `blockingTurn`, if given, is its queue's first
+    /// (`JobQueue.blockingTurn`).
+    init(configuration: WorkerConfiguration, log: Log, stop: StopFlag, blockingTurn: UInt? = nil) {
+        self.blockingTurn = blockingTurn
         self.configuration = configuration
         self.log = log
         self.stop = stop
@@ -47,6 +51,7 @@ final class RedisSession {
     private func connected() throws(RedisError) -> JobQueue {
         if let queue, queue.connection.isOpen { return queue }
         let fresh = try JobQueue(endpoint: configuration.redis, settings: configuration.queue, ioTimeout: 10)
+        if let blockingTurn { fresh.blockingTurn = blockingTurn }
         // The workers' groups only: each gateway creates its own group on the event streams.
         try fresh.ensureGroups(ingesterGroup: nil)
         queue = fresh

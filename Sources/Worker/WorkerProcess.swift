@@ -43,7 +43,7 @@ final class WorkerProcess {
         for index in 0..<configuration.threads {
             startThread(name: "roost-analysis-\(index)", group: analysis) { [configuration, handlers, kinds, state, stopAnalysis, log] in
                 // Each processor (and its Redis connection) lives on its own thread only.
-                Processor(configuration: configuration, handlers: handlers, kinds: kinds, state: state, stop: stopAnalysis, log: log).run()
+                Processor(configuration: configuration, index: index, handlers: handlers, kinds: kinds, state: state, stop: stopAnalysis, log: log).run()
             }
         }
         log.info("worker started", [("worker", .string(configuration.workerID)), ("threads", .int(configuration.threads)),

@@ -2,7 +2,7 @@
 # three masters and three replicas on free loopback ports, made with `redis-cli --cluster create`,
 # no persistence. Defines what queue.sh uses for one Redis: $port (a seed), rcli (follows
 # redirections), flush_all (every master), redis_cpu (every node), plus lane_master_cpu (the
-# master holding the interactive lane's slot) and cluster_ports. Appends the server pids to $pids.
+# master holding the interactive lane's slot), masters_cpu (each master) and cluster_ports. Appends the server pids to $pids.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cluster_ports=()
 for _ in $(seq 6); do cluster_ports+=("$(free_port)"); done
@@ -39,4 +39,7 @@ lane_port() {  # the master serving the interactive lane's slot
         for (i = 9; i <= NF; i++) { n = split($i, r, "-"); lo = r[1]; hi = (n > 1 ? r[2] : r[1]); if (s >= lo && s <= hi) print a[2] } }'
 }
 lane_master_cpu() { node_cpu "$(lane_port)"; }
+# Every master's CPU seconds so far, in a fixed order (the masters at start-up), space-separated.
+initial_masters=$(masters | sort -n)
+masters_cpu() { local p; for p in $initial_masters; do printf '%s ' "$(node_cpu "$p")"; done; }
 export ROOST_REDIS_URL="redis+cluster://$(printf '127.0.0.1:%s,' "${cluster_ports[@]}" | sed 's/,$//')"

@@ -1,17 +1,19 @@
 /// `XREADGROUP` over several streams, on one Redis or split by slot on Redis Cluster.
 extension JobQueue {
     /// On Redis Cluster, the longest a read blocks on one slot's streams before the other slots are
-    /// checked again. A cluster refuses one `XREADGROUP` over streams of two slots (two lanes, or two
+    /// checked again (shared out when it may block on several: at most this ÷ their count, at least 50 ms). A cluster refuses one `XREADGROUP` over streams of two slots (two lanes, or two
     /// shards), so an idle reader blocks on one of the first lane's (interactive) slots at a time,
     /// taking them in turn: a job in that slot starts as soon as it arrives, any other within this
-    /// time (and at once when another idle reader blocks on its slot).
+    /// time, or at once when another idle reader blocks on its slot. A worker's threads start their
+    /// turns at different slots (`JobQueue.blockingTurn`), so a fleet with at least as many threads
+    /// as slots keeps a reader on every one.
     public static let clusterBlockMillis = 250
 
     /// Reads new (`>`) or pending (`0`) entries of `streams` for `consumer` of `group`: one command
     /// on one Redis. On Redis Cluster, one command per slot (pipelined, so one round trip per
     /// master), and when `blockMillis` is given and nothing was found, a blocking read (up to
-    /// `clusterBlockMillis`) on one of the first `blockingSlots` slots (at least the first), in
-    /// turn from call to call. Returns `XREADGROUP`'s reply shape: an array of
+    /// `clusterBlockMillis`) on one of the first `blockingSlots` slots (at least the first): slot
+    /// `blockingTurn` modulo their count, the next one after a read that timed out. Returns `XREADGROUP`'s reply shape: an array of
     /// `[stream name, entries]`, streams in the order given.
     func readGroup(_ group: String, consumer: String, count: Int, streams: [String], pending: Bool = false,
                    blockMillis: Int?, blockingSlots: Int = 1) throws(RedisError) -> [RedisReply] {
@@ -36,10 +38,15 @@ extension JobQueue {
             found += reply.array ?? []
         }
         guard found.isEmpty, let blockMillis, !pending else { return found }
-        blockingTurn &+= 1
-        let blocked = bySlot[Int(blockingTurn % UInt(min(max(blockingSlots, 1), bySlot.count)))]
-        return try connection.call(readCommand(group, consumer: consumer, count: count, streams: blocked.streams[...], pending: false,
-                                               blockMillis: min(blockMillis, Self.clusterBlockMillis))).array ?? []
+        let eligible = min(max(blockingSlots, 1), bySlot.count)
+        let blocked = bySlot[Int(blockingTurn % UInt(eligible))]
+        // The longer the turn, the longer a job may wait in another slot: the time is shared out.
+        let wait = min(blockMillis, max(Self.clusterBlockMillis / eligible, 50))
+        let read = try connection.call(readCommand(group, consumer: consumer, count: count, streams: blocked.streams[...], pending: false,
+                                                   blockMillis: wait)).array ?? []
+        // Nothing came to this slot: wait on the next one next time.
+        if read.isEmpty { blockingTurn &+= 1 }
+        return read
     }
 
     private func readCommand(_ group: String, consumer: String, count: Int, streams: ArraySlice<String>, pending: Bool,

@@ -62,9 +62,10 @@ public final class JobQueue {
     /// Key layout shortcut.
     public var layout: QueueLayout { settings.layout }
 
-    /// Which of its slots a blocking read on Redis Cluster waits on next (see `readGroup`); starts
-    /// at random so the threads of a fleet wait on different slots.
-    var blockingTurn = UInt.random(in: 0..<UInt(JobID.maxShards))
+    /// Which of its slots a blocking read on Redis Cluster waits on next (see `readGroup`), modulo
+    /// their count; it moves to the next after a read that timed out. Random unless set: a worker
+    /// gives its threads consecutive turns, so they wait on different slots.
+    public var blockingTurn = UInt.random(in: 0..<1024)
 
     /// Seconds an upload may wait under its staging key for the `enqueue` script (normally none:
     /// both go in one pipeline).

@@ -14,28 +14,34 @@ import Shared
 struct DrainWatch {
     /// The Redis server.
     let endpoint: RedisEndpoint
-    /// The stream or list the workers read.
+    /// The streams or lists the workers read, comma-separated (a sharded lane has one per shard).
     let key: String
-    /// Where the filled queue waits until the workers are ready.
+    /// Where each filled key waits until the workers are ready (comma-separated, in `key`'s order).
     let parkedKey: String
     /// `xlen` or `llen`.
     let type: String
-    /// Jobs the parked queue holds.
+    /// Jobs the parked keys hold together.
     let total: Int
     /// Upper bound, seconds.
     let timeout: Double
 
     /// Runs and returns `{mode, key, jobs, seconds, jobs_per_s}`, `seconds` running from the
-    /// rename to the first poll that saw the queue empty.
+    /// renames to the first poll that saw every key empty.
     func run() throws -> JSON {
         let connection = try openRedisClient(endpoint)
-        let parked = try connection.call([type.uppercased(), parkedKey]).int ?? 0
+        let keys = key.split(separator: ",").map(String.init), parkedKeys = parkedKey.split(separator: ",").map(String.init)
+        guard keys.count == parkedKeys.count, !keys.isEmpty else { throw BenchError.notFull("--key and --parked name different counts of keys") }
+        func length(_ names: [String]) throws -> Int {
+            try connection.pipeline(names.map { [.text(type.uppercased()), .text($0)] }).reduce(0) { $0 + ($1.int ?? 0) }
+        }
+        let parked = try length(parkedKeys)
         guard parked == total else { throw BenchError.notFull("\(parkedKey) holds \(parked) of \(total) jobs") }
-        let command = [type.uppercased(), key]
         let started = benchSeconds()
-        try connection.call(["RENAME", parkedKey, key])
+        for reply in try connection.pipeline(zip(parkedKeys, keys).map { ["RENAME", .text($0), .text($1)] }) {
+            if case let .error(message) = reply { throw RedisError.reply(message) }
+        }
         while true {
-            let remaining = try connection.call(command).int ?? 0
+            let remaining = try length(keys)
             let now = benchSeconds()
             if remaining == 0 {
                 let seconds = now - started
