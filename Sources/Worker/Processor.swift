@@ -26,10 +26,10 @@ final class Processor {
         self.state = state
         self.stop = stop
         self.log = log
-        // On Redis Cluster, the threads' blocking reads start at consecutive slots (from one drawn
-        // from the worker id), so idle threads wait on different slots.
+        // The threads start on consecutive shards (from one drawn from the worker id), so they read
+        // different shards first and, idle on Redis Cluster, wait on different slots.
         let first = UInt(RedisKeySlot.of(configuration.workerID))
-        self.session = RedisSession(configuration: configuration, log: log, stop: stop, blockingTurn: first &+ UInt(index))
+        self.session = RedisSession(configuration: configuration, log: log, stop: stop, readTurn: first &+ UInt(index))
         self.kinds = kinds
     }
 

@@ -9,13 +9,13 @@ final class RedisSession {
     private let stop: StopFlag
     private var queue: JobQueue?
     private var backoff = ReconnectBackoff()
-    /// The queue's first `blockingTurn` (which Redis Cluster slot its blocking reads wait on first).
-    private let blockingTurn: UInt?
+    /// The queue's first `readTurn` (the shard its reads start on, the Redis Cluster slot its blocking reads wait on).
+    private let readTurn: UInt?
 
-    /// Creates a session; it connects on first use. `blockingTurn`, if given, is its queue's first
-    /// (`JobQueue.blockingTurn`).
-    init(configuration: WorkerConfiguration, log: Log, stop: StopFlag, blockingTurn: UInt? = nil) {
-        self.blockingTurn = blockingTurn
+    /// Creates a session; it connects on first use. `readTurn`, if given, is its queue's first
+    /// (`JobQueue.readTurn`).
+    init(configuration: WorkerConfiguration, log: Log, stop: StopFlag, readTurn: UInt? = nil) {
+        self.readTurn = readTurn
         self.configuration = configuration
         self.log = log
         self.stop = stop
@@ -51,7 +51,7 @@ final class RedisSession {
     private func connected() throws(RedisError) -> JobQueue {
         if let queue, queue.connection.isOpen { return queue }
         let fresh = try JobQueue(endpoint: configuration.redis, settings: configuration.queue, ioTimeout: 10)
-        if let blockingTurn { fresh.blockingTurn = blockingTurn }
+        if let readTurn { fresh.readTurn = readTurn }
         // The workers' groups only: each gateway creates its own group on the event streams.
         try fresh.ensureGroups(ingesterGroup: nil)
         queue = fresh

@@ -86,6 +86,24 @@ extension QueueTests {
         #expect(groups.allSatisfy { $0.pending == 0 && ($0.lag ?? 0) == 0 }, "\(groups)")
     }
 
+    @Test func aBusyShardedLaneIsReadAWholeShardPerFetchTakingTheShardsInTurn() throws {
+        let q = try shardedQueue()
+        for i in 0..<40 {
+            var r = request(bytes: [UInt8(i)])
+            r.id = String(r.id.dropLast()) + String(Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")[i % 32])
+            guard case .created = try q.enqueue(r) else { Issue.record("not created"); return }
+        }
+        // 40 jobs, 10 in each of the 4 shards. Each fetch takes one shard's jobs whole, another shard next time.
+        var shards: [Int] = []
+        for _ in 0..<4 {
+            let batch = try q.fetch(consumer: "w", kinds: [.probe], count: 64, blockMillis: nil)
+            #expect(Set(batch.map(\.shard)).count == 1 && batch.count == 10, "\(batch.map(\.shard))")
+            shards += batch.prefix(1).map(\.shard)
+        }
+        #expect(Set(shards) == [0, 1, 2, 3])
+        #expect(try q.fetch(consumer: "w", kinds: [.probe], count: 64, blockMillis: nil).isEmpty)
+    }
+
     @Test func anIdempotentRepeatFindsItsJobAndCancelAndRecoveryWorkOnEveryShard() throws {
         let q = try shardedQueue(shards: 8)
         // Idempotency: every repeat of a key makes a new id, which must land on the first one's shard.
@@ -101,7 +119,11 @@ extension QueueTests {
         let others = first.values.filter { q.layout.partition(.batch, id: $0).shard != 0 }.sorted()
         try #require(others.count >= 2)
         #expect(try q.cancel(lane: .batch, id: others[0]) == .cancelled(previous: .queued))
-        let deliveries = try q.fetch(consumer: "dead-worker", kinds: [.probe], count: 8 * 16, blockMillis: nil)
+        // A fetch takes one shard's batch when the shard it reads first has jobs: fetch until none are left.
+        var deliveries: [Delivery] = []
+        while case let batch = try q.fetch(consumer: "dead-worker", kinds: [.probe], count: 16, blockMillis: nil), !batch.isEmpty {
+            deliveries += batch
+        }
         #expect(deliveries.count == 16, "the cancelled job's entry is delivered too; start skips it")
         let running = try #require(deliveries.first { $0.jobID == others[1] })
         #expect(try q.cancel(lane: .batch, id: running.jobID) == .cancelled(previous: .running))

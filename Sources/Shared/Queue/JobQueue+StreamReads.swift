@@ -5,7 +5,7 @@ extension JobQueue {
     /// shards), so an idle reader blocks on one of the first lane's (interactive) slots at a time,
     /// taking them in turn: a job in that slot starts as soon as it arrives, any other within this
     /// time, or at once when another idle reader blocks on its slot. A worker's threads start their
-    /// turns at different slots (`JobQueue.blockingTurn`), so a fleet with at least as many threads
+    /// turns at different slots (`JobQueue.readTurn`), so a fleet with at least as many threads
     /// as slots keeps a reader on every one.
     public static let clusterBlockMillis = 250
 
@@ -13,7 +13,7 @@ extension JobQueue {
     /// on one Redis. On Redis Cluster, one command per slot (pipelined, so one round trip per
     /// master), and when `blockMillis` is given and nothing was found, a blocking read (up to
     /// `clusterBlockMillis`) on one of the first `blockingSlots` slots (at least the first): slot
-    /// `blockingTurn` modulo their count, the next one after a read that timed out. Returns `XREADGROUP`'s reply shape: an array of
+    /// `readTurn` modulo their count, the next one after a read that timed out. Returns `XREADGROUP`'s reply shape: an array of
     /// `[stream name, entries]`, streams in the order given.
     func readGroup(_ group: String, consumer: String, count: Int, streams: [String], pending: Bool = false,
                    blockMillis: Int?, blockingSlots: Int = 1) throws(RedisError) -> [RedisReply] {
@@ -39,13 +39,13 @@ extension JobQueue {
         }
         guard found.isEmpty, let blockMillis, !pending else { return found }
         let eligible = min(max(blockingSlots, 1), bySlot.count)
-        let blocked = bySlot[Int(blockingTurn % UInt(eligible))]
+        let blocked = bySlot[Int(readTurn % UInt(eligible))]
         // The longer the turn, the longer a job may wait in another slot: the time is shared out.
         let wait = min(blockMillis, max(Self.clusterBlockMillis / eligible, 50))
         let read = try connection.call(readCommand(group, consumer: consumer, count: count, streams: blocked.streams[...], pending: false,
                                                    blockMillis: wait)).array ?? []
         // Nothing came to this slot: wait on the next one next time.
-        if read.isEmpty { blockingTurn &+= 1 }
+        if read.isEmpty { readTurn &+= 1 }
         return read
     }
 

@@ -81,33 +81,46 @@ public enum JobOutcome: Sendable {
 }
 
 extension JobQueue {
-    /// Reads up to `count` new messages per stream of the given kinds (`count` shared between a
-    /// lane's shards, at least 1 each), lanes in priority order, without blocking; when all are
-    /// empty and `blockMillis` is given, blocks on all of them until one has work (on Redis Cluster,
-    /// on one slot of the first lane at a time: see `readGroup`). A worker passes only the kinds it
-    /// runs, so it never receives another kind.
+    /// Reads up to `count` new messages per stream of the given kinds, lanes in priority order,
+    /// without blocking; when all are empty and `blockMillis` is given, blocks on all of them until
+    /// one has work (on Redis Cluster, on one slot of the first lane at a time: see `readGroup`). A
+    /// worker passes only the kinds it runs, so it never receives another kind.
+    ///
+    /// A lane split into shards is read one shard first — shard `readTurn`, moving on after each
+    /// batch found there, so every shard is served in turn — then, only if that one is empty, the
+    /// others together (`count` shared between them): a busy lane costs one read, one `start` and
+    /// one `complete` per batch, as with one shard, rather than a small batch per shard.
     public func fetch(consumer: String, kinds: [JobKind], lanes: [Lane] = Lane.allCases, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
-        let perStream = max(1, count / layout.shards)
         for lane in lanes.sorted() {
-            if settings.window(lane) > 0 { try releaseHeld(lane: lane, kinds: kinds) }
-            let found = try read(layout.queueStreams(kinds: kinds, lanes: [lane]), consumer: consumer, count: perStream, blockMillis: nil)
+            var partitions = layout.partitions(lane)
+            let first = partitions.remove(at: Int(readTurn % UInt(partitions.count)))
+            if settings.window(lane) > 0 { try releaseHeld(in: [first], kinds: kinds) }
+            var found = try read(layout.queueStreams(kinds: kinds, in: [first]), consumer: consumer, count: count, blockMillis: nil)
+            if !found.isEmpty {
+                readTurn &+= 1
+                return found
+            }
+            guard !partitions.isEmpty else { continue }
+            if settings.window(lane) > 0 { try releaseHeld(in: partitions, kinds: kinds) }
+            found = try read(layout.queueStreams(kinds: kinds, in: partitions), consumer: consumer, count: max(1, count / partitions.count),
+                             blockMillis: nil)
             if !found.isEmpty { return found }
         }
         guard let blockMillis else { return [] }
-        let found = try read(layout.queueStreams(kinds: kinds, lanes: lanes), consumer: consumer, count: perStream, blockMillis: blockMillis,
-                             blockingSlots: lanes.isEmpty ? 0 : layout.shards)
+        let found = try read(layout.queueStreams(kinds: kinds, lanes: lanes), consumer: consumer, count: max(1, count / layout.shards),
+                             blockMillis: blockMillis, blockingSlots: lanes.isEmpty ? 0 : layout.shards)
         // Several lanes may answer at once: interactive first.
         return found.sorted { $0.lane < $1.lane }
     }
 
-    /// Lets held jobs of a fair lane into the streams of `kinds`, up to the window (see
-    /// `QueueScripts.release`): one call per shard, pipelined.
+    /// Lets held jobs of a fair lane's `partitions` into the streams of `kinds`, up to the window
+    /// (see `QueueScripts.release`): one call per partition, pipelined.
     @discardableResult
-    public func releaseHeld(lane: Lane, kinds: [JobKind]) throws(RedisError) -> Int {
-        guard !kinds.isEmpty else { return 0 }
-        let calls = layout.partitions(lane).map { p -> (RedisScript, [String], [RedisArgument]) in
+    public func releaseHeld(in partitions: [QueuePartition], kinds: [JobKind]) throws(RedisError) -> Int {
+        guard !kinds.isEmpty, !partitions.isEmpty else { return 0 }
+        let calls = partitions.map { p -> (RedisScript, [String], [RedisArgument]) in
             (QueueScripts.release, kinds.flatMap { [layout.held(p, $0), layout.stream(p, $0), layout.fairClock(p, $0)] },
-             [.text(String(settings.window(lane))), .text(layout.jobPrefix(p))])
+             [.text(String(settings.window(p.lane))), .text(layout.jobPrefix(p))])
         }
         var released = 0
         for reply in try connection.evalPipeline(calls) {

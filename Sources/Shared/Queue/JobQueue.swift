@@ -62,10 +62,11 @@ public final class JobQueue {
     /// Key layout shortcut.
     public var layout: QueueLayout { settings.layout }
 
-    /// Which of its slots a blocking read on Redis Cluster waits on next (see `readGroup`), modulo
-    /// their count; it moves to the next after a read that timed out. Random unless set: a worker
-    /// gives its threads consecutive turns, so they wait on different slots.
-    public var blockingTurn = UInt.random(in: 0..<1024)
+    /// Which shard of a lane `fetch` reads first (moving on after each batch found there), and which
+    /// slot a blocking read on Redis Cluster waits on (moving on after a read that timed out), each
+    /// modulo their count. Random unless set: a worker gives its threads consecutive turns, so they
+    /// start on different shards and wait on different slots.
+    public var readTurn = UInt.random(in: 0..<1024)
 
     /// Seconds an upload may wait under its staging key for the `enqueue` script (normally none:
     /// both go in one pipeline).

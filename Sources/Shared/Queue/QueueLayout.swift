@@ -79,9 +79,11 @@ public struct QueueLayout: Sendable {
     /// The streams a worker running `kinds` reads in `lanes`: interactive lane first, then by shard,
     /// kinds in `JobKind.all` order.
     public func queueStreams(kinds: [JobKind], lanes: [Lane] = Lane.allCases) -> [QueueStream] {
-        lanes.sorted().flatMap(partitions).flatMap { p in
-            JobKind.all.filter(kinds.contains).map { QueueStream(p.lane, $0, shard: p.shard) }
-        }
+        queueStreams(kinds: kinds, in: lanes.sorted().flatMap(partitions))
+    }
+    /// The streams of `kinds` in `partitions`, in that order, kinds in `JobKind.all` order.
+    public func queueStreams(kinds: [JobKind], in partitions: [QueuePartition]) -> [QueueStream] {
+        partitions.flatMap { p in JobKind.all.filter(kinds.contains).map { QueueStream(p.lane, $0, shard: p.shard) } }
     }
     /// Prefix of the partition's job records (scripts append the id).
     public func jobPrefix(_ p: QueuePartition) -> String { base(p) + ":job:" }
