@@ -10,9 +10,14 @@ import Shared
 /// acknowledged only after SQLite recorded it; after a crash the unacknowledged ones are read
 /// again, and `JobStore.recordUpdates` ignores what it already has, so each result lands exactly
 /// once. Acknowledging trims the streams below what every gateway has read (`EventTrim`).
+///
+/// On one Redis one thread reads every events stream with one blocking `XREADGROUP`. On Redis
+/// Cluster, which refuses a read over two slots, one thread per partition (lane and shard) blocks
+/// on its own stream, so every event reaches SQLite and the long-polls at once. A job's events are
+/// all in its partition, so one thread sees them in order.
 final class ResultIngester: @unchecked Sendable {
-    // Safe: `session` is only used by the ingester's own thread; `thread` is set once by `start()`
-    // before that thread exists and read by `shutdown()` afterwards; the rest is immutable and Sendable.
+    // Safe: `threads` is set once by `start()` before those threads exist and read by `shutdown()`
+    // afterwards; each thread keeps its own connection; the rest is immutable and Sendable.
     private let store: JobStore
     private let waiters: JobWaiters
     private let endpoint: RedisEndpoint
@@ -20,8 +25,7 @@ final class ResultIngester: @unchecked Sendable {
     private let group: String
     private let consumer: String
     private let log: Log
-    private var session: JobQueue?
-    private var thread: ServiceThread?
+    private var threads: [ServiceThread] = []
     private let onRecorded: (@Sendable ([String]) throws -> Void)?
 
     /// Creates the ingester; `start()` runs it. `onRecorded` is called with the ids of the jobs
@@ -56,21 +60,30 @@ final class ResultIngester: @unchecked Sendable {
         } catch {
             log.warning("result ingester: consumer group not created yet", [("group", .string(group)), ("error", .string(String(describing: error)))])
         }
-        let service = ServiceThread(name: "roost-ingester") { [self] stop in run(stop) }
-        thread = service
-        service.start()
+        let readers = endpoint.isCluster ? settings.layout.partitions.map { [$0] } : [settings.layout.partitions]
+        threads = readers.map { partitions in
+            let name = partitions.count == 1 ? "roost-ingester-\(partitions[0])" : "roost-ingester"
+            return ServiceThread(name: name) { [self] stop in run(stop, partitions: partitions) }
+        }
+        for thread in threads { thread.start() }
     }
 
-    /// Stops after the current batch (waits up to `timeout` seconds).
-    func shutdown(timeout: Double = 5) { thread?.shutdown(timeout: timeout) }
+    /// Stops after the current batches (waits up to `timeout` seconds).
+    func shutdown(timeout: Double = 5) {
+        for thread in threads { thread.requestStop() }
+        for thread in threads { thread.shutdown(timeout: timeout) }
+    }
 
-    private func run(_ stop: StopFlag) {
+    /// One reader thread's loop over the events streams of `partitions`.
+    private func run(_ stop: StopFlag, partitions: [QueuePartition]) {
+        var session: JobQueue?
         var readPendingFirst = true
         var backoff = ReconnectBackoff()
         while !stop.isStopped {
             do {
-                let queue = try connected()
-                let events = try queue.readEvents(group: group, consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst)
+                let queue = try connected(&session)
+                let events = try queue.readEvents(group: group, consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst,
+                                                  partitions: partitions)
                 if readPendingFirst && events.isEmpty { readPendingFirst = false; continue }
                 guard !events.isEmpty else { continue }
                 let recorded = try record(events)
@@ -123,7 +136,7 @@ final class ResultIngester: @unchecked Sendable {
         return FacesJob.keepsEmbeddingsPrivate(kind: .faces, owner: owner)
     }
 
-    private func connected() throws -> JobQueue {
+    private func connected(_ session: inout JobQueue?) throws -> JobQueue {
         if let session, session.connection.isOpen { return session }
         let queue = try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 10)
         // Normally a no-op (`start` created the group); from `0` when Redis lost its data meanwhile.

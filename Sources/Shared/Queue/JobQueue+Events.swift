@@ -67,9 +67,10 @@ extension JobQueue {
     /// events this consumer received but never acknowledged (after a crash); otherwise new ones,
     /// blocking up to `blockMillis` when there are none. `count` bounds the entries read, each of
     /// which may hold a batch of jobs.
+    /// `partitions` limits the read to those partitions' streams (default: every one).
     public func readEvents(group: String = QueueLayout.ingesterGroup, consumer: String, count: Int, blockMillis: Int?,
-                           pending: Bool = false) throws(RedisError) -> [JobEvent] {
-        let partitions = layout.partitions
+                           pending: Bool = false, partitions: [QueuePartition]? = nil) throws(RedisError) -> [JobEvent] {
+        let partitions = partitions ?? layout.partitions
         let reply = try readGroup(group, consumer: consumer, count: count, streams: partitions.map { layout.events($0) }, pending: pending,
                                   blockMillis: pending ? nil : blockMillis, blockingSlots: layout.shards)
         var events: [JobEvent] = []

@@ -24,6 +24,9 @@ public final class ServiceThread: Sendable {
         thread.start()
     }
 
+    /// Sets the stop flag without waiting: stop several services, then wait for each (`shutdown`).
+    public func requestStop() { stopFlag.stop() }
+
     /// Sets the stop flag and waits up to `timeout` seconds for `body` to return.
     public func shutdown(timeout: Double = 5) {
         stopFlag.stop()
