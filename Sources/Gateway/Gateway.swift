@@ -75,7 +75,7 @@ final class Gateway: @unchecked Sendable {
     /// Starts ingesting and serving: the ingester first, whose consumer group must exist before the
     /// first job is accepted (see `ResultIngester.start`).
     func start() throws {
-        ingester.start()
+        try ingester.start()
         janitor.start()
         rates.start()
         try server.start()

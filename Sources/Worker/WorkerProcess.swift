@@ -24,8 +24,30 @@ final class WorkerProcess {
         self.log = log
     }
 
-    /// Runs until SIGTERM/SIGINT, then drains and returns the exit status.
+    /// The start-up check of the shard count (`JobQueue.claimShardCount`): the error when the queue
+    /// in Redis is laid out for another `ROOST_QUEUE_SHARDS` and holds work, so this worker would
+    /// not find its jobs; nil otherwise, also when Redis does not answer yet (every thread checks
+    /// again as it connects, and refuses to fetch while the counts differ).
+    private func shardCountRefusal() -> RedisError? {
+        do {
+            let queue = try JobQueue(endpoint: configuration.redis, settings: configuration.queue, ioTimeout: 10)
+            defer { queue.connection.close() }
+            try queue.claimShardCount()
+            return nil
+        } catch where error.isShardCountMismatch {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    /// Runs until SIGTERM/SIGINT, then drains and returns the exit status (78 at once when the shard
+    /// count does not match the queue's).
     func run() -> Int32 {
+        if let refusal = shardCountRefusal() {
+            log.error("worker refuses to start", [("error", .string(refusal.message))])
+            return 78  // EX_CONFIG
+        }
         let analysis = DispatchGroup()
         let duties = DispatchGroup()
         let stopSignal = StopSignal(log: log) { [stopAnalysis] in stopAnalysis.stop() }

@@ -156,6 +156,24 @@ extension QueueTests {
         #expect(Set(try drainAll(q)) == Set(ids))
     }
 
+    @Test func anotherShardCountIsRefusedWhileTheQueueHoldsWorkAndTakenOnceItIsEmpty() throws {
+        let four = try shardedQueue()
+        guard case .created = try four.enqueue(request(.batch)) else { Issue.record("not created"); return }
+        var s = settings
+        s.layout = QueueLayout(prefix: "s", shards: 1)
+        let one = JobQueue(connection: try redis.connect(), settings: s)
+        do {
+            try one.ensureGroups()
+            Issue.record("a one-shard process must not join a four-shard queue that holds a job")
+        } catch {
+            #expect(error.isShardCountMismatch && error.message.contains("ROOST_QUEUE_SHARDS=4"), "\(error)")
+        }
+        #expect(try one.connection.call(["GET", "s:shards"]).text == "4")
+        #expect(try drainAll(four).count == 1)
+        try one.ensureGroups()
+        #expect(try one.connection.call(["GET", "s:shards"]).text == "1", "an empty queue may change its shard count")
+    }
+
     @Test func aLanesDepthLimitIsSharedBetweenItsShards() throws {
         var s = settings
         s.layout = QueueLayout(prefix: "d", shards: 4)

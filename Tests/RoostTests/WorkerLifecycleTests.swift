@@ -18,6 +18,25 @@ import Testing
         return s
     }
 
+    /// A gateway or worker started with another `ROOST_QUEUE_SHARDS` than the queue holding work
+    /// refuses to start, saying which count to use (it would not find the jobs); with the right
+    /// count the job runs.
+    @Test func aProcessWithAnotherShardCountRefusesToStartWhileTheQueueHoldsWork() throws {
+        let cluster = try Cluster(environment: ["ROOST_QUEUE_SHARDS": "2", "ROOST_WORKER_KINDS": "probe", "ROOST_WORKER_THREADS": "1"])
+        defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early
+        try cluster.startGateway()
+        let client = try TestClient(port: cluster.httpPort)
+        let accepted = try client.upload("/jobs/probe", file: try Fixtures.bytes("eagle"))
+        let id = try #require(accepted.jsonBody["id"]?.stringValue, "\(accepted.jsonBody)")
+        let wrong = try cluster.startWorker(["ROOST_QUEUE_SHARDS": "1"], name: "one-shard")
+        #expect(wrong.wait(timeout: 60) != nil && wrong.exitCode == 78, "\(cluster.log("one-shard.log"))")
+        #expect(cluster.log("one-shard.log").contains("ROOST_QUEUE_SHARDS=2"))
+        #expect(throws: ChildProcess.SpawnError.self) { try cluster.startOtherGateway(named: "b", ["ROOST_QUEUE_SHARDS": "3"]) }
+        #expect(cluster.log("gateway-b.log").contains("run every gateway and worker with ROOST_QUEUE_SHARDS=2"))
+        try cluster.startWorker(["ROOST_QUEUE_SHARDS": "2"])
+        #expect(try client.terminalStatus(of: id)["state"]?.stringValue == "succeeded")
+    }
+
     @Test func workerKilledMidJobLosesNothing() throws {
         let cluster = try Cluster(environment: ["ROOST_WORKER_KINDS": "sleep", "ROOST_VISIBILITY_TIMEOUT": "1.5", "ROOST_WORKER_THREADS": "1"])
         defer { withExtendedLifetime(cluster) {} }  // optimised builds may end lifetimes early

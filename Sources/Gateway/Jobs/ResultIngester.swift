@@ -52,11 +52,15 @@ final class ResultIngester: @unchecked Sendable {
     /// a gateway joining others does not read their whole history, and every event of a job it
     /// accepts comes after. When Redis does not answer now, the thread creates the group once it
     /// does, from the streams' start (`0`), as after Redis lost its data: the events written since.
-    func start() {
+    /// Throws only when the queue in Redis is laid out for another `ROOST_QUEUE_SHARDS` and holds
+    /// work (`JobQueue.claimShardCount`): the gateway would queue jobs no worker finds.
+    func start() throws {
         do {
             let queue = try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 10)
             defer { queue.connection.close() }
             try queue.ensureGroups(ingesterGroup: group, ingesterStart: "$")
+        } catch where error.isShardCountMismatch {
+            throw error
         } catch {
             log.warning("result ingester: consumer group not created yet", [("group", .string(group)), ("error", .string(String(describing: error)))])
         }

@@ -83,8 +83,9 @@ public final class JobQueue {
         self.init(connection: try openRedisClient(endpoint, ioTimeout: ioTimeout), settings: settings)
     }
 
-    /// Creates the consumer groups of every lane's kind streams and, given `ingesterGroup`, of its
-    /// event stream, and each lane's depth counter when it is missing (see `QueueScripts.initDepth`);
+    /// Checks the shard count (`claimShardCount`), then creates the consumer groups of every
+    /// partition's kind streams and, given `ingesterGroup`, of its event stream, and each
+    /// partition's depth counter when it is missing (see `QueueScripts.initDepth`);
     /// idempotent, safe to call from every process at start-up. Workers pass `ingesterGroup: nil`:
     /// each gateway creates its own group, and a group nobody reads would hold back `EventTrim`.
     /// - Parameters:
@@ -93,6 +94,7 @@ public final class JobQueue {
     ///     holds: after Redis lost its data, the events written since) or `$` (only entries added
     ///     from now on: a gateway joining must not read the whole history of jobs it never saw).
     public func ensureGroups(ingesterGroup: String? = QueueLayout.ingesterGroup, ingesterStart: String = "0") throws(RedisError) {
+        try claimShardCount()
         var commands: [[RedisArgument]] = []
         for partition in layout.partitions {
             for stream in layout.streams(partition) {

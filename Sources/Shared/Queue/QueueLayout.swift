@@ -20,6 +20,7 @@
 /// | `P:{P:lane}:dead` | stream | dead-lettered jobs (`id`, `kind`, `error_code`, `error_message`), capped |
 /// | `P:{P:lane}:events` | stream, one group per gateway (its `ROOST_GATEWAY_ID`, default `gateway`) | every state change, read by every gateway's result ingester; trimmed below the oldest entry a group still needs (`EventTrim`), and capped |
 /// | `P:{P:lane}:stats` | hash | cluster-wide counters and the job duration histogram |
+/// | `P:shards` | integer | the `shards` the queue is laid out for, written by the first process to start; a process with another count refuses to run while that layout holds work |
 /// | `P:worker:<worker id>` | string (JSON) | a worker's heartbeat, expiring |
 /// | `P:workers` | set | ids of workers that have sent a heartbeat (pruned when their key is gone) |
 public struct QueueLayout: Sendable {
@@ -123,6 +124,8 @@ public struct QueueLayout: Sendable {
     public func cancelled(_ p: QueuePartition) -> String { base(p) + ":cancelled" }
     /// The partition's counters.
     public func stats(_ p: QueuePartition) -> String { base(p) + ":stats" }
+    /// The shard count the queue in Redis is laid out for (see `JobQueue.claimShardCount`).
+    public var shardCount: String { "\(prefix):shards" }
     /// A worker's heartbeat key.
     public func worker(_ id: String) -> String { "\(prefix):worker:\(id)" }
     /// The set of worker ids.

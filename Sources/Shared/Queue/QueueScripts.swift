@@ -1,6 +1,7 @@
 /// The Lua scripts that move jobs between states. Each runs atomically inside Redis.
 ///
-/// All keys of one call share a lane's hash tag. Timestamps are Unix seconds with
+/// All keys of one call share a partition's hash tag (a lane's, or one shard of it: see
+/// `QueuePartition`); "the lane's" keys below are its partition's. Timestamps are Unix seconds with
 /// millisecond decimals. Every script that changes a job's state appends the change to the
 /// lane's event stream (`XADD … MAXLEN ~ n`) so the gateway can record it and wake long-polls;
 /// the worker's batch scripts write one event per batch (see `JobEvent` for the shapes).
@@ -43,18 +44,25 @@ public enum QueueScripts {
     /// group: the group's `lag` (Redis 7), which acknowledged entries awaiting their trim do not
     /// disturb. Where Redis cannot tell the lag (entries were `XDEL`eted after the group's last
     /// delivery, as before trimming replaced `XDEL`), `XLEN` minus the pending count.
-    static let undelivered = """
+    static let undelivered = workerGroup + "\n" + """
     local function undelivered(stream)
-      local groups = redis.pcall('XINFO', 'GROUPS', stream)
-      for _, group in ipairs(groups) do
+      local f = workerGroup(stream)
+      if not f then return 0 end
+      if f['lag'] then return tonumber(f['lag']) end
+      return redis.call('XLEN', stream) - tonumber(f['pending'])
+    end
+    """
+
+    /// Lua: `workerGroup(stream)`, the fields of the workers' group on a job stream as `XINFO
+    /// GROUPS` gives them (`pending`, `lag`…), or nil when the stream or the group is missing.
+    static let workerGroup = """
+    local function workerGroup(stream)
+      for _, group in ipairs(redis.pcall('XINFO', 'GROUPS', stream)) do
         local f = {}
         for i = 1, #group, 2 do f[group[i]] = group[i + 1] end
-        if f['name'] == '\(QueueLayout.workerGroup)' then
-          if f['lag'] then return tonumber(f['lag']) end
-          return redis.call('XLEN', stream) - tonumber(f['pending'])
-        end
+        if f['name'] == '\(QueueLayout.workerGroup)' then return f end
       end
-      return 0
+      return nil
     end
     """
 
@@ -188,20 +196,17 @@ public enum QueueScripts {
     ///
     /// KEYS: 1 the lane's depth counter, then its n kind streams, then their n held sets.
     /// Returns the depth set, or -1 when the counter existed.
-    public static let initDepth = RedisScript(name: "init_depth", source: """
+    public static let initDepth = RedisScript(name: "init_depth", source: workerGroup + "\n" + """
     if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end
     local n = (#KEYS - 1) / 2
     local depth = 0
     for i = 2, 1 + n do
-      local counted = false
-      for _, group in ipairs(redis.pcall('XINFO', 'GROUPS', KEYS[i])) do
-        local f = {}
-        for j = 1, #group, 2 do f[group[j]] = group[j + 1] end
-        if f['name'] == '\(QueueLayout.workerGroup)' and f['lag'] then
-          depth, counted = depth + tonumber(f['lag']) + tonumber(f['pending']), true
-        end
+      local f = workerGroup(KEYS[i])
+      if f and f['lag'] then
+        depth = depth + tonumber(f['lag']) + tonumber(f['pending'])
+      else
+        depth = depth + redis.call('XLEN', KEYS[i])
       end
-      if not counted then depth = depth + redis.call('XLEN', KEYS[i]) end
     end
     for i = 2 + n, #KEYS do depth = depth + redis.call('ZCARD', KEYS[i]) end
     redis.call('SET', KEYS[1], depth)

@@ -22,6 +22,11 @@ public struct RedisError: Error, Sendable, CustomStringConvertible {
     /// The `ROOST_REDIS_URL` value is malformed.
     public static func badURL(_ message: String) -> RedisError { RedisError(code: "bad_url", message: message) }
 
+    /// The queue in Redis holds work laid out for another `ROOST_QUEUE_SHARDS` (see `JobQueue.claimShardCount`).
+    public static func shardCountMismatch(_ message: String) -> RedisError { RedisError(code: "shard_count_mismatch", message: message) }
+    /// True for `shardCountMismatch`: a configuration error, not worth retrying until it is fixed.
+    public var isShardCountMismatch: Bool { code == "shard_count_mismatch" }
+
     /// Describes the error for logs.
     public var description: String { "redis \(code): \(message)" }
 }
