@@ -85,7 +85,7 @@ final class ResultIngester: @unchecked Sendable {
         var backoff = ReconnectBackoff()
         while !stop.isStopped {
             do {
-                let queue = try connected(&session)
+                let queue = try connected(&session, partitions: partitions)
                 let events = try queue.readEvents(group: group, consumer: consumer, count: 500, blockMillis: 1000, pending: readPendingFirst,
                                                   partitions: partitions)
                 if readPendingFirst && events.isEmpty { readPendingFirst = false; continue }
@@ -140,11 +140,12 @@ final class ResultIngester: @unchecked Sendable {
         return FacesJob.keepsEmbeddingsPrivate(kind: .faces, owner: owner)
     }
 
-    private func connected(_ session: inout JobQueue?) throws -> JobQueue {
+    private func connected(_ session: inout JobQueue?, partitions: [QueuePartition]) throws -> JobQueue {
         if let session, session.connection.isOpen { return session }
         let queue = try JobQueue(endpoint: endpoint, settings: settings, ioTimeout: 10)
         // Normally a no-op (`start` created the group); from `0` when Redis lost its data meanwhile.
-        try queue.ensureGroups(ingesterGroup: group)
+        // Each thread sets up the partitions it reads.
+        try queue.ensureGroups(ingesterGroup: group, partitions: partitions)
         session = queue
         return queue
     }

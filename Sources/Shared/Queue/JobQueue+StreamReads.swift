@@ -1,7 +1,8 @@
 /// `XREADGROUP` over several streams, on one Redis or split by slot on Redis Cluster.
 extension JobQueue {
     /// On Redis Cluster, the longest a read blocks on one slot's streams before the other slots are
-    /// checked again (shared out when it may block on several: at most this ÷ their count, at least 50 ms). A cluster refuses one `XREADGROUP` over streams of two slots (two lanes, or two
+    /// checked again (shared out when it may block on several: at most this ÷ their count, at least
+    /// 50 ms). A cluster refuses one `XREADGROUP` over streams of two slots (two lanes, or two
     /// shards), so an idle reader blocks on one of the first lane's (interactive) slots at a time,
     /// taking them in turn: a job in that slot starts as soon as it arrives, any other within this
     /// time, or at once when another idle reader blocks on its slot. A worker's threads start their
@@ -13,8 +14,8 @@ extension JobQueue {
     /// on one Redis. On Redis Cluster, one command per slot (pipelined, so one round trip per
     /// master), and when `blockMillis` is given and nothing was found, a blocking read (up to
     /// `clusterBlockMillis`) on one of the first `blockingSlots` slots (at least the first): slot
-    /// `readTurn` modulo their count, the next one after a read that timed out. Returns `XREADGROUP`'s reply shape: an array of
-    /// `[stream name, entries]`, streams in the order given.
+    /// `readTurn` modulo their count, the next one after a read that timed out. Returns
+    /// `XREADGROUP`'s reply shape: an array of `[stream name, entries]`, streams in the order given.
     func readGroup(_ group: String, consumer: String, count: Int, streams: [String], pending: Bool = false,
                    blockMillis: Int?, blockingSlots: Int = 1) throws(RedisError) -> [RedisReply] {
         // One command when every stream is in one slot (always, on one Redis).

@@ -92,23 +92,20 @@ extension JobQueue {
     /// one `complete` per batch, as with one shard, rather than a small batch per shard.
     public func fetch(consumer: String, kinds: [JobKind], lanes: [Lane] = Lane.allCases, count: Int, blockMillis: Int?) throws(RedisError) -> [Delivery] {
         for lane in lanes.sorted() {
-            var partitions = layout.partitions(lane)
-            let first = partitions.remove(at: Int(readTurn % UInt(partitions.count)))
-            if settings.window(lane) > 0 { try releaseHeld(in: [first], kinds: kinds) }
-            var found = try read(layout.queueStreams(kinds: kinds, in: [first]), consumer: consumer, count: count, blockMillis: nil)
-            if !found.isEmpty {
-                readTurn &+= 1
+            var others = layout.partitions(lane)
+            let first = others.remove(at: Int(readTurn % UInt(others.count)))
+            // The first shard with the whole count; only when it is empty, the others, sharing it.
+            for (partitions, perStream) in [([first], count), (others, max(1, count / max(1, others.count)))] where !partitions.isEmpty {
+                if settings.window(lane) > 0 { try releaseHeld(in: partitions, kinds: kinds) }
+                let found = try read(layout.queueStreams(kinds: kinds, in: partitions), consumer: consumer, count: perStream, blockMillis: nil)
+                guard !found.isEmpty else { continue }
+                if partitions == [first] { readTurn &+= 1 }
                 return found
             }
-            guard !partitions.isEmpty else { continue }
-            if settings.window(lane) > 0 { try releaseHeld(in: partitions, kinds: kinds) }
-            found = try read(layout.queueStreams(kinds: kinds, in: partitions), consumer: consumer, count: max(1, count / partitions.count),
-                             blockMillis: nil)
-            if !found.isEmpty { return found }
         }
         guard let blockMillis else { return [] }
         let found = try read(layout.queueStreams(kinds: kinds, lanes: lanes), consumer: consumer, count: max(1, count / layout.shards),
-                             blockMillis: blockMillis, blockingSlots: lanes.isEmpty ? 0 : layout.shards)
+                             blockMillis: blockMillis, blockingSlots: layout.shards)
         // Several lanes may answer at once: interactive first.
         return found.sorted { $0.lane < $1.lane }
     }
@@ -131,7 +128,7 @@ extension JobQueue {
     }
 
     private func read(_ streams: [QueueStream], consumer: String, count: Int, blockMillis: Int?,
-                      blockingSlots: Int = 0) throws(RedisError) -> [Delivery] {
+                      blockingSlots: Int = 1) throws(RedisError) -> [Delivery] {
         guard !streams.isEmpty else { return [] }
         let reply = try readGroup(QueueLayout.workerGroup, consumer: consumer, count: count, streams: streams.map { layout.stream($0) },
                                   blockMillis: blockMillis, blockingSlots: blockingSlots)

@@ -93,10 +93,14 @@ public final class JobQueue {
     ///   - ingesterStart: where a new ingester group starts reading: `0` (every entry the stream
     ///     holds: after Redis lost its data, the events written since) or `$` (only entries added
     ///     from now on: a gateway joining must not read the whole history of jobs it never saw).
-    public func ensureGroups(ingesterGroup: String? = QueueLayout.ingesterGroup, ingesterStart: String = "0") throws(RedisError) {
+    ///   - partitions: the partitions to set up (default: every one); a reader of some partitions
+    ///     only (an ingester thread on Redis Cluster) sets up those it reads.
+    public func ensureGroups(ingesterGroup: String? = QueueLayout.ingesterGroup, ingesterStart: String = "0",
+                             partitions: [QueuePartition]? = nil) throws(RedisError) {
         try claimShardCount()
+        let partitions = partitions ?? layout.partitions
         var commands: [[RedisArgument]] = []
-        for partition in layout.partitions {
+        for partition in partitions {
             for stream in layout.streams(partition) {
                 commands.append(["XGROUP", "CREATE", .text(stream), .text(QueueLayout.workerGroup), "0", "MKSTREAM"])
             }
@@ -108,7 +112,7 @@ public final class JobQueue {
             if case let .error(message) = reply, !message.hasPrefix("BUSYGROUP") { throw .reply(message) }
         }
         // One call per partition: each partition's keys share a slot, two partitions need not.
-        for reply in try connection.evalPipeline(layout.partitions.map { partition in
+        for reply in try connection.evalPipeline(partitions.map { partition in
             (QueueScripts.initDepth, [layout.depth(partition)] + layout.streams(partition) + layout.helds(partition), [])
         }) {
             if case let .error(message) = reply { throw .reply("init depth: \(message)") }
